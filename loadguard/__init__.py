@@ -1,0 +1,3 @@
+"""loadguard: warns runners about the load patterns that come before overuse injuries."""
+
+__version__ = "0.1.0"

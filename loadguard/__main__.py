@@ -1,0 +1,3 @@
+from loadguard.cli import main
+
+main()

@@ -1,0 +1,116 @@
+"""The one place for the built-in rules' titles, advice and references.
+
+Advice is written from the prevention guidance in the project's ADVICE notes:
+change volume and terrain gradually, track and rotate shoes, and stop when the
+foot sends nerve signals. The wording is loadguard's own.
+"""
+
+from __future__ import annotations
+
+DISCLAIMER = (
+    "loadguard is not medical advice. Tingling, numbness or burning in the foot "
+    "means stop running and have a professional look."
+)
+
+# Shown once, by the digest, whenever a week raised any warning.
+CHECKLIST = (
+    "Calves: stretch them after runs, a minute each side, several times a week.",
+    "Arches: roll the sole over a ball for a couple of minutes on rest days.",
+    "Feet and ankles: short toe-curl, heel-raise and single-leg balance sets, twice a week.",
+    "Stride: if you land far ahead of your hips, try a slightly quicker, shorter step.",
+    "Listen: tingling, numbness or burning along the arch, heel or toes is a reason to stop, "
+    "not to push through; pain that lingers at night or for more than a couple of weeks "
+    "deserves a podiatrist's or sports physician's look.",
+)
+
+GABBETT = "Gabbett 2016, Br J Sports Med 50:273 (acute:chronic workload ratio)"
+NIELSEN = "Nielsen et al. 2014, J Orthop Sports Phys Ther 44:739 (>30% weekly increases, novice runners)"
+WILLIAMS = "Williams et al. 2017, Br J Sports Med 51:209 (EWMA workload ratio)"
+IMPELLIZZERI = "Impellizzeri et al. 2020, Int J Sports Physiol Perform 15:907 (limits of the ratio)"
+FRANDSEN = "Frandsen et al. 2025, Br J Sports Med 59:1203 (single-session spikes, 5,205 runners)"
+MALISOUX = "Malisoux et al. 2015, Scand J Med Sci Sports 25:110 (shoe rotation and injury risk)"
+
+
+class Rule:
+    """Title, advice and reference of one built-in rule."""
+
+    def __init__(self, title: str, advice: str, reference: str):
+        self.title = title
+        self.advice = advice
+        self.reference = reference
+
+
+RULES: dict[str, Rule] = {
+    "volume.weekly_load": Rule(
+        title="Weekly distance well above your recent weeks",
+        advice=(
+            "Treat this as a caution band, not a verdict: hold next week at or a little below "
+            "this one instead of adding more, keep most runs easy, and let a rest day follow "
+            "the longest run. Build back up in small steps once it feels routine."
+        ),
+        reference=f"{GABBETT}; {NIELSEN}; see also {IMPELLIZZERI}",
+    ),
+    "volume.comeback": Rule(
+        title="First week back after a break is already big",
+        advice=(
+            "After two weeks or more off, tendons and the small muscles of the foot lose "
+            "tolerance faster than fitness fades. Keep the first week back to about half of "
+            "what you ran before the break, run on alternate days, and add distance over "
+            "several weeks rather than in one go."
+        ),
+        reference=f"{GABBETT}; {NIELSEN}",
+    ),
+    "volume.long_run_spike": Rule(
+        title="A run much longer than anything in the past month",
+        advice=(
+            "Single long runs well beyond your recent longest carry the clearest injury signal "
+            "in runners. Take the next days easy, and grow the long run in modest steps, "
+            "keeping each one close to the longest of the previous month."
+        ),
+        reference=FRANDSEN,
+    ),
+    "terrain.trail_switch": Rule(
+        title="Sudden move to trail",
+        advice=(
+            "Uneven ground loads the foot and ankle in ways road running never trained. "
+            "Mix trail into road weeks a run at a time, keep trail runs shorter and slower "
+            "at first, and pick shoes that fit well and hold the foot on rough ground."
+        ),
+        reference="Running-injury prevention guidance: ease into changes of terrain",
+    ),
+    "terrain.climb_jump": Rule(
+        title="Much more climbing than usual",
+        advice=(
+            "Steep ground works the calves, Achilles and arches harder than flat running. "
+            "Add hills gradually, walk the steepest pitches, and give the calves some "
+            "stretching and rest afterwards."
+        ),
+        reference="Running-injury prevention guidance: hills load the foot and calf like trail",
+    ),
+    "shoes.mileage": Rule(
+        title="Shoe near or past its life",
+        advice=(
+            "A worn midsole cushions less and lets the foot move more. Plan the replacement "
+            "before the pair is done, break the new pair in alongside the old one, and look "
+            "for a roomy toe box, a cushioned midsole and support that suits your arch."
+        ),
+        reference="Common shoe-life guidance of 500-800 km; set your own limit per shoe in config.toml",
+    ),
+    "shoes.rotation": Rule(
+        title="One pair carries almost all the running",
+        advice=(
+            "Alternating two or more pairs, ideally of different models, varies how the foot "
+            "is loaded from run to run. Bring a second pair into the week, for example for "
+            "easy or short runs."
+        ),
+        reference=MALISOUX,
+    ),
+    "shoes.untracked": Rule(
+        title="Many runs without a shoe",
+        advice=(
+            "Runs without a shoe can't count toward its wear. Set a default shoe for runs on "
+            "Strava and add the pair to the runs that lack one, so replacement warnings stay right."
+        ),
+        reference="Shoe wear can only be tracked when runs name their shoe",
+    ),
+}

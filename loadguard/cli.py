@@ -1,0 +1,137 @@
+"""The `loadguard` command group.
+
+Start-up stays light: each command lives in its own module under
+`loadguard.commands`, imported only when that command runs (or when --help
+lists it), and those modules import pandas or stravalib inside their functions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from loadguard import __version__
+from loadguard.errors import EXIT_FAILURE, LoadguardError
+
+# name -> "module:attribute"; the one list of what `loadguard` can do.
+COMMANDS = {
+    "auth": "loadguard.commands.auth:auth",
+    "sync": "loadguard.commands.sync:sync",
+    "import": "loadguard.commands.import_export:import_cmd",
+    "check": "loadguard.commands.check:check",
+    "digest": "loadguard.commands.digest:digest",
+    "shoes": "loadguard.commands.shoes:shoes",
+}
+
+
+class UserFacingError(click.ClickException):
+    """Shows a LoadguardError as one line: `loadguard: <message>`."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"loadguard: {self.format_message()}", err=True)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LoadguardError as exc:
+            raise UserFacingError(str(exc), exc.exit_code) from None
+        except sqlite3.Error as exc:
+            raise UserFacingError(f"store error: {exc}", EXIT_FAILURE) from None
+
+
+class App:
+    """Per-invocation state: the home folder, and the config and store opened on demand."""
+
+    def __init__(self, home: Path):
+        self.home = home
+        self._config = None
+        self._store = None
+
+    @property
+    def config_path(self) -> Path:
+        from loadguard.paths import CONFIG_FILE
+
+        return self.home / CONFIG_FILE
+
+    @property
+    def config(self):
+        if self._config is None:
+            from loadguard import config
+
+            self._config = config.load(self.config_path)
+        return self._config
+
+    @property
+    def store(self):
+        if self._store is None:
+            from loadguard.paths import STORE_FILE
+            from loadguard.store import Store
+
+            self._store = Store.open(self.home / STORE_FILE)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LOADGUARD_HOME",
+    help="Folder holding config.toml, loadguard.db and token.json "
+    "(env LOADGUARD_HOME; default: the platform's user data folder).",
+)
+@click.version_option(__version__, prog_name="loadguard")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """Warns about the training patterns that come before running injuries."""
+    from loadguard.paths import resolve_home
+
+    app = App(resolve_home(home))
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def as_of_option(func):
+    """`--as-of YYYY-MM-DD`, default today (local)."""
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Evaluate as of this local day (default: today).",
+    )(func)
+
+
+def as_date(value) -> date:
+    return value.date() if value is not None else date.today()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def main() -> None:
+    cli(prog_name="loadguard")

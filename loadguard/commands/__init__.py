@@ -1,0 +1,1 @@
+"""One module per `loadguard` command; heavy imports stay inside the functions."""

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import click
+
+from loadguard.cli import App, as_date, as_of_option, pass_app
+
+LEVELS = ["info", "warn", "alert"]
+
+
+@click.command()
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--new", "only_new", is_flag=True,
+              help="Print only warnings not reported before (or worse than before) and record them; "
+                   "prints nothing when there is nothing new.")
+@click.option("--fail-on", type=click.Choice(LEVELS), default=None,
+              help="Exit 1 when a printed warning is at or above this severity.")
+@pass_app
+def check(app: App, as_of, fmt: str, only_new: bool, fail_on: str | None) -> None:
+    """Run every enabled detector and print the warnings."""
+    from loadguard import check as checking
+    from loadguard.model import Severity
+    from loadguard.render import json_out, text
+
+    day = as_date(as_of)
+    warnings = checking.run_detectors(app.store, app.config, day)
+    if only_new:
+        warnings = checking.only_new(app.store, warnings)
+    if fmt == "json":
+        click.echo(json_out.render_check(day, warnings))
+    elif warnings or not only_new:
+        # cron mails whatever a job prints, so --new stays silent when nothing is new
+        click.echo(text.render_check(day, warnings), nl=False)
+    if only_new and warnings:
+        checking.mark_reported(app.store, warnings)
+    if fail_on and checking.at_or_above(warnings, Severity.parse(fail_on)):
+        raise SystemExit(1)

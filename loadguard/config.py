@@ -1,0 +1,159 @@
+"""config.toml: defaults, loading and validation.
+
+Every error names the offending key, because a runner editing TOML by hand needs
+to know which line to fix.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from loadguard.errors import LoadguardError
+
+# Settings outside `[detectors.*]`. A value of None means "optional string".
+DEFAULTS: dict[str, Any] = {
+    # IANA zone used to turn a bulk export's UTC times into local days; None means
+    # the zone of the machine running loadguard.
+    "timezone": None,
+    "running_types": ["Run", "TrailRun", "VirtualRun"],
+    "trail": {
+        "sport_types": ["TrailRun"],
+        # Extra trail signals, off by default: words in the activity name, and a
+        # climb per km at or above which a run counts as trail.
+        "name_keywords": [],
+        "climb_m_per_km": 0.0,
+    },
+    "strava": {
+        "client_id": None,
+        "client_secret": None,
+        "base_url": "https://www.strava.com/api/v3",
+    },
+    "sync": {
+        "overlap_days": 30,
+    },
+}
+
+
+@dataclass
+class Config:
+    values: dict[str, Any]
+    detectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    path: Path | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def detector(self, rule_id: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
+        """The detector's defaults overlaid with the user's `[detectors.<rule_id>]`."""
+        merged = copy.deepcopy(dict(defaults))
+        merged.setdefault("enabled", True)
+        user = self.detectors.get(rule_id, {})
+        for key, value in user.items():
+            where = f"detectors.{rule_id}.{key}"
+            if key not in merged:
+                raise LoadguardError(f"{self._name()}: unknown setting {where}")
+            merged[key] = _checked(where, value, merged[key], self._name())
+        return merged
+
+    def check_detector_ids(self, known: set[str]) -> None:
+        for rule_id in self.detectors:
+            if rule_id not in known:
+                raise LoadguardError(f"{self._name()}: [detectors.{rule_id}] names no installed detector")
+
+    def _name(self) -> str:
+        return str(self.path) if self.path else "config.toml"
+
+
+def load(path: Path) -> Config:
+    """Read config.toml; a missing file means all defaults."""
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            raise LoadguardError(f"{path}: not valid TOML: {exc}") from None
+    name = str(path)
+    values = copy.deepcopy(DEFAULTS)
+    detectors: dict[str, dict[str, Any]] = {}
+    for key, value in raw.items():
+        if key == "detectors":
+            if not isinstance(value, dict):
+                raise LoadguardError(f"{name}: detectors must be a table")
+            detectors = _flatten_detectors(value, name)
+        elif key in DEFAULTS:
+            values[key] = _checked(key, value, DEFAULTS[key], name)
+        else:
+            raise LoadguardError(f"{name}: unknown setting {key}")
+    if values["timezone"] is not None:
+        _check_timezone(values["timezone"], name)
+    return Config(values=values, detectors=detectors, path=path)
+
+
+def _flatten_detectors(table: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
+    """Accept both `[detectors."volume.weekly_load"]` and `[detectors.volume.weekly_load]`.
+
+    Rule ids are `family.name`, so TOML reads the unquoted form as a family table
+    holding one table per rule.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in table.items():
+        if not isinstance(value, dict):
+            raise LoadguardError(f"{name}: detectors.{key} must be a table")
+        if "." not in key and value and all(isinstance(v, dict) for v in value.values()):
+            for rule, section in value.items():
+                out[f"{key}.{rule}"] = section
+        else:
+            out[key] = value
+    return out
+
+
+def _checked(where: str, value: Any, default: Any, name: str) -> Any:
+    def bad(expected: str) -> LoadguardError:
+        return LoadguardError(f"{name}: {where} must be {expected}, got {value!r}")
+
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad("a number")
+        if value < 0:
+            raise bad("a number of zero or more")
+        return float(value) if isinstance(default, float) else value
+    if isinstance(default, str) or default is None:
+        if not isinstance(value, str):
+            raise bad("a string")
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        return value
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise bad("a table")
+        if not default:  # free-form table, e.g. per-shoe limits: name -> number
+            for key, item in value.items():
+                if isinstance(item, bool) or not isinstance(item, (int, float)) or item <= 0:
+                    raise LoadguardError(f"{name}: {where}.{key} must be a positive number, got {item!r}")
+            return dict(value)
+        merged = copy.deepcopy(default)
+        for key, item in value.items():
+            if key not in default:
+                raise LoadguardError(f"{name}: unknown setting {where}.{key}")
+            merged[key] = _checked(f"{where}.{key}", item, default[key], name)
+        return merged
+    return value
+
+
+def _check_timezone(zone: str, name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LoadguardError(f"{name}: timezone {zone!r} is not a known IANA time zone") from None

@@ -1,0 +1,1 @@
+"""Renderers: they read warnings (and, for the digest, frames) and write text."""

@@ -1,0 +1,317 @@
+"""The embedded SQLite store: activities, gear, reported warnings, sync state.
+
+Every write runs inside one transaction, so a crash or a bad input leaves the
+store as it was before the command started.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from loadguard.errors import LoadguardError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+ACTIVITY_COLUMNS = (
+    "id", "name", "sport_type", "start_utc", "start_local", "distance_m",
+    "moving_s", "elapsed_s", "elev_gain_m", "gear_id", "avg_cadence",
+    "trainer", "manual", "source", "deleted",
+)
+GEAR_COLUMNS = (
+    "id", "name", "brand", "model", "kind", "retired", "is_primary",
+    "distance_m", "source",
+)
+
+# MIGRATIONS[n] takes a store from schema version n to n + 1. Append, never edit.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE activities (
+        id          INTEGER PRIMARY KEY,      -- Strava's activity id
+        name        TEXT,
+        sport_type  TEXT NOT NULL,
+        start_utc   TEXT NOT NULL,            -- ISO 8601, UTC, 'YYYY-MM-DDTHH:MM:SSZ'
+        start_local TEXT NOT NULL,            -- wall-clock time where it was run, no zone
+        distance_m  REAL NOT NULL DEFAULT 0,
+        moving_s    INTEGER,
+        elapsed_s   INTEGER,
+        elev_gain_m REAL,
+        gear_id     TEXT,
+        avg_cadence REAL,
+        trainer     INTEGER NOT NULL DEFAULT 0,
+        manual      INTEGER NOT NULL DEFAULT 0,
+        source      TEXT NOT NULL,            -- 'strava' (API) or 'export'
+        deleted     INTEGER NOT NULL DEFAULT 0,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX activities_start_local ON activities (start_local);
+    CREATE INDEX activities_gear ON activities (gear_id);
+    CREATE TABLE gear (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        brand       TEXT,
+        model       TEXT,
+        kind        TEXT NOT NULL DEFAULT 'shoe',
+        retired     INTEGER NOT NULL DEFAULT 0,
+        is_primary  INTEGER NOT NULL DEFAULT 0,
+        distance_m  REAL,                     -- Strava's own total, or summed from an export
+        source      TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE reported (
+        id             TEXT PRIMARY KEY,      -- the warning's fingerprint (rule + subject)
+        rule           TEXT NOT NULL,
+        subject        TEXT NOT NULL,
+        severity       INTEGER NOT NULL,      -- the highest severity reported so far
+        first_reported TEXT NOT NULL,
+        last_reported  TEXT NOT NULL
+    );
+    CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+
+    # -- opening ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> "Store":
+        """Open (and create or migrate) the store at `path`.
+
+        Anything that is not a loadguard store raises LoadguardError instead of
+        being overwritten: the file might be the runner's own data.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise LoadguardError(f"{path} is a directory, not a loadguard store")
+        if path.exists() and path.stat().st_size > 0:
+            try:
+                with path.open("rb") as fh:
+                    magic = fh.read(len(SQLITE_MAGIC))
+            except OSError as exc:
+                raise LoadguardError(f"cannot read store {path}: {exc.strerror}") from None
+            if magic != SQLITE_MAGIC:
+                raise LoadguardError(f"{path} is not a loadguard store (not an SQLite database)")
+        elif not create:
+            raise LoadguardError(f"no store at {path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(path, conn)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise LoadguardError(f"cannot open store {path}: {exc}") from None
+        except OSError as exc:
+            raise LoadguardError(f"cannot open store {path}: {exc.strerror or exc}") from None
+        return store
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LoadguardError(
+                f"{self.path} was written by a newer loadguard (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade loadguard"
+            )
+        if version == 0:
+            tables = self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+            if tables:
+                raise LoadguardError(f"{self.path} is an SQLite database, but not a loadguard store")
+        while version < SCHEMA_VERSION:
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[version]):
+                    self.conn.execute(statement)
+                version += 1
+                self.conn.execute(f"PRAGMA user_version = {version}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- activities --------------------------------------------------------------
+
+    def upsert_activities(self, rows: Iterable[dict[str, Any]], *, keep_source: str | None = None) -> tuple[int, int]:
+        """Insert or update activities; returns (new, updated).
+
+        Unchanged rows are left alone, so importing the same data twice changes
+        nothing. With `keep_source`, rows already stored from that source are not
+        overwritten (an export never downgrades what the API delivered).
+        """
+        rows = [_activity_row(r) for r in rows]
+        if not rows:
+            return 0, 0
+        existing = self._existing("activities", ACTIVITY_COLUMNS, [r["id"] for r in rows])
+        inserts, updates = [], []
+        for row in rows:
+            old = existing.get(row["id"])
+            values = tuple(row[c] for c in ACTIVITY_COLUMNS)
+            if old is None:
+                inserts.append(values)
+            elif keep_source and old["source"] == keep_source:
+                continue
+            elif tuple(old) != values:
+                updates.append(values)
+        now = _now()
+        cols = ", ".join(ACTIVITY_COLUMNS)
+        marks = ", ".join("?" for _ in ACTIVITY_COLUMNS)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in ACTIVITY_COLUMNS[1:])
+        sql = (
+            f"INSERT INTO activities ({cols}, updated_at) VALUES ({marks}, ?) "
+            f"ON CONFLICT(id) DO UPDATE SET {sets}, updated_at = excluded.updated_at"
+        )
+        with self.transaction() as conn:
+            conn.executemany(sql, [v + (now,) for v in inserts + updates])
+        return len(inserts), len(updates)
+
+    def mark_deleted(self, ids: Sequence[int]) -> int:
+        """Flag activities that Strava no longer returns; they leave detection."""
+        if not ids:
+            return 0
+        with self.transaction() as conn:
+            cur = conn.executemany(
+                "UPDATE activities SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0",
+                [(_now(), i) for i in ids],
+            )
+        return cur.rowcount
+
+    def activity_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM activities WHERE deleted = 0").fetchone()[0]
+
+    # -- gear ------------------------------------------------------------------
+
+    def upsert_gear(self, rows: Iterable[dict[str, Any]]) -> tuple[int, int]:
+        rows = [_gear_row(r) for r in rows]
+        if not rows:
+            return 0, 0
+        existing = self._existing("gear", GEAR_COLUMNS, [r["id"] for r in rows])
+        changed, new = [], 0
+        for row in rows:
+            values = tuple(row[c] for c in GEAR_COLUMNS)
+            old = existing.get(row["id"])
+            if old is None:
+                new += 1
+                changed.append(values)
+            elif tuple(old) != values:
+                changed.append(values)
+        cols = ", ".join(GEAR_COLUMNS)
+        marks = ", ".join("?" for _ in GEAR_COLUMNS)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in GEAR_COLUMNS[1:])
+        now = _now()
+        with self.transaction() as conn:
+            conn.executemany(
+                f"INSERT INTO gear ({cols}, updated_at) VALUES ({marks}, ?) "
+                f"ON CONFLICT(id) DO UPDATE SET {sets}, updated_at = excluded.updated_at",
+                [v + (now,) for v in changed],
+            )
+        return new, len(changed) - new
+
+    def gear_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM gear")}
+
+    # -- reported warnings -------------------------------------------------------
+
+    def reported_severities(self) -> dict[str, int]:
+        return {r["id"]: r["severity"] for r in self.conn.execute("SELECT id, severity FROM reported")}
+
+    def record_reported(self, items: Iterable[tuple[str, str, str, int]]) -> None:
+        """Remember (id, rule, subject, severity) as reported, keeping the highest severity."""
+        now = _now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO reported (id, rule, subject, severity, first_reported, last_reported) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "severity = max(severity, excluded.severity), last_reported = excluded.last_reported",
+                [(i, r, s, sev, now, now) for i, r, s, sev in items],
+            )
+
+    # -- sync state --------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _existing(self, table: str, columns: Sequence[str], ids: list[Any]) -> dict[Any, sqlite3.Row]:
+        found: dict[Any, sqlite3.Row] = {}
+        cols = ", ".join(columns)
+        # SQLite caps the number of bound parameters, so look ids up in chunks.
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.conn.execute(f"SELECT {cols} FROM {table} WHERE id IN ({marks})", chunk):
+                found[row["id"]] = row
+        return found
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _activity_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = {c: row.get(c) for c in ACTIVITY_COLUMNS}
+    missing = [c for c in ("id", "sport_type", "start_utc", "start_local", "source") if out[c] in (None, "")]
+    if missing:
+        raise LoadguardError(f"activity {row.get('id')!r} lacks {', '.join(missing)}")
+    out["id"] = int(out["id"])
+    out["distance_m"] = float(out["distance_m"] or 0.0)
+    for flag in ("trainer", "manual", "deleted"):
+        out[flag] = int(bool(out[flag]))
+    return out
+
+
+def _gear_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = {c: row.get(c) for c in GEAR_COLUMNS}
+    if not out["id"] or not out["name"] or not out["source"]:
+        raise LoadguardError(f"gear {row.get('id')!r} lacks an id, name or source")
+    out["kind"] = out["kind"] or "shoe"
+    for flag in ("retired", "is_primary"):
+        out[flag] = int(bool(out[flag]))
+    return out
