@@ -1,0 +1,88 @@
+"""Shared fixtures: a fresh home per test, a CLI runner on it, and run builders."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loadguard.cli import cli
+from loadguard.store import Store
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+STRAVA_REAL = SHARED / "strava-real"
+
+_ids = itertools.count(1_000_000)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    h = tmp_path / "home"
+    h.mkdir()
+    monkeypatch.setenv("LOADGUARD_HOME", str(h))
+    # The machine's zone must never decide a test's local days.
+    monkeypatch.setenv("TZ", "UTC")
+    return h
+
+
+@pytest.fixture
+def run_cli(home: Path):
+    """Invoke `loadguard --home HOME ARGS…`; returns click's Result (stdout, stderr, exit_code)."""
+
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli, ["--home", str(home), *args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def store(home: Path):
+    s = Store.open(home / "loadguard.db")
+    yield s
+    s.close()
+
+
+def run(day: date, km: float, *, sport_type: str = "Run", hour: int = 7, gear_id: str | None = "gA",
+        elev_m: float = 0.0, trainer: bool = False, manual: bool = False, name: str = "Run",
+        utc_offset_h: int = 0, id: int | None = None) -> dict:
+    """One activity row as the store takes it; `day` and `hour` are local wall-clock time."""
+    local = datetime.combine(day, time(hour))
+    utc = local - timedelta(hours=utc_offset_h)
+    return {
+        "id": id if id is not None else next(_ids),
+        "name": name,
+        "sport_type": sport_type,
+        "start_utc": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "start_local": local.strftime("%Y-%m-%dT%H:%M:%S"),
+        "distance_m": km * 1000.0,
+        "moving_s": int(km * 330),
+        "elapsed_s": int(km * 340),
+        "elev_gain_m": elev_m,
+        "gear_id": gear_id,
+        "avg_cadence": 84.0,
+        "trainer": trainer,
+        "manual": manual,
+        "source": "export",
+    }
+
+
+def shoe(id: str = "gA", name: str = "Shoe A", distance_km: float | None = None, *, retired: bool = False) -> dict:
+    return {
+        "id": id, "name": name, "brand": None, "model": None, "kind": "shoe",
+        "retired": retired, "is_primary": False,
+        "distance_m": None if distance_km is None else distance_km * 1000.0, "source": "export",
+    }
+
+
+def steady_weeks(end: date, weeks: int, km_per_week: float, *, runs_per_week: int = 4, **kw) -> list[dict]:
+    """`weeks` weeks of even running ending the day before `end`: same km every week."""
+    out = []
+    per_run = km_per_week / runs_per_week
+    start = end - timedelta(days=7 * weeks)
+    for w in range(weeks):
+        for r in range(runs_per_week):
+            out.append(run(start + timedelta(days=7 * w + [0, 2, 4, 5, 6, 1, 3][r]), per_run, **kw))
+    return out
