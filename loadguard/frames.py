@@ -23,7 +23,8 @@ class Frames:
     """Running history up to and including `as_of` (local days).
 
     runs:  one row per run, sorted by start time; `day` is the local calendar day.
-    shoes: one row per shoe with its distance as of `as_of` and its last run.
+    shoes: one row per shoe with its distance as of `as_of`, its last run, and
+           whether it was in use by then.
     """
 
     as_of: date
@@ -125,7 +126,8 @@ def _shoes(store: "Store", as_of: date) -> pd.DataFrame:
                   g.distance_m AS total_m,
                   COALESCE(SUM(CASE WHEN a.start_local >= :end THEN a.distance_m END), 0) AS after_m,
                   COALESCE(SUM(CASE WHEN a.start_local < :end THEN a.distance_m END), 0) AS upto_m,
-                  MAX(CASE WHEN a.start_local < :end THEN a.start_local END) AS last_used
+                  MAX(CASE WHEN a.start_local < :end THEN a.start_local END) AS last_used,
+                  MIN(a.start_local) AS first_used
            FROM gear g LEFT JOIN activities a ON a.gear_id = g.id AND a.deleted = 0
            WHERE g.kind = 'shoe'
            GROUP BY g.id
@@ -145,5 +147,7 @@ def _shoes(store: "Store", as_of: date) -> pd.DataFrame:
         "primary": shoes["is_primary"].astype(bool),
         "distance_km": (total - shoes["after_m"].astype(float)).clip(lower=0.0) / 1000.0,
         "last_used": pd.to_datetime(shoes["last_used"], format="ISO8601").dt.normalize(),
+        # A shoe first used after `as_of` was not owned yet then (as far as we can tell).
+        "owned": shoes["first_used"].isna() | (shoes["first_used"] < end),
     })
     return out

@@ -44,3 +44,29 @@ def render_check(as_of: date, warnings: list[Warning]) -> str:
 
 def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+
+
+def render_shoes(as_of: date, table) -> str:
+    """The shoe table: active pairs first, most worn first."""
+    if table.empty:
+        return f"No shoes in the store as of {as_of.isoformat()}.\n\n{DISCLAIMER}\n"
+    rows = [("shoe", "distance", "limit", "life", "last run", "retired")]
+    for shoe in table.itertuples():
+        last = shoe.last_run.date().isoformat() if shoe.last_run == shoe.last_run and shoe.last_run is not None else "-"
+        rows.append((
+            shoe.name,
+            f"{shoe.distance_km:.0f} km",
+            f"{shoe.limit_km:.0f} km",
+            f"{shoe.life:.0%}",
+            last,
+            "yes" if shoe.retired else "",
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = {1, 2, 3}
+    lines = [f"Shoes as of {as_of.isoformat()}", ""]
+    for n, r in enumerate(rows):
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        line = "  ".join(cells).rstrip()
+        lines.append(click.style(line, bold=True) if n == 0 else line)
+    lines += ["", DISCLAIMER]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,55 @@
+"""What the built-in detectors share: windows over the frames, and building a Warning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from loadguard.advice import RULES
+from loadguard.frames import Frames
+from loadguard.model import Severity, Warning
+
+ACUTE_DAYS = 7
+CHRONIC_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The acute week ending on the as-of day and the four weeks before it."""
+
+    acute_first: date
+    acute_last: date
+    chronic_first: date
+    chronic_last: date
+
+    @classmethod
+    def ending(cls, last: date) -> "Windows":
+        acute_first = last - timedelta(days=ACUTE_DAYS - 1)
+        chronic_last = acute_first - timedelta(days=1)
+        return cls(acute_first, last, chronic_last - timedelta(days=CHRONIC_DAYS - 1), chronic_last)
+
+
+def history_days(frames: Frames, day: date | None = None) -> int:
+    """Days from the first run to `day` (default the as-of day), both included; 0 when none."""
+    first = frames.first_day
+    day = day or frames.as_of
+    return 0 if first is None or first > day else (day - first).days + 1
+
+
+def build_warning(rule: str, severity: Severity, day: date, subject: str, message: str,
+                  evidence: dict[str, Any]) -> Warning:
+    text = RULES[rule]
+    return Warning(
+        rule=rule, severity=severity, date=day, subject=subject, title=text.title,
+        message=message, evidence=evidence, advice=text.advice, reference=text.reference,
+    )
+
+
+def r1(value: float) -> float:
+    """Round for evidence: one decimal is what a runner reads, and it keeps JSON stable."""
+    return round(float(value), 1)
+
+
+def r2(value: float) -> float:
+    return round(float(value), 2)

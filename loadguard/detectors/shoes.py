@@ -1,0 +1,165 @@
+"""Shoe rules: wear against a limit, rotation between pairs, runs without a shoe."""
+
+from __future__ import annotations
+
+import fnmatch
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Mapping
+
+import pandas as pd
+
+from loadguard.detectors.common import build_warning, r1, r2
+from loadguard.frames import Frames
+from loadguard.model import Severity, Warning, iso_week
+
+if TYPE_CHECKING:
+    from loadguard.config import Config
+
+
+class Mileage:
+    id = "shoes.mileage"
+    defaults: Mapping[str, Any] = {
+        "limit_km": 700.0,
+        "info": 0.8,     # shares of the limit
+        "warn": 1.0,
+        "alert": 1.2,
+        # Per-shoe limits: gear id, exact name, or a name pattern (`*Vaporfly*`) -> km.
+        "limits": {},
+    }
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        out = []
+        for shoe in shoe_table(frames, config).itertuples():
+            if shoe.retired or shoe.life < config["info"]:
+                continue
+            if shoe.life >= config["alert"]:
+                severity = Severity.ALERT
+            elif shoe.life >= config["warn"]:
+                severity = Severity.WARN
+            else:
+                severity = Severity.INFO
+            last = f"; last run {shoe.last_run.date().isoformat()}" if pd.notna(shoe.last_run) else ""
+            message = (
+                f"'{shoe.name}' has {shoe.distance_km:.0f} km, {shoe.life:.0%} of its "
+                f"{shoe.limit_km:.0f} km limit{last}."
+            )
+            out.append(build_warning(self.id, severity, frames.as_of, shoe.id, message, {
+                "gear_id": shoe.id,
+                "name": shoe.name,
+                "distance_km": r1(shoe.distance_km),
+                "limit_km": r1(shoe.limit_km),
+                "life_used": r2(shoe.life),
+                "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
+            }))
+        return out
+
+
+def shoe_limit(gear_id: str, name: str, config: Mapping[str, Any]) -> float:
+    """A shoe's limit: by gear id, then exact name, then the first matching name pattern."""
+    limits: Mapping[str, float] = config["limits"]
+    if gear_id in limits:
+        return float(limits[gear_id])
+    folded = name.casefold()
+    for key, km in limits.items():
+        if key.casefold() == folded:
+            return float(km)
+    for key, km in limits.items():
+        if fnmatch.fnmatchcase(folded, key.casefold()):
+            return float(km)
+    return float(config["limit_km"])
+
+
+def shoe_table(frames: Frames, config: "Config | Mapping[str, Any]") -> pd.DataFrame:
+    """Every shoe with distance, limit, share of life used, last run and retired flag.
+
+    Accepts the whole Config (from the `shoes` command) or the mileage detector's
+    own settings.
+    """
+    settings = config.detector(Mileage.id, Mileage.defaults) if hasattr(config, "detector") else config
+    shoes = frames.shoes[frames.shoes["owned"]]
+    limits = [shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])]
+    table = pd.DataFrame({
+        "id": shoes["id"],
+        "name": shoes["name"],
+        "distance_km": shoes["distance_km"].round(1),
+        "limit_km": pd.Series(limits, index=shoes.index, dtype=float),
+        "life": (shoes["distance_km"] / pd.Series(limits, index=shoes.index, dtype=float)).round(3),
+        "last_run": shoes["last_used"],
+        "retired": shoes["retired"],
+    })
+    return table.sort_values(["retired", "life"], ascending=[True, False]).reset_index(drop=True)
+
+
+class Rotation:
+    id = "shoes.rotation"
+    defaults: Mapping[str, Any] = {
+        "share": 0.9,     # one shoe carrying at least this share of the tracked distance
+        "weeks": 8,
+        "min_km": 40.0,   # too little running in the window says nothing about habits
+    }
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        window = frames.last_days(int(config["weeks"]) * 7)
+        tracked = window[window["gear_id"].notna()]
+        total = float(tracked["distance_km"].sum())
+        if total < config["min_km"]:
+            return []
+        per_shoe = tracked.groupby("gear_id")["distance_km"].sum().sort_values(ascending=False)
+        top_id, top_km = str(per_shoe.index[0]), float(per_shoe.iloc[0])
+        share = top_km / total
+        if share < config["share"]:
+            return []
+        names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
+        active = frames.shoes[~frames.shoes["retired"] & frames.shoes["owned"]]
+        others = [n for i, n in zip(active["id"], active["name"]) if i != top_id]
+        if not others and len(per_shoe) > 1:
+            return []
+        top_name = names.get(top_id, top_id)
+        if others:
+            tail = f"while {', '.join(repr(o) for o in others[:3])} {'sits' if len(others) == 1 else 'sit'} idle"
+        else:
+            tail = "and it is your only active pair"
+        message = (
+            f"'{top_name}' carried {share:.0%} of your {total:.0f} km of shod running in the last "
+            f"{int(config['weeks'])} weeks, {tail}."
+        )
+        return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
+            "gear_id": top_id,
+            "name": top_name,
+            "share": r2(share),
+            "km": r1(top_km),
+            "tracked_km": r1(total),
+            "other_active_shoes": others,
+        })]
+
+
+class Untracked:
+    id = "shoes.untracked"
+    defaults: Mapping[str, Any] = {
+        "share": 0.2,     # more than this share of the distance without a shoe
+        "weeks": 4,
+        "min_km": 10.0,
+    }
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        window = frames.last_days(int(config["weeks"]) * 7)
+        total = float(window["distance_km"].sum())
+        if total < config["min_km"]:
+            return []
+        bare = window[window["gear_id"].isna()]
+        bare_km = float(bare["distance_km"].sum())
+        share = bare_km / total
+        if share <= config["share"]:
+            return []
+        message = (
+            f"{bare_km:.1f} of {total:.1f} km ({share:.0%}) in the last {int(config['weeks'])} weeks "
+            f"ran with no shoe set ({len(bare)} runs), so their wear is not counted."
+        )
+        first = frames.as_of - timedelta(weeks=int(config["weeks"])) + timedelta(days=1)
+        return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
+            "untracked_km": r1(bare_km),
+            "total_km": r1(total),
+            "share": r2(share),
+            "runs": int(len(bare)),
+            "window": [first.isoformat(), frames.as_of.isoformat()],
+        })]

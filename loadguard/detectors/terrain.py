@@ -1,0 +1,103 @@
+"""Terrain rules: a sudden switch to trail, and a jump in climbing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Mapping
+
+from loadguard.detectors.common import Windows, build_warning, history_days, r1, r2
+from loadguard.frames import Frames
+from loadguard.model import Severity, Warning, iso_week
+
+
+class TrailSwitch:
+    id = "terrain.trail_switch"
+    defaults: Mapping[str, Any] = {
+        "share_points": 30.0,   # rise of the trail share, in percentage points
+        "growth": 1.5,          # trail km of the week ÷ trail km per week of the 4 before
+        "road_weeks": 6,        # a first trail run after this many weeks on road only
+        "min_trail_km": 5.0,    # below this much trail in the week, nothing is said
+        "min_history_days": 35,
+    }
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        win = Windows.ending(frames.as_of)
+        week = frames.days_between(win.acute_first, win.acute_last)
+        trail_km = float(week.loc[week["trail"], "distance_km"].sum())
+        if trail_km < config["min_trail_km"] or history_days(frames) < config["min_history_days"]:
+            return []
+        week_km = float(week["distance_km"].sum())
+        base = frames.days_between(win.chronic_first, win.chronic_last)
+        base_km = float(base["distance_km"].sum())
+        base_trail_km = float(base.loc[base["trail"], "distance_km"].sum())
+        share = trail_km / week_km * 100
+        base_share = base_trail_km / base_km * 100 if base_km > 0 else 0.0
+        base_trail_week = base_trail_km / 4
+
+        reasons = []
+        if share - base_share >= config["share_points"]:
+            reasons.append(f"trail share {share:.0f}% against {base_share:.0f}% over the 4 weeks before")
+        if base_trail_week > 0 and trail_km >= config["growth"] * base_trail_week:
+            reasons.append(f"{trail_km / base_trail_week:.1f}x your {base_trail_week:.1f} km of trail a week")
+        road_first = win.acute_first - timedelta(weeks=int(config["road_weeks"]))
+        earlier = frames.days_between(road_first, win.chronic_last)
+        last_trail = frames.runs.loc[frames.runs["trail"] & (frames.runs["day"] < week["day"].min()), "day"]
+        first_in_weeks = (
+            history_days(frames, win.chronic_last) >= int(config["road_weeks"]) * 7
+            and not earlier.empty and not earlier["trail"].any()
+        )
+        if first_in_weeks:
+            since = (f"the first since {last_trail.max().date().isoformat()}" if not last_trail.empty
+                     else "your first on record")
+            reasons.append(f"first trail running after {int(config['road_weeks'])}+ weeks on road ({since})")
+        if not reasons:
+            return []
+        message = f"{trail_km:.1f} km of trail out of {week_km:.1f} km in the last 7 days: " + "; ".join(reasons) + "."
+        return [build_warning(self.id, Severity.WARN, frames.as_of, iso_week(frames.as_of), message, {
+            "trail_km": r1(trail_km),
+            "week_km": r1(week_km),
+            "trail_share_pct": r1(share),
+            "base_trail_share_pct": r1(base_share),
+            "base_trail_weekly_km": r1(base_trail_week),
+            "first_trail_after_road_weeks": first_in_weeks,
+            "last_trail_before": None if last_trail.empty else last_trail.max().date().isoformat(),
+        })]
+
+
+class ClimbJump:
+    id = "terrain.climb_jump"
+    defaults: Mapping[str, Any] = {
+        "ratio": 1.5,            # climb per km of the week ÷ that of the 4 weeks before
+        "min_m_per_km": 15.0,    # and at least this steep on average
+        "min_km": 5.0,           # a single short hill session is not a pattern
+        "min_history_days": 35,
+    }
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        if history_days(frames) < config["min_history_days"]:
+            return []
+        win = Windows.ending(frames.as_of)
+        week = frames.days_between(win.acute_first, win.acute_last)
+        base = frames.days_between(win.chronic_first, win.chronic_last)
+        week_km = float(week["distance_km"].sum())
+        if week_km < config["min_km"]:
+            return []
+        per_km = float(week["elev_m"].sum()) / week_km
+        base_km = float(base["distance_km"].sum())
+        base_per_km = float(base["elev_m"].sum()) / base_km if base_km > 0 else 0.0
+        if per_km < config["min_m_per_km"]:
+            return []
+        if base_per_km > 0 and per_km < config["ratio"] * base_per_km:
+            return []
+        times = f"{per_km / base_per_km:.1f}x" if base_per_km > 0 else "up from none"
+        message = (
+            f"{per_km:.0f} m of climb per km over the last 7 days ({week['elev_m'].sum():.0f} m in "
+            f"{week_km:.1f} km), {times} the {base_per_km:.0f} m/km of the 4 weeks before."
+        )
+        return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
+            "climb_m": r1(week["elev_m"].sum()),
+            "week_km": r1(week_km),
+            "m_per_km": r1(per_km),
+            "base_m_per_km": r1(base_per_km),
+            "ratio": r2(per_km / base_per_km) if base_per_km > 0 else None,
+        })]
