@@ -138,6 +138,7 @@ def _shoes(store: "Store", as_of: date) -> pd.DataFrame:
     total = shoes["total_m"].astype(float)
     summed = shoes["upto_m"].astype(float) + shoes["after_m"].astype(float)
     total = total.where(total.notna(), summed)
+    distance_km = (total - shoes["after_m"].astype(float)).clip(lower=0.0) / 1000.0
     out = pd.DataFrame({
         "id": shoes["id"].astype(str),
         "name": shoes["name"].astype(str),
@@ -145,9 +146,10 @@ def _shoes(store: "Store", as_of: date) -> pd.DataFrame:
         "model": shoes["model"],
         "retired": shoes["retired"].astype(bool),
         "primary": shoes["is_primary"].astype(bool),
-        "distance_km": (total - shoes["after_m"].astype(float)).clip(lower=0.0) / 1000.0,
+        "distance_km": distance_km,
         "last_used": pd.to_datetime(shoes["last_used"], format="ISO8601").dt.normalize(),
-        # A shoe first used after `as_of` was not owned yet then (as far as we can tell).
-        "owned": shoes["first_used"].isna() | (shoes["first_used"] < end),
+        # A shoe with no distance by `as_of` and first used after it was not owned yet
+        # then, as far as the data tells.
+        "owned": shoes["first_used"].isna() | (shoes["first_used"] < end) | (distance_km > 0),
     })
     return out

@@ -78,11 +78,28 @@ def shoe(id: str = "gA", name: str = "Shoe A", distance_km: float | None = None,
 
 
 def steady_weeks(end: date, weeks: int, km_per_week: float, *, runs_per_week: int = 4, **kw) -> list[dict]:
-    """`weeks` weeks of even running ending the day before `end`: same km every week."""
+    """`weeks` weeks of even running, the last run on the day before `end`: same km every week."""
     out = []
     per_run = km_per_week / runs_per_week
     start = end - timedelta(days=7 * weeks)
     for w in range(weeks):
         for r in range(runs_per_week):
-            out.append(run(start + timedelta(days=7 * w + [0, 2, 4, 5, 6, 1, 3][r]), per_run, **kw))
+            out.append(run(start + timedelta(days=7 * w + [6, 4, 2, 1, 0, 3, 5][r]), per_run, **kw))
     return out
+
+
+@pytest.fixture
+def check_json(run_cli):
+    """Run `check --format json` as of a day and return its warnings, failing on a non-zero exit."""
+    import json
+
+    def invoke(as_of: date, *extra: str) -> list[dict]:
+        result = run_cli("check", "--as-of", as_of.isoformat(), "--format", "json", *extra)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)["warnings"]
+
+    return invoke
+
+
+def by_rule(warnings: list[dict], rule: str) -> list[dict]:
+    return [w for w in warnings if w["rule"] == rule]

@@ -95,7 +95,9 @@ class WeeklyLoad:
         load = load_ratio(frames, method=config["method"])
         if load.ratio is None or load.chronic_week_km < config["min_chronic_km"]:
             return []
-        ratio = round(load.ratio, 2)
+        # Six decimals absorb float noise (52/40 is 1.3, not 1.2999…) without
+        # letting 1.297 pass for 1.30.
+        ratio = round(load.ratio, 6)
         if ratio >= config["alert"]:
             severity = Severity.ALERT
         elif ratio >= config["warn"]:

@@ -1,0 +1,225 @@
+"""`loadguard check`: output, --new, --fail-on, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import textwrap
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import run, shoe, steady_weeks
+
+AS_OF = date(2026, 6, 28)
+ACUTE_FIRST = AS_OF - timedelta(days=6)
+
+
+def jump(store, acute_km: float, day_offsets=(0, 2, 4, 5)):
+    """40 km weeks, then `acute_km` in the last 7 days: a weekly_load finding."""
+    store.upsert_activities([run(AS_OF - timedelta(days=d), acute_km / len(day_offsets)) for d in day_offsets])
+
+
+@pytest.fixture
+def history(store):
+    store.upsert_activities(steady_weeks(ACUTE_FIRST, 6, 40.0))
+    return store
+
+
+def test_fresh_home_has_no_warnings(run_cli, home):
+    result = run_cli("check", "--as-of", "2026-06-28")
+    assert result.exit_code == 0
+    assert "no warnings" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("loadguard is not medical advice")
+    assert (home / "loadguard.db").exists()
+
+
+def test_text_output_grouped_by_severity_with_advice_and_disclaimer(history, run_cli):
+    history.upsert_gear([shoe("gA", "Pegasus 40", 600.0)])
+    jump(history, 64.0)
+    out = run_cli("check", "--as-of", AS_OF.isoformat()).stdout
+    assert "\x1b[" not in out                              # no colour codes off a terminal
+    alert, info = out.index("ALERT (1)"), out.index("INFO (")
+    assert alert < out.index("volume.weekly_load") < info < out.index("shoes.mileage")
+    assert "64.0 km in the 7 days to 2026-06-28" in out
+    assert out.count("What to do:") == out.count("Evidence:") >= 2
+    assert out.rstrip().splitlines()[-1] == (
+        "loadguard is not medical advice. Tingling, numbness or burning in the foot "
+        "means stop running and have a professional look.")
+
+
+def test_json_shape(history, run_cli):
+    jump(history, 64.0)
+    doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    assert doc["as_of"] == "2026-06-28"
+    [w] = [w for w in doc["warnings"] if w["rule"] == "volume.weekly_load"]
+    assert set(w) == {"id", "rule", "severity", "date", "subject", "title", "message", "evidence",
+                      "advice", "reference"}
+    assert len(w["id"]) == 16 and w["date"] == "2026-06-28"
+
+
+def test_new_reports_once_and_again_only_when_worse(history, run_cli):
+    jump(history, 54.0)                                         # ratio 1.35: warn
+    first = run_cli("check", "--as-of", AS_OF.isoformat(), "--new")
+    assert "volume.weekly_load" in first.stdout and "WARN" in first.stdout
+    again = run_cli("check", "--as-of", AS_OF.isoformat(), "--new")
+    assert again.exit_code == 0 and again.stdout == ""          # cron stays quiet
+    next_day = run_cli("check", "--as-of", (AS_OF - timedelta(days=1)).isoformat(), "--new")
+    assert next_day.stdout == ""                                # same ISO week: same finding
+    jump(history, 10.0, day_offsets=(1,))                       # 64 km now: alert
+    worse = run_cli("check", "--as-of", AS_OF.isoformat(), "--new", "--format", "json")
+    [w] = json.loads(worse.stdout)["warnings"]
+    assert (w["rule"], w["severity"]) == ("volume.weekly_load", "alert")
+    assert run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout == ""
+
+
+def test_new_does_not_repeat_after_severity_falls(history, run_cli, store):
+    jump(history, 64.0)
+    assert "ALERT" in run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout
+    store.mark_deleted([int(r) for (r,) in store.conn.execute(
+        "SELECT id FROM activities WHERE start_local >= ? ORDER BY start_local DESC LIMIT 1",
+        (AS_OF.isoformat(),))])
+    history.upsert_activities([run(AS_OF - timedelta(days=1), 6.0)])     # 54 km: down to warn
+    assert "WARN" in run_cli("check", "--as-of", AS_OF.isoformat()).stdout
+    assert run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout == ""
+
+
+def test_plain_check_does_not_mark_anything_reported(history, run_cli):
+    jump(history, 54.0)
+    run_cli("check", "--as-of", AS_OF.isoformat())
+    assert "volume.weekly_load" in run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout
+
+
+@pytest.mark.parametrize("fail_on, code", [("alert", 0), ("warn", 1), ("info", 1)])
+def test_fail_on(history, run_cli, fail_on, code):
+    jump(history, 54.0)                                         # one warn, nothing at alert
+    assert run_cli("check", "--as-of", AS_OF.isoformat(), "--fail-on", fail_on).exit_code == code
+
+
+def test_fail_on_with_nothing_new_exits_zero(history, run_cli):
+    jump(history, 54.0)
+    assert run_cli("check", "--as-of", AS_OF.isoformat(), "--new", "--fail-on", "warn").exit_code == 1
+    assert run_cli("check", "--as-of", AS_OF.isoformat(), "--new", "--fail-on", "warn").exit_code == 0
+
+
+def test_disabled_rule_is_silent(history, run_cli, home):
+    jump(history, 64.0)
+    (home / "config.toml").write_text("[detectors.volume.weekly_load]\nenabled = false\n")
+    assert "volume.weekly_load" not in run_cli("check", "--as-of", AS_OF.isoformat()).stdout
+
+
+def test_threshold_override(history, run_cli, home):
+    jump(history, 54.0)
+    (home / "config.toml").write_text('[detectors."volume.weekly_load"]\nwarn = 1.4\nalert = 1.8\n')
+    assert "volume.weekly_load" not in run_cli("check", "--as-of", AS_OF.isoformat()).stdout
+
+
+@pytest.mark.parametrize("toml, names", [
+    ('[detectors."volume.weekly_load"]\nwarn = "high"\n', "detectors.volume.weekly_load.warn"),
+    ('[detectors."volume.weekly_load"]\nwarm = 1.2\n', "detectors.volume.weekly_load.warm"),
+    ('[detectors."volume.weekly_lod"]\nwarn = 1.2\n', "detectors.volume.weekly_lod"),
+    ('[detectors."shoes.mileage".limits]\npegasus = -3\n', "detectors.shoes.mileage.limits.pegasus"),
+    ('timezone = "Mars/Olympus"\n', "Mars/Olympus"),
+    ('running_types = "Run"\n', "running_types"),
+    ('colour = true\n', "colour"),
+    ('[detectors\nwarn = 1\n', "not valid TOML"),
+])
+def test_bad_config_is_one_line_naming_the_key(run_cli, home, toml, names):
+    (home / "config.toml").write_text(toml)
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("loadguard: ") and names in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_ewma_method_names_the_key(history, run_cli, home):
+    (home / "config.toml").write_text('[detectors."volume.weekly_load"]\nmethod = "median"\n')
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3 and "detectors.volume.weekly_load.method" in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"hello, this is my diary\n", b"\x00" * 100])
+def test_foreign_file_as_store_is_refused_and_left_alone(run_cli, home, content):
+    db = home / "loadguard.db"
+    db.write_bytes(content)
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3
+    assert len(result.stderr.strip().splitlines()) == 1 and "not a loadguard store" in result.stderr
+    assert db.read_bytes() == content
+
+
+def test_other_sqlite_database_is_refused(run_cli, home):
+    db = home / "loadguard.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.execute("INSERT INTO recipes VALUES ('pancakes')")
+    conn.commit()
+    conn.close()
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3 and "not a loadguard store" in result.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT name FROM recipes").fetchall() == [("pancakes",)]
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'activities'").fetchone()[0] == 0
+
+
+def test_store_from_a_newer_loadguard_is_refused(run_cli, home, store):
+    store.conn.execute("PRAGMA user_version = 99")
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3 and "newer loadguard" in result.stderr
+
+
+def test_bad_as_of_is_a_usage_error(run_cli):
+    result = run_cli("check", "--as-of", "28/06/2026")
+    assert result.exit_code == 2 and "--as-of" in result.stderr
+
+
+def test_home_option_beats_env(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from loadguard.cli import cli
+
+    monkeypatch.setenv("LOADGUARD_HOME", str(tmp_path / "env-home"))
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "opt-home"), "check", "--as-of", "2026-01-01"])
+    assert result.exit_code == 0
+    assert (tmp_path / "opt-home" / "loadguard.db").exists()
+    assert not (tmp_path / "env-home").exists()
+
+
+def test_third_party_detector_plugin_is_picked_up(history, run_cli, home, tmp_path, monkeypatch):
+    """A plugin registers exactly like the built-ins: an entry point in loadguard.detectors."""
+    site = tmp_path / "site"
+    (site / "cadence_guard-1.0.dist-info").mkdir(parents=True)
+    (site / "cadence_guard-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: cadence-guard\nVersion: 1.0\n")
+    (site / "cadence_guard-1.0.dist-info" / "entry_points.txt").write_text(
+        "[loadguard.detectors]\nform.cadence = cadence_guard:LowCadence\n")
+    (site / "cadence_guard.py").write_text(textwrap.dedent('''
+        from loadguard.model import Severity, Warning, iso_week
+
+        class LowCadence:
+            id = "form.cadence"
+            defaults = {"min_spm": 170}
+
+            def detect(self, frames, config):
+                week = frames.last_days(7)
+                if week.empty:
+                    return []
+                return [Warning(rule=self.id, severity=Severity.INFO, date=frames.as_of,
+                                subject=iso_week(frames.as_of), title="Cadence check",
+                                message=f"{len(week)} runs checked against {config['min_spm']} spm",
+                                evidence={"runs": len(week)}, advice="Shorten the stride a little.")]
+    '''))
+    monkeypatch.syspath_prepend(str(site))
+    jump(history, 40.0)
+    doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    [w] = [w for w in doc["warnings"] if w["rule"] == "form.cadence"]
+    assert w["message"] == "4 runs checked against 170 spm"
+    (home / "config.toml").write_text('[detectors."form.cadence"]\nmin_spm = 180\n')
+    doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    assert [w["message"] for w in doc["warnings"] if w["rule"] == "form.cadence"] == [
+        "4 runs checked against 180 spm"]
+    (home / "config.toml").write_text('[detectors.form.cadence]\nenabled = false\n')
+    doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    assert not [w for w in doc["warnings"] if w["rule"] == "form.cadence"]

@@ -1,0 +1,168 @@
+"""volume.* rules on hand-built histories, just under and just over each threshold."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import by_rule, run, steady_weeks
+
+AS_OF = date(2026, 6, 28)          # a Sunday, ISO week 2026-W26
+ACUTE_FIRST = AS_OF - timedelta(days=6)
+
+
+def base(store, km_per_week=40.0, weeks=6, **kw):
+    """Even weeks up to the day before the acute window: the chronic base is km_per_week."""
+    store.upsert_activities(steady_weeks(ACUTE_FIRST, weeks, km_per_week, **kw))
+
+
+@pytest.mark.parametrize("acute_km, severity", [
+    (51.6, None),      # ratio 1.29
+    (52.0, "warn"),    # 1.30
+    (59.6, "warn"),    # 1.49
+    (60.0, "alert"),   # 1.50
+])
+def test_weekly_load_thresholds(store, check_json, acute_km, severity):
+    base(store)
+    store.upsert_activities([run(AS_OF - timedelta(days=d), acute_km / 4) for d in (0, 2, 4, 5)])
+    found = by_rule(check_json(AS_OF), "volume.weekly_load")
+    if severity is None:
+        assert found == []
+        return
+    [w] = found
+    assert w["severity"] == severity
+    assert w["subject"] == "2026-W26"
+    assert w["evidence"]["acute_km"] == pytest.approx(acute_km)
+    assert w["evidence"]["chronic_weekly_km"] == pytest.approx(40.0)
+    assert w["evidence"]["ratio"] == pytest.approx(acute_km / 40, abs=0.005)
+    assert f"{acute_km:.1f} km" in w["message"] and "40.0 km a week" in w["message"]
+    assert w["advice"] and "Gabbett 2016" in w["reference"]
+
+
+def test_window_edges_first_and_last_day_of_the_week_count(store, check_json):
+    base(store)
+    store.upsert_activities([run(ACUTE_FIRST, 30.0), run(AS_OF, 30.0, hour=21)])
+    [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
+    assert w["evidence"]["acute_km"] == 60.0
+    assert w["evidence"]["window"]["acute"] == ["2026-06-22", "2026-06-28"]
+    assert w["severity"] == "alert"
+
+
+def test_run_the_day_before_the_window_belongs_to_the_base(store, check_json):
+    base(store)
+    store.upsert_activities([run(ACUTE_FIRST - timedelta(days=1), 30.0), run(AS_OF, 30.0)])
+    # acute 30 km against (160 + 30) / 4 = 47.5 km: no jump at all
+    assert by_rule(check_json(AS_OF), "volume.weekly_load") == []
+
+
+def test_local_date_decides_the_day(store, check_json):
+    """23:30 in New York on the day before the window is 03:30 UTC inside it: it stays in the base."""
+    base(store)
+    late = run(ACUTE_FIRST - timedelta(days=1), 20.0, hour=23, utc_offset_h=-4)
+    assert late["start_utc"].startswith(ACUTE_FIRST.isoformat())
+    store.upsert_activities([late, *[run(AS_OF - timedelta(days=d), 15.0) for d in (0, 2, 4, 5)]])
+    [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
+    # counted by its UTC day it would make 80 km against 40 (an alert)
+    assert w["evidence"]["acute_km"] == 60.0
+    assert w["evidence"]["chronic_weekly_km"] == 45.0
+    assert w["severity"] == "warn"
+
+
+def test_beginner_with_two_weeks_gets_no_ratio_or_spike(store, check_json):
+    store.upsert_activities([run(AS_OF - timedelta(days=13), 3.0), run(AS_OF - timedelta(days=10), 3.0),
+                             run(AS_OF - timedelta(days=3), 8.0), run(AS_OF, 12.0)])
+    found = check_json(AS_OF)
+    assert by_rule(found, "volume.weekly_load") == []
+    assert by_rule(found, "volume.long_run_spike") == []
+    assert by_rule(found, "volume.comeback") == []
+
+
+def test_treadmill_runs_count_as_volume(store, check_json):
+    base(store)
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 15.0, sport_type="VirtualRun", trainer=True)
+                             for d in (0, 2, 4, 5)])
+    [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
+    assert w["evidence"]["acute_km"] == 60.0 and w["severity"] == "alert"
+
+
+def test_non_running_activities_do_not_count(store, check_json):
+    base(store)
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 30.0, sport_type=t)
+                             for d, t in ((0, "Ride"), (1, "Swim"), (2, "Hike"))])
+    assert by_rule(check_json(AS_OF), "volume.weekly_load") == []
+
+
+def test_ewma_method(store, run_cli, check_json, home):
+    (home / "config.toml").write_text('[detectors."volume.weekly_load"]\nmethod = "ewma"\n')
+    base(store)
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 20.0) for d in (0, 1, 2, 3)])
+    [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
+    assert w["evidence"]["method"] == "ewma"
+    assert "EWMA" in w["message"]
+    # the EWMA ratio differs from the rolling one (80 / 40 = 2.0) but lands above 1.5
+    assert w["evidence"]["ratio"] != 2.0 and w["severity"] == "alert"
+
+
+def test_comeback_after_three_weeks_off(store, check_json):
+    back = AS_OF - timedelta(days=3)
+    last_before = back - timedelta(days=22)          # 21 days without running
+    store.upsert_activities(steady_weeks(last_before + timedelta(days=1), 6, 40.0))
+    store.upsert_activities([run(back, 12.0), run(back + timedelta(days=2), 13.0)])
+    found = check_json(AS_OF)
+    assert by_rule(found, "volume.weekly_load") == []     # no ratio against an empty base
+    [w] = by_rule(found, "volume.comeback")
+    assert w["severity"] == "warn"
+    assert w["evidence"]["break_days"] == 21
+    assert w["evidence"]["km_since_back"] == 25.0
+    assert w["evidence"]["pre_break_weekly_km"] == 40.0
+
+
+def test_gentle_comeback_is_quiet(store, check_json):
+    back = AS_OF - timedelta(days=3)
+    last_before = back - timedelta(days=22)
+    store.upsert_activities(steady_weeks(last_before + timedelta(days=1), 6, 40.0))
+    store.upsert_activities([run(back, 10.0), run(back + timedelta(days=2), 10.0)])   # exactly half
+    found = check_json(AS_OF)
+    assert by_rule(found, "volume.comeback") == []
+    assert by_rule(found, "volume.weekly_load") == []
+
+
+def test_thirteen_rest_days_is_not_a_break(store, check_json):
+    back = AS_OF - timedelta(days=3)
+    store.upsert_activities(steady_weeks(back - timedelta(days=13), 6, 40.0))
+    store.upsert_activities([run(back, 15.0), run(back + timedelta(days=2), 15.0)])
+    assert by_rule(check_json(AS_OF), "volume.comeback") == []
+
+
+@pytest.mark.parametrize("km, severity", [(11.0, None), (11.1, "warn"), (20.0, "warn"), (20.1, "alert")])
+def test_long_run_spike_thresholds(store, check_json, km, severity):
+    base(store)                                  # every run 10 km: the 30-day longest is 10 km
+    spike = run(AS_OF - timedelta(days=1), km, id=424242)
+    store.upsert_activities([spike])
+    found = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    if severity is None:
+        assert found == []
+        return
+    [w] = found
+    assert w["severity"] == severity
+    assert w["subject"] == "424242"
+    assert w["date"] == (AS_OF - timedelta(days=1)).isoformat()
+    assert w["evidence"]["previous_longest_km"] == 10.0
+    assert w["evidence"]["increase_pct"] == pytest.approx((km / 10 - 1) * 100, abs=0.05)
+    assert "Frandsen" in w["reference"]
+
+
+def test_long_run_spike_only_looks_at_the_last_seven_days(store, check_json):
+    base(store)
+    store.upsert_activities([run(ACUTE_FIRST - timedelta(days=1), 18.0)])
+    assert by_rule(check_json(AS_OF), "volume.long_run_spike") == []
+    assert len(by_rule(check_json(AS_OF - timedelta(days=1)), "volume.long_run_spike")) == 1
+
+
+def test_long_run_compares_with_the_previous_thirty_days_only(store, check_json):
+    base(store)
+    store.upsert_activities([run(AS_OF - timedelta(days=31), 25.0)])   # outside the 30-day lookback
+    store.upsert_activities([run(AS_OF, 12.0)])
+    [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    assert w["evidence"]["previous_longest_km"] == 10.0
