@@ -1,11 +1,74 @@
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
-from loadguard.errors import LoadguardError
+from loadguard.cli import App, pass_app
+
+
+class WeekParam(click.ParamType):
+    """`last`, `this` or `YYYY-Www`; checked here so a typo is a usage error (exit 2)."""
+
+    name = "week"
+
+    def convert(self, value, param, ctx):
+        from loadguard.digest.weeks import IsoWeek
+
+        text = str(value).strip()
+        if text.lower() in ("last", "this"):
+            return text.lower()
+        try:
+            return IsoWeek.parse(text)
+        except ValueError as exc:
+            self.fail(f"{exc} (or 'last', 'this')", param, ctx)
 
 
 @click.command()
-def digest() -> None:
-    """(being built)"""
-    raise LoadguardError("digest is not available yet")
+@click.option("--week", "week_spec", type=WeekParam(), default="last", show_default=True,
+              metavar="YYYY-Www|last|this",
+              help="The ISO week (Monday to Sunday, local dates). 'last' is the last complete week, "
+                   "'this' the week so far.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
+              help="Default: html when -o ends in .html or .htm, otherwise md.")
+@click.option("-o", "--output", "output", metavar="FILE",
+              help="Write here instead of stdout; '{week}' becomes the week (2026-W47); folders are "
+                   "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
+@click.option("--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="Take this day as today when choosing 'last' or 'this' (default: today).")
+@pass_app
+def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> None:
+    """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
+    from loadguard.digest import chart, output as out, render, weekly
+    from loadguard.digest.weeks import resolve
+
+    today_day = today.date() if today is not None else _today(app)
+    week = resolve(week_spec, today_day)
+    path = out.target(output, week.label) if output else None
+    fmt = fmt or out.format_for(path)
+
+    data = weekly.build(app.store, app.config, week, today=today_day)
+    svg = chart.svg_file(data.chart, data.load)
+    if fmt == "html":
+        text = render.html(data, svg)
+    elif path is not None:
+        svg_path = out.chart_path(path)
+        out.write_atomic(svg_path, svg)
+        text = render.markdown(data, svg_path.name)
+    else:
+        text = render.markdown(data, None)
+    if path is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_atomic(path, text)
+
+
+def _today(app: App) -> date:
+    """Today where the runner lives: the configured zone if set, else the machine's."""
+    zone = app.config["timezone"]
+    if zone:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo(zone)).date()
+    return date.today()

@@ -1,0 +1,87 @@
+"""The 12-week chart: weekly distance (road and trail stacked) with the load ratio line.
+
+Drawn with matplotlib's object API on the Agg backend (never pyplot, so no GUI
+and no global figure state), saved as SVG into a string for inlining.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from loadguard.digest.weekly import ChartWeek, LoadBand
+
+ROAD = "#4c78a8"
+TRAIL = "#b5762a"
+RATIO = "#222222"
+CAUTION = "#f2c14e"
+HIGH = "#e4572e"
+
+
+def svg_file(weeks: "list[ChartWeek]", load: "LoadBand") -> str:
+    """The chart as an SVG document, as it goes into a file beside a Markdown digest."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    labels = [f"W{w.week.week:02d}" for w in weeks]
+    road = [w.road_km for w in weeks]
+    trail = [w.trail_km for w in weeks]
+    ratios = [float("nan") if w.ratio is None else w.ratio for w in weeks]
+    xs = list(range(len(weeks)))
+
+    with matplotlib.rc_context({
+        "svg.fonttype": "none",        # text stays text: small, selectable, crisp when printed
+        "svg.hashsalt": "loadguard",   # stable element ids, so the same week gives the same file
+        "font.size": 10,
+        "font.family": "sans-serif",
+    }):
+        fig = Figure(figsize=(7.2, 3.4))
+        ax = fig.add_subplot()
+        ax.bar(xs, road, color=ROAD, label="road km", zorder=2)
+        ax.bar(xs, trail, bottom=road, color=TRAIL, hatch="///", edgecolor="white", linewidth=0,
+               label="trail km", zorder=2)
+        # the digest's own week stands out
+        ax.bar(xs[-1:], [road[-1] + trail[-1]], fill=False, edgecolor=RATIO, linewidth=1.5, zorder=3)
+        ax.set_xticks(xs, labels)
+        ax.set_ylabel("km per week")
+        ax.set_ylim(0, max([r + t for r, t in zip(road, trail)] + [10.0]) * 1.15)
+        ax.grid(axis="y", color="#dddddd", zorder=0)
+        ax.spines[["top"]].set_visible(False)
+
+        rax = ax.twinx()
+        top = max([r for r in ratios if r == r] + [load.alert + 0.3]) * 1.1
+        rax.axhspan(load.warn, load.alert, color=CAUTION, alpha=0.25, zorder=0, linewidth=0)
+        rax.axhspan(load.alert, top, color=HIGH, alpha=0.15, zorder=0, linewidth=0)
+        for level, colour in ((load.warn, CAUTION), (load.alert, HIGH)):
+            rax.axhline(level, color=colour, linestyle="--", linewidth=1)
+            rax.text(xs[0] - 0.45, level, f" {level:g}", va="bottom", ha="left", fontsize=8, color="#555555")
+        rax.plot(xs, ratios, color=RATIO, marker="o", markersize=4, linewidth=1.6, label="load ratio")
+        rax.set_ylim(0, top)
+        rax.set_ylabel("load ratio")
+        rax.spines[["top"]].set_visible(False)
+        # bars behind, the ratio line and bands in front of the grid
+        ax.set_zorder(1)
+        ax.patch.set_visible(False)
+        rax.set_zorder(2)
+
+        handles = ax.get_legend_handles_labels()[0][:2] + rax.get_legend_handles_labels()[0]
+        fig.legend(handles, ["road km", "trail km", "load ratio"], loc="upper center", ncol=3,
+                   frameon=False, bbox_to_anchor=(0.5, 1.0))
+        fig.subplots_adjust(left=0.08, right=0.92, top=0.86, bottom=0.1)
+
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "loadguard"})
+    return buf.getvalue()
+
+
+def inline(document: str) -> str:
+    """The `<svg>` element for inlining in HTML: no XML prolog or doctype, and no fixed
+    size, so it scales with the page (its viewBox keeps the proportions)."""
+    element = document[document.index("<svg"):]
+    head_end = element.index(">")
+    head = re.sub(r'\s(?:width|height)="[^"]*"', "", element[:head_end])
+    return head + ' role="img" aria-labelledby="chart-title"' + element[head_end:]

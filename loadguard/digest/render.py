@@ -1,0 +1,150 @@
+"""Markdown and HTML from one Digest, through Jinja2 templates.
+
+Activity and shoe names are the runner's own text. HTML escapes every value
+(autoescape); Markdown escapes every value too (a `finalize` hook), because
+Markdown viewers pass raw HTML through and a `|` would break a table. Only values
+wrapped in markupsafe.Markup (the chart's SVG, the chart's file name) pass as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from loadguard.digest.weekly import Digest, Metric
+
+NONE = "–"
+
+# Characters that start Markdown syntax or raw HTML anywhere on a line.
+_MD_SPECIAL = re.compile(r"[\\`*\[\]|#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def md_escape(value: Any) -> str:
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())  # a newline in a name must not end a table row
+    # `<` opens raw HTML, and `&` could spell an entity; a lone `>` is only a quote mark
+    # at a line's start, where no value is placed
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+# -- numbers, the same in both formats --------------------------------------------
+
+
+def fmt_value(value: float | None, kind: str, *, base: bool = False) -> str:
+    if value is None:
+        return NONE
+    if kind == "km":
+        return f"{value:.1f} km"
+    if kind == "duration":
+        minutes = int(round(value / 60))
+        return f"{minutes // 60}:{minutes % 60:02d} h"
+    if kind == "count":
+        # an average week may hold 3.75 runs; a real week holds whole ones
+        return f"{value:.1f}" if base else f"{value:.0f}"
+    if kind == "m":
+        return f"{value:.0f} m"
+    if kind == "share":
+        return f"{value:.0f}%"
+    raise ValueError(kind)
+
+
+def fmt_change(metric: "Metric") -> str:
+    change = metric.change
+    if change is None:
+        return NONE
+    if metric.kind == "share":
+        return f"{change:+.0f} pts"
+    return f"{change:+.0f}%"
+
+
+def fmt_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def fmt_ratio(ratio: float | None) -> str:
+    return NONE if ratio is None else f"{ratio:.2f}"
+
+
+def fmt_km(km: float | None) -> str:
+    return NONE if km is None else f"{km:.1f} km"
+
+
+def fmt_life(life: float | None) -> str:
+    return NONE if life is None else f"{life * 100:.0f}%"
+
+
+def text_bar(life: float | None, width: int = 10) -> str:
+    """A %-of-life bar for plain text: one block per tenth of the limit, capped at full."""
+    if life is None:
+        return ""
+    filled = min(width, max(0, int(round(life * width))))
+    return "█" * filled + "░" * (width - filled)
+
+
+def bar_width(life: float | None) -> str:
+    return "0%" if life is None else f"{min(100.0, max(0.0, life * 100)):.1f}%"
+
+
+FILTERS = {
+    "value": fmt_value,
+    "change": fmt_change,
+    "day": fmt_day,
+    "ratio": fmt_ratio,
+    "km": fmt_km,
+    "life": fmt_life,
+    "text_bar": text_bar,
+    "bar_width": bar_width,
+}
+
+
+def _environment(kind: str):
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    options: dict[str, Any] = {
+        "loader": PackageLoader("loadguard.digest", "templates"),
+        "undefined": StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
+    if kind == "html":
+        options["autoescape"] = True
+    else:
+        options["autoescape"] = False
+        options["finalize"] = md_escape
+    env = Environment(**options)
+    env.filters.update(FILTERS)
+    return env
+
+
+def markdown(digest: "Digest", chart_file: str | None) -> str:
+    """The digest in Markdown; `chart_file` is the SVG's name beside it (None: no chart)."""
+    from markupsafe import Markup
+
+    link = Markup(_md_link_target(chart_file)) if chart_file else None
+    return _environment("md").get_template("digest.md").render(d=digest, chart_file=link)
+
+
+def html(digest: "Digest", chart_svg: str) -> str:
+    """The digest as one self-contained HTML page with the chart inline."""
+    from markupsafe import Markup
+
+    from loadguard.digest.chart import inline
+
+    return _environment("html").get_template("digest.html").render(d=digest, chart=Markup(inline(chart_svg)))
+
+
+def _md_link_target(name: str) -> str:
+    # a file name with spaces or parentheses would end the link early
+    from urllib.parse import quote
+
+    return quote(name)

@@ -1,0 +1,330 @@
+"""A week's digest as plain data: totals against the 4 weeks before, the load ratio,
+12 weeks for the chart, the week's warnings and the shoe table.
+
+Everything is computed from the frames and the detectors' own functions, so the
+digest can never disagree with `loadguard check` or `loadguard shoes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from loadguard.advice import CHECKLIST, DISCLAIMER
+from loadguard.digest.weeks import IsoWeek
+from loadguard.model import Severity, Warning
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from loadguard.config import Config
+    from loadguard.frames import Frames
+    from loadguard.store import Store
+
+BASE_WEEKS = 4
+CHART_WEEKS = 12
+# Below this ratio the week was lighter than usual; the upper bands are the
+# weekly-load detector's own warn and alert thresholds.
+LIGHT_BELOW = 0.8
+
+FAMILY_TITLES = {"volume": "Volume", "terrain": "Terrain", "shoes": "Shoes"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One week total and the average week of the base before it.
+
+    `base` is None when the history does not cover the 4 weeks before.
+    `change` is a percentage for amounts and percentage points for shares.
+    """
+
+    key: str
+    label: str
+    kind: str                 # km | duration | count | m | share
+    value: float | None
+    base: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.base is None:
+            return None
+        if self.kind == "share":
+            return self.value - self.base
+        if self.base <= 0:
+            return None
+        return (self.value / self.base - 1) * 100
+
+
+@dataclass(frozen=True)
+class LoadBand:
+    ratio: float | None       # rounded to 2 decimals, as the detector judges it
+    acute_km: float
+    chronic_week_km: float
+    method: str
+    band: str                 # light | steady | caution | high | none
+    warn: float
+    alert: float
+
+    @property
+    def band_text(self) -> str:
+        return {
+            "light": f"under {LIGHT_BELOW}: lighter than your recent weeks",
+            "steady": f"{LIGHT_BELOW}-{self.warn}: in line with your recent weeks",
+            "caution": f"{self.warn}-{self.alert}: caution band",
+            "high": f"over {self.alert}: well above your recent weeks",
+            "none": "no 4-week base yet",
+        }[self.band]
+
+
+@dataclass(frozen=True)
+class ChartWeek:
+    week: IsoWeek
+    road_km: float
+    trail_km: float
+    ratio: float | None
+
+
+@dataclass(frozen=True)
+class RunLine:
+    day: date
+    name: str
+    km: float
+    trail: bool
+
+
+@dataclass
+class ShoeLine:
+    id: str
+    name: str
+    distance_km: float | None
+    limit_km: float | None
+    life: float | None        # share of the limit used, 1.0 = at the limit
+    retired: bool
+    level: str                # ok | info | warn | alert (for the bar's colour)
+    runs: list[RunLine] = field(default_factory=list)
+
+    @property
+    def week_km(self) -> float:
+        return sum(r.km for r in self.runs)
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    family: str
+    title: str
+    warnings: list[Warning]
+
+
+@dataclass
+class Digest:
+    week: IsoWeek
+    first_day: date | None            # the first run on record up to the week's end
+    base_first: date
+    base_last: date
+    metrics: list[Metric]
+    load: LoadBand
+    chart: list[ChartWeek]
+    groups: list[WarningGroup]
+    shoes: list[ShoeLine]
+    unshod: list[RunLine]
+    checklist: tuple[str, ...]
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def has_base(self) -> bool:
+        return self.metrics[0].base is not None
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(g.warnings) for g in self.groups)
+
+    def metric(self, key: str) -> Metric:
+        return next(m for m in self.metrics if m.key == key)
+
+
+def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = None) -> Digest:
+    """The digest of `week`; days after `today` (a week still running) are left out."""
+    from loadguard import frames as frames_mod
+    from loadguard.detectors.shoes import Mileage
+    from loadguard.detectors.volume import WeeklyLoad
+
+    last = week.sunday if today is None else min(week.sunday, today)
+    frames = frames_mod.build(store, config, week.sunday)
+    load_cfg = config.detector(WeeklyLoad.id, WeeklyLoad.defaults)
+    shoe_cfg = config.detector(Mileage.id, Mileage.defaults)
+
+    base_first = week.shifted(-BASE_WEEKS).monday
+    base_last = week.shifted(-1).sunday
+    has_base = frames.first_day is not None and frames.first_day <= base_first
+    groups = _warning_groups(week_warnings(store, config, week, last))
+    return Digest(
+        week=week,
+        first_day=frames.first_day,
+        base_first=base_first,
+        base_last=base_last,
+        metrics=_metrics(frames, week, has_base),
+        load=_load(frames, week.sunday, load_cfg),
+        chart=_chart(frames, week, load_cfg),
+        groups=groups,
+        shoes=_shoes(frames, week, shoe_cfg),
+        unshod=[_run_line(r) for r in _week_runs(frames, week).itertuples() if r.gear_id is None],
+        checklist=CHECKLIST if groups else (),
+    )
+
+
+# -- totals ------------------------------------------------------------------------
+
+
+def _week_runs(frames: "Frames", week: IsoWeek) -> "pd.DataFrame":
+    return frames.days_between(week.monday, week.sunday)
+
+
+def _totals(runs: "pd.DataFrame") -> dict[str, float | None]:
+    km = float(runs["distance_km"].sum())
+    trail_km = float(runs.loc[runs["trail"], "distance_km"].sum())
+    return {
+        "distance": km,
+        "moving": float(runs["moving_s"].fillna(0).sum()),
+        "runs": float(len(runs)),
+        "longest": float(runs["distance_km"].max()) if len(runs) else 0.0,
+        "climb": float(runs["elev_m"].sum()),
+        "trail_km": trail_km,
+    }
+
+
+def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
+    this = _totals(_week_runs(frames, week))
+    base: dict[str, float | None] = dict.fromkeys(this, None)
+    base_share = None
+    if has_base:
+        weeks = [_totals(_week_runs(frames, week.shifted(-i))) for i in range(1, BASE_WEEKS + 1)]
+        # the average week: totals divided by four, and the mean of the four longest runs
+        base = {k: sum(w[k] for w in weeks) / BASE_WEEKS for k in this}
+        # a share over the whole base, weighted by distance, as the trail detector reads it
+        base_share = base["trail_km"] / base["distance"] * 100 if base["distance"] else None
+    share = this["trail_km"] / this["distance"] * 100 if this["distance"] else None
+    return [
+        Metric("distance", "Distance", "km", this["distance"], base["distance"]),
+        Metric("moving", "Moving time", "duration", this["moving"], base["moving"]),
+        Metric("runs", "Runs", "count", this["runs"], base["runs"]),
+        Metric("longest", "Longest run", "km", this["longest"], base["longest"]),
+        Metric("climb", "Climb", "m", this["climb"], base["climb"]),
+        Metric("trail_share", "Trail share", "share", share, base_share),
+    ]
+
+
+# -- load ratio --------------------------------------------------------------------
+
+
+def _ratio(frames: "Frames", day: date, load_cfg: dict[str, Any]):
+    from loadguard.detectors.common import history_days
+    from loadguard.detectors.volume import load_ratio
+
+    load = load_ratio(frames, day, method=load_cfg["method"])
+    # the detector's own rule for when a base exists: a ratio over a beginner's
+    # first weeks compares with an empty or partial base
+    if history_days(frames, day) < load_cfg["min_history_days"] or load.ratio is None:
+        return load, None
+    return load, round(load.ratio, 2)
+
+
+def _load(frames: "Frames", sunday: date, load_cfg: dict[str, Any]) -> LoadBand:
+    load, ratio = _ratio(frames, sunday, load_cfg)
+    warn, alert = float(load_cfg["warn"]), float(load_cfg["alert"])
+    if ratio is None:
+        band = "none"
+    elif ratio < LIGHT_BELOW:
+        band = "light"
+    elif ratio < warn:
+        band = "steady"
+    elif ratio < alert:
+        band = "caution"
+    else:
+        band = "high"
+    return LoadBand(ratio, load.acute_km, load.chronic_week_km, load.method, band, warn, alert)
+
+
+def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any]) -> list[ChartWeek]:
+    out = []
+    for back in range(CHART_WEEKS - 1, -1, -1):
+        w = week.shifted(-back)
+        runs = _week_runs(frames, w)
+        trail = float(runs.loc[runs["trail"], "distance_km"].sum())
+        road = float(runs["distance_km"].sum()) - trail
+        out.append(ChartWeek(w, road, trail, _ratio(frames, w.sunday, load_cfg)[1]))
+    return out
+
+
+# -- warnings ----------------------------------------------------------------------
+
+
+def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -> list[Warning]:
+    """What the detectors found as of each day of the week up to `last`.
+
+    A daily cron run of `check` may have reported a finding on Wednesday that is
+    gone by Sunday (the 7-day window moved on), and the runner expects the digest
+    to show it. Each finding (rule + subject) appears once, at its worst severity
+    and, among equals, with its latest numbers.
+    """
+    from loadguard.check import run_detectors, sort_warnings
+
+    best: dict[str, Warning] = {}
+    for day in week.days():
+        if day > last:
+            break
+        for w in run_detectors(store, config, day):
+            seen = best.get(w.id)
+            if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
+                best[w.id] = w
+    return sort_warnings(best.values())
+
+
+def _warning_groups(warnings: list[Warning]) -> list[WarningGroup]:
+    families: dict[str, list[Warning]] = {}
+    for w in warnings:
+        families.setdefault(w.family, []).append(w)
+    # the family holding the worst finding first, then by name
+    order = sorted(families, key=lambda f: (-max(int(w.severity) for w in families[f]), f))
+    return [WarningGroup(f, FAMILY_TITLES.get(f, f.capitalize()), families[f]) for f in order]
+
+
+# -- shoes -------------------------------------------------------------------------
+
+
+def _run_line(row: Any) -> RunLine:
+    return RunLine(row.day.date(), row.name, float(row.distance_km), bool(row.trail))
+
+
+def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[ShoeLine]:
+    """Active shoes and any retired pair that still ran this week, each with its week's runs."""
+    import pandas as pd
+
+    from loadguard.detectors.shoes import shoe_table
+
+    runs = _week_runs(frames, week)
+    by_shoe: dict[str, list[RunLine]] = {}
+    for row in runs.itertuples():
+        if row.gear_id is not None:
+            by_shoe.setdefault(str(row.gear_id), []).append(_run_line(row))
+    out = []
+    for shoe in shoe_table(frames, shoe_cfg).itertuples():
+        week_runs = by_shoe.pop(shoe.id, [])
+        if shoe.retired and not week_runs:
+            continue
+        life = float(shoe.life) if pd.notna(shoe.life) else None
+        out.append(ShoeLine(shoe.id, shoe.name, float(shoe.distance_km), float(shoe.limit_km), life,
+                            bool(shoe.retired), _level(life, shoe_cfg), week_runs))
+    # runs naming gear the store does not know (e.g. gear not synced yet)
+    for gear_id, week_runs in by_shoe.items():
+        out.append(ShoeLine(gear_id, gear_id, None, None, None, False, "ok", week_runs))
+    return out
+
+
+def _level(life: float | None, shoe_cfg: dict[str, Any]) -> str:
+    if life is None:
+        return "ok"
+    for name in ("alert", "warn", "info"):
+        if life >= shoe_cfg[name]:
+            return name
+    return "ok"
