@@ -1,11 +1,63 @@
 from __future__ import annotations
 
+import sys
+
 import click
 
-from loadguard.errors import LoadguardError
+from loadguard.cli import App, pass_app
+
+
+class _StatusLine:
+    """A one-line progress display on a terminal's stderr, redrawn in place."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, stage: str, count: int) -> None:
+        if not self.enabled:
+            return
+        if stage == "done":
+            if self.shown:
+                click.echo("\r\033[K", nl=False, err=True)
+            return
+        label = {"activities": "activities read", "shoes": "new shoes read"}.get(stage, stage)
+        click.echo(f"\rsyncing from Strava: {count} {label}\033[K", nl=False, err=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.enabled and self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
 
 
 @click.command()
-def sync() -> None:
-    """(being built)"""
-    raise LoadguardError("sync is not available yet")
+@click.option("--full", is_flag=True, help="Re-read the whole history instead of the recent window.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (for cron); errors still go to stderr.")
+@pass_app
+def sync(app: App, full: bool, quiet: bool) -> None:
+    """Pull new and changed activities and the shoes from Strava into the store.
+
+    Safe to run from cron: one run at a time, every page saved as it arrives,
+    and a run stopped by a rate limit or an outage resumes on the next call.
+    """
+    from loadguard import sync as engine
+    from loadguard import token as tokens
+    from loadguard.sources import strava
+
+    strava.quiet_library_logging()
+    with engine.lock(app.home):
+        token = tokens.require(app.home)
+        settings = app.config["strava"]
+        # The refresh token is bound to the app that was authorized, so the
+        # credentials saved with it come first.
+        client_id, client_secret = strava.client_credentials(settings, token.client_id, token.client_secret)
+        api = strava.StravaAPI(token, base_url=settings["base_url"], client_id=client_id,
+                               client_secret=client_secret, on_token=lambda t: tokens.save(app.home, t))
+        status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
+        try:
+            result = engine.run(app.store, api, overlap_days=app.config["sync"]["overlap_days"],
+                                full=full, running_types=app.config["running_types"], progress=status)
+        finally:
+            status.clear()
+    if not quiet:
+        click.echo(result.summary())
