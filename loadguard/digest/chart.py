@@ -36,17 +36,18 @@ def svg_file(weeks: "list[ChartWeek]", load: "LoadBand") -> str:
     with matplotlib.rc_context({
         "svg.fonttype": "none",        # text stays text: small, selectable, crisp when printed
         "svg.hashsalt": "loadguard",   # stable element ids, so the same week gives the same file
-        "font.size": 10,
+        "font.size": 11,
         "font.family": "sans-serif",
     }):
-        fig = Figure(figsize=(7.2, 3.4))
+        # sized so a phone shows it at about 80%: labels stay readable without zooming
+        fig = Figure(figsize=(6.4, 3.8))
         ax = fig.add_subplot()
         ax.bar(xs, road, color=ROAD, label="road km", zorder=2)
         ax.bar(xs, trail, bottom=road, color=TRAIL, hatch="///", edgecolor="white", linewidth=0,
                label="trail km", zorder=2)
         # the digest's own week stands out
         ax.bar(xs[-1:], [road[-1] + trail[-1]], fill=False, edgecolor=RATIO, linewidth=1.5, zorder=3)
-        ax.set_xticks(xs, labels)
+        ax.set_xticks(xs, labels, fontsize=9)
         ax.set_ylabel("km per week")
         ax.set_ylim(0, max([r + t for r, t in zip(road, trail)] + [10.0]) * 1.15)
         ax.grid(axis="y", color="#dddddd", zorder=0)
@@ -71,10 +72,10 @@ def svg_file(weeks: "list[ChartWeek]", load: "LoadBand") -> str:
         handles = ax.get_legend_handles_labels()[0][:2] + rax.get_legend_handles_labels()[0]
         fig.legend(handles, ["road km", "trail km", "load ratio"], loc="upper center", ncol=3,
                    frameon=False, bbox_to_anchor=(0.5, 1.0))
-        fig.subplots_adjust(left=0.08, right=0.92, top=0.86, bottom=0.1)
+        fig.subplots_adjust(left=0.1, right=0.9, top=0.86, bottom=0.1)
 
         buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "loadguard"})
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue()
 
 
