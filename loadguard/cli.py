@@ -8,7 +8,7 @@ lists it), and those modules import pandas or stravalib inside their functions.
 from __future__ import annotations
 
 import importlib
-import sqlite3
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -56,8 +56,13 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except LoadguardError as exc:
             raise UserFacingError(str(exc), exc.exit_code) from None
-        except sqlite3.Error as exc:
-            raise UserFacingError(f"store error: {exc}", EXIT_FAILURE) from None
+        except Exception as exc:
+            # sqlite3 is looked up, not imported: `--help` should not pay for it,
+            # and an error of a module never imported cannot be raised anyway.
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+                raise UserFacingError(f"store error: {exc}", EXIT_FAILURE) from None
+            raise
 
 
 class App:

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from loadguard.config import Config
     from loadguard.store import Store
 
+# Runs older than this are not loaded: every built-in rule looks back at most a
+# few months (the digest 16 weeks), and reading a decade of runs would cost more
+# than the whole check. A break longer than this reads as a fresh start.
+HORIZON_DAYS = 400
+
 RUN_COLUMNS = [
     "id", "name", "sport_type", "start_local", "day", "distance_km", "moving_s",
     "elev_m", "gear_id", "trainer", "manual", "trail",
@@ -22,7 +27,8 @@ RUN_COLUMNS = [
 class Frames:
     """Running history up to and including `as_of` (local days).
 
-    runs:  one row per run, sorted by start time; `day` is the local calendar day.
+    runs:  one row per run of the last HORIZON_DAYS, sorted by start time; `day`
+           is the local calendar day.
     shoes: one row per shoe with its distance as of `as_of`, its last run, and
            whether it was in use by then.
     """
@@ -30,6 +36,7 @@ class Frames:
     as_of: date
     runs: pd.DataFrame
     shoes: pd.DataFrame
+    first_run: date | None = None   # the first run on record, which may predate `runs`
 
     @property
     def as_of_ts(self) -> pd.Timestamp:
@@ -37,7 +44,9 @@ class Frames:
 
     @property
     def first_day(self) -> date | None:
-        """The first local day with a run, or None for an empty history."""
+        """The first local day with a run on record, or None for an empty history."""
+        if self.first_run is not None:
+            return self.first_run
         return None if self.runs.empty else self.runs["day"].iloc[0].date()
 
     def days_between(self, first: date, last: date) -> pd.DataFrame:
@@ -62,19 +71,23 @@ class Frames:
 def build(store: "Store", config: "Config", as_of: date) -> Frames:
     running = list(config["running_types"])
     end = (as_of + timedelta(days=1)).isoformat()
+    start = (as_of - timedelta(days=HORIZON_DAYS)).isoformat()
     marks = ", ".join("?" for _ in running)
+    where = f"deleted = 0 AND sport_type IN ({marks}) AND start_local < ?"
     runs = pd.read_sql_query(
         f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
                    elev_gain_m, gear_id, trainer, manual
             FROM activities
-            WHERE deleted = 0 AND sport_type IN ({marks}) AND start_local < ?
+            WHERE {where} AND start_local >= ?
             ORDER BY start_local, id""",
         store.conn,
-        params=[*running, end],
+        params=[*running, end, start],
     )
+    first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
     runs = _shape_runs(runs, config)
     shoes = _shoes(store, as_of)
-    return Frames(as_of=as_of, runs=runs, shoes=shoes)
+    return Frames(as_of=as_of, runs=runs, shoes=shoes,
+                  first_run=date.fromisoformat(first[:10]) if first else None)
 
 
 def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:

@@ -136,13 +136,15 @@ class Comeback:
         runs = frames.runs
         if runs.empty:
             return []
-        days = sorted({d.date() for d in runs["day"]})
+        days = runs["day"].drop_duplicates()
+        gaps = (days.diff().dt.days - 1).fillna(0)
         win = Windows.ending(frames.as_of)
         # The latest return from a break that falls inside the acute week.
+        returns = days[(gaps >= config["break_days"]) & (days >= pd.Timestamp(win.acute_first))]
         back = prev = None
-        for before, after in zip(days, days[1:]):
-            if (after - before).days - 1 >= config["break_days"] and after >= win.acute_first:
-                back, prev = after, before
+        if not returns.empty:
+            back = returns.iloc[-1].date()
+            prev = days[days < returns.iloc[-1]].iloc[-1].date()
         if back is None:
             return []
         base_last = prev

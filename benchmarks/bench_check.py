@@ -1,0 +1,118 @@
+"""Benchmark `loadguard check` and `loadguard --help` against bare imports.
+
+Builds two synthetic stores (not committed; under benchmarks/out/):
+  * 10 years of running, ~5,000 runs, 6 shoes;
+  * 100,000 activities (runs plus rides and swims), 40 shoes.
+Then reports, each as a ratio measured in the same run:
+  * `loadguard check` wall time ÷ `python -c "import pandas, sqlite3"`   (target <= 1.5)
+  * `loadguard --help` wall time ÷ `python -c "import click"`           (target <= 1.3)
+  * peak resident memory of `loadguard check` on the 100k store         (target < 300 MB)
+
+Run: python benchmarks/bench_check.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+AS_OF = "2026-11-22"
+PY = sys.executable
+LOADGUARD = [PY, "-m", "loadguard"]
+
+
+def build_store(home: Path, n_activities: int, years: float, n_shoes: int, run_share: float, seed: int) -> int:
+    """Write a synthetic history straight into a store under `home`; returns the run count."""
+    from loadguard.store import Store
+
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    rng = random.Random(seed)
+    end = datetime(2026, 11, 22, 7, 0)
+    span_s = int(years * 365.25 * 86400)
+    rows, runs = [], 0
+    for i in range(n_activities):
+        start = end - timedelta(seconds=rng.randrange(span_s))
+        is_run = rng.random() < run_share
+        sport = rng.choice(["Run"] * 8 + ["TrailRun", "VirtualRun"]) if is_run else rng.choice(["Ride", "Swim", "Walk"])
+        runs += is_run
+        km = rng.uniform(4, 22) if is_run else rng.uniform(1, 60)
+        rows.append({
+            "id": 10_000_000 + i, "name": f"Synthetic {sport} {i}", "sport_type": sport,
+            "start_utc": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start_local": start.strftime("%Y-%m-%dT%H:%M:%S"),
+            "distance_m": km * 1000, "moving_s": int(km * 330), "elapsed_s": int(km * 345),
+            "elev_gain_m": km * rng.uniform(0, 25), "gear_id": f"g{rng.randrange(n_shoes)}" if is_run else None,
+            "avg_cadence": 85.0, "trainer": sport == "VirtualRun", "manual": False, "source": "strava",
+        })
+    gear = [{"id": f"g{i}", "name": f"Synthetic shoe {i}", "kind": "shoe", "retired": i < n_shoes // 2,
+             "is_primary": False, "distance_m": None, "source": "strava"} for i in range(n_shoes)]
+    with Store.open(home / "loadguard.db") as store:
+        with store.transaction():
+            store.upsert_gear(gear)
+            store.upsert_activities(rows)
+    return runs
+
+
+def timed(cmd: list[str], env: dict[str, str], repeat: int) -> tuple[float, int]:
+    """Median wall seconds over `repeat` runs, and the peak RSS (KiB) seen."""
+    walls, peak = [], 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - t0)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()}")
+        proc.stderr.close()
+        peak = max(peak, usage.ru_maxrss)
+    return statistics.median(walls), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    env = {**os.environ, "TZ": "UTC"}
+
+    t0 = time.perf_counter()
+    runs_10y = build_store(OUT / "home-10y", 5_600, 10, 6, run_share=0.9, seed=1)
+    runs_100k = build_store(OUT / "home-100k", 100_000, 10, 40, run_share=0.6, seed=2)
+    print(f"stores built in {time.perf_counter() - t0:.1f} s: 10-year store {runs_10y} runs; "
+          f"100k store {runs_100k} runs of 100,000 activities")
+
+    base_pandas, _ = timed([PY, "-c", "import pandas, sqlite3"], env, args.repeat)
+    base_click, _ = timed([PY, "-c", "import click"], env, args.repeat)
+    help_wall, _ = timed([*LOADGUARD, "--help"], env, args.repeat)
+    rows = []
+    for label, home in (("10y/5k", OUT / "home-10y"), ("100k", OUT / "home-100k")):
+        wall, rss = timed([*LOADGUARD, "--home", str(home), "check", "--as-of", AS_OF], env, args.repeat)
+        rows.append((label, wall, rss))
+
+    print(f"python -c 'import pandas, sqlite3': {base_pandas * 1000:.0f} ms (median of {args.repeat})")
+    print(f"python -c 'import click':           {base_click * 1000:.0f} ms")
+    ok_help = help_wall / base_click <= 1.3
+    print(f"loadguard --help: {help_wall * 1000:.0f} ms = {help_wall / base_click:.2f}x import click "
+          f"(target <= 1.3x) {'OK' if ok_help else 'OVER'}")
+    for label, wall, rss in rows:
+        ratio = wall / base_pandas
+        print(f"loadguard check ({label}): {wall * 1000:.0f} ms = {ratio:.2f}x import pandas "
+              f"(target <= 1.5x) {'OK' if ratio <= 1.5 else 'OVER'}; peak RSS {rss / 1024:.0f} MB")
+    peak_100k = rows[-1][2] / 1024
+    print(f"peak memory, 100k store: {peak_100k:.0f} MB (target < 300 MB) {'OK' if peak_100k < 300 else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()
