@@ -41,7 +41,9 @@ def test_text_output_grouped_by_severity_with_advice_and_disclaimer(history, run
     assert "\x1b[" not in out                              # no colour codes off a terminal
     alert, info = out.index("ALERT (1)"), out.index("INFO (")
     assert alert < out.index("volume.weekly_load") < info < out.index("shoes.mileage")
-    assert "64.0 km in the 7 days to 2026-06-28" in out
+    doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    for w in doc["warnings"]:                                # each message whole on one line
+        assert f"    {w['message']}" in out.splitlines()
     assert out.count("What to do:") == out.count("Evidence:") >= 2
     assert out.rstrip().splitlines()[-1] == (
         "loadguard is not medical advice. Tingling, numbness or burning in the foot "

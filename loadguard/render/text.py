@@ -15,7 +15,7 @@ WIDTH = 88
 
 
 def render_check(as_of: date, warnings: list[Warning]) -> str:
-    """Grouped by severity, worst first; one line of numbers, then the advice.
+    """Grouped by severity, worst first; per warning a heading, one line of numbers, then the advice.
 
     Colour codes are always emitted here; click.echo strips them when stdout is
     not a terminal.
@@ -33,7 +33,8 @@ def render_check(as_of: date, warnings: list[Warning]) -> str:
         lines.append(click.style(f"{severity.name} ({len(group)})", fg=COLOURS[severity], bold=True))
         for w in group:
             lines.append(f"  {click.style(w.rule, bold=True)} [{w.subject}] {w.title}")
-            lines.extend(_wrap(w.message, "    "))
+            # The numbers stay on one line, so `grep` finds a finding whole.
+            lines.append(f"    {w.message}")
             lines.extend(_wrap(f"What to do: {w.advice}", "    "))
             if w.reference:
                 lines.extend(_wrap(f"Evidence: {w.reference}", "    "))
