@@ -1,0 +1,89 @@
+"""The SQLite store: schema versions, WAL, and all-or-nothing writes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import run, shoe
+from loadguard import store as store_mod
+from loadguard.errors import LoadguardError
+from loadguard.store import Store
+
+
+def test_new_store_is_at_the_current_schema_in_wal_mode(home):
+    with Store.open(home / "loadguard.db") as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_forward_migration_keeps_the_data(home, monkeypatch):
+    path = home / "loadguard.db"
+    with Store.open(path) as s:
+        s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
+    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS,
+                                                  "ALTER TABLE activities ADD COLUMN rpe INTEGER"])
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", len(store_mod.MIGRATIONS))
+    with Store.open(path) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        row = s.conn.execute("SELECT distance_m, rpe FROM activities WHERE id = 7").fetchone()
+        assert tuple(row) == (10000.0, None)
+
+
+def test_failed_migration_leaves_the_store_at_its_old_version(home, monkeypatch):
+    path = home / "loadguard.db"
+    with Store.open(path) as s:
+        s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
+    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS,
+                                                  "ALTER TABLE activities ADD COLUMN rpe INTEGER; "
+                                                  "ALTER TABLE no_such_table ADD COLUMN x"])
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", len(store_mod.MIGRATIONS))
+    with pytest.raises(LoadguardError):
+        Store.open(path)
+    monkeypatch.undo()
+    with Store.open(path) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        columns = [r[1] for r in s.conn.execute("PRAGMA table_info(activities)")]
+        assert "rpe" not in columns and s.activity_count() == 1
+
+
+def test_upsert_counts_new_updated_and_skips_unchanged(store):
+    rows = [run(date(2026, 6, d), 10.0, id=d) for d in range(1, 4)]
+    assert store.upsert_activities(rows) == (3, 0)
+    stamp = store.conn.execute("SELECT updated_at FROM activities WHERE id = 1").fetchone()[0]
+    assert store.upsert_activities(rows) == (0, 0)
+    rows[0]["distance_m"] = 12000.0
+    assert store.upsert_activities(rows) == (0, 1)
+    assert store.conn.execute("SELECT updated_at FROM activities WHERE id = 2").fetchone()[0] == stamp
+
+
+def test_a_bad_row_writes_nothing(store):
+    good = [run(date(2026, 6, d), 10.0, id=d) for d in range(1, 4)]
+    bad = dict(good[1], id=99, sport_type=None)
+    with pytest.raises(LoadguardError):
+        with store.transaction():
+            store.upsert_gear([shoe("g1", "Pegasus")])
+            store.upsert_activities([*good, bad])
+    assert store.activity_count() == 0 and store.gear_ids() == set()
+
+
+def test_a_failure_inside_a_transaction_rolls_everything_back(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.upsert_activities([run(date(2026, 6, 1), 10.0, id=1)])
+            store.upsert_gear([shoe("g1", "Pegasus")])
+            raise RuntimeError("power cut")
+    assert store.activity_count() == 0 and store.gear_ids() == set()
+
+
+def test_deleted_activities_leave_detection(store, check_json):
+    from datetime import timedelta
+
+    from conftest import steady_weeks
+    as_of = date(2026, 6, 28)
+    store.upsert_activities(steady_weeks(as_of - timedelta(days=6), 6, 40.0))
+    store.upsert_activities([run(as_of, 30.0, id=5), run(as_of - timedelta(days=1), 30.0, id=6)])
+    assert [w["rule"] for w in check_json(as_of) if w["rule"] == "volume.weekly_load"]
+    assert store.mark_deleted([5, 6]) == 2
+    assert not [w for w in check_json(as_of) if w["rule"] == "volume.weekly_load"]
