@@ -120,9 +120,9 @@ def run(store: Store, source: Source, *, overlap_days: int = 30, full: bool = Fa
         # half done is finished even by a plain `sync`, since it covers more.
         result.resumed = True
     else:
+        # Saved with the first page, so a run that fails before it changes nothing.
         checkpoint = {"after": 0 if full else _window_start(store, overlap_days),
                       "page": 0, "seen": [], "activities_done": False}
-        _save_checkpoint(store, checkpoint)
 
     try:
         _fetch_activities(store, source, checkpoint, result, progress)
