@@ -1,0 +1,463 @@
+"""`loadguard digest`: every number against the test's own arithmetic on the raw rows,
+empty and quiet weeks, a history too young for a base, hostile names, and where files go."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import run, shoe, steady_weeks
+
+WEEK = "2026-W47"
+MONDAY = date(2026, 11, 16)
+SUNDAY = date(2026, 11, 22)
+FIRST = date(2026, 8, 31)            # Monday of 2026-W36, the first day of the varied history
+RUNNING = {"Run", "TrailRun", "VirtualRun"}
+DISCLAIMER_START = "loadguard is not medical advice."
+HOSTILE = "<script>alert(1)</script>"
+BANDS = [(0.8, "under 0.8: lighter than your recent weeks"), (1.3, "0.8-1.3: in line with your recent weeks"),
+         (1.5, "1.3-1.5: caution band"), (float("inf"), "over 1.5: well above your recent weeks")]
+
+
+# -- the test's own arithmetic -------------------------------------------------------
+
+
+def local_day(row: dict) -> date:
+    return date.fromisoformat(row["start_local"][:10])
+
+
+def runs_between(rows: list[dict], first: date, last: date) -> list[dict]:
+    return [r for r in rows if r["sport_type"] in RUNNING and not r.get("deleted")
+            and first <= local_day(r) <= last]
+
+
+def week_totals(rows: list[dict], monday: date) -> dict:
+    week = runs_between(rows, monday, monday + timedelta(days=6))
+    km = [r["distance_m"] / 1000 for r in week]
+    return {
+        "km": sum(km),
+        "moving": sum(r["moving_s"] for r in week),
+        "runs": len(week),
+        "longest": max(km, default=0.0),
+        "climb": sum(r["elev_gain_m"] for r in week),
+        "trail": sum(r["distance_m"] / 1000 for r in week if r["sport_type"] == "TrailRun"),
+    }
+
+
+def hm(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d} h"
+
+
+def pct(value: float, base: float) -> str:
+    return f"{(value / base - 1) * 100:+.0f}%"
+
+
+def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
+    """The totals table as the test works it out: this week, the 4-week average, the change."""
+    this = week_totals(rows, monday)
+    weeks = [week_totals(rows, monday - timedelta(weeks=i)) for i in range(1, 5)]
+    base = {k: sum(w[k] for w in weeks) / 4 for k in this}
+    share = this["trail"] / this["km"] * 100
+    base_share = base["trail"] / base["km"] * 100
+    return [
+        ["Distance", f"{this['km']:.1f} km", f"{base['km']:.1f} km", pct(this["km"], base["km"])],
+        ["Moving time", hm(this["moving"]), hm(base["moving"]), pct(this["moving"], base["moving"])],
+        ["Runs", f"{this['runs']}", f"{base['runs']:.1f}", pct(this["runs"], base["runs"])],
+        ["Longest run", f"{this['longest']:.1f} km", f"{base['longest']:.1f} km",
+         pct(this["longest"], base["longest"])],
+        ["Climb", f"{this['climb']:.0f} m", f"{base['climb']:.0f} m", pct(this["climb"], base["climb"])],
+        ["Trail share", f"{share:.0f}%", f"{base_share:.0f}%", f"{share - base_share:+.0f} pts"],
+    ]
+
+
+def load_ratio(rows: list[dict], sunday: date) -> float:
+    acute = sum(r["distance_m"] for r in runs_between(rows, sunday - timedelta(days=6), sunday)) / 1000
+    chronic = sum(r["distance_m"] for r in runs_between(
+        rows, sunday - timedelta(days=34), sunday - timedelta(days=7))) / 1000 / 4
+    return round(acute / chronic, 2)
+
+
+# -- reading the output ------------------------------------------------------------------
+
+
+class Tables(HTMLParser):
+    """Cell texts of every <table>, by its class: {"totals": [[cell, ...], ...], ...}."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._table = self.tables.setdefault(dict(attrs).get("class", ""), [])
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._table.append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def md_table(md: str, header_start: str) -> list[list[str]]:
+    """The body rows of the Markdown table whose header row starts with `header_start`."""
+    lines = md.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    out = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        out.append([c.strip() for c in line.strip("|").split(" | ")])
+    return out
+
+
+# -- histories ---------------------------------------------------------------------------
+
+
+def varied_history() -> list[dict]:
+    """12 weeks of uneven running with trail, climb, two shoes, shoeless runs, a ride, a
+    run just after local midnight (UTC says the day before) and a run after the week."""
+    rows = []
+    for i in range(12):
+        monday = FIRST + timedelta(weeks=i)
+        rows += [
+            run(monday + timedelta(days=1), 6.0 + (i % 3), gear_id="gA", elev_m=40.0 + i),
+            run(monday + timedelta(days=3), 8.2 + 0.5 * (i % 4), gear_id="gB" if i % 2 else "gA", elev_m=25.0),
+            run(monday + timedelta(days=6), 12.0 + i * 0.7, gear_id="gA", elev_m=60.0, name="Sunday long"),
+        ]
+        if i % 3 == 0:
+            rows.append(run(monday + timedelta(days=5), 9.3, sport_type="TrailRun", gear_id="gB",
+                            elev_m=310.0, name="Hills"))
+    rows += [
+        # the week itself: a jump, a trail run, a shoeless run
+        run(MONDAY, 5.0, hour=0, utc_offset_h=2, gear_id="gB", name="Midnight miles"),  # UTC: Sunday
+        run(MONDAY + timedelta(days=2), 22.0, sport_type="TrailRun", gear_id="gB", elev_m=520.0, name="Ridge"),
+        run(MONDAY + timedelta(days=4), 7.4, gear_id=None, name="Lunch jog"),
+        run(MONDAY + timedelta(days=2), 30.0, sport_type="Ride", gear_id=None, name="Commute"),
+        run(SUNDAY + timedelta(days=2), 10.0, gear_id="gA", name="After the week"),
+    ]
+    return rows
+
+
+@pytest.fixture
+def athlete(store, home):
+    rows = varied_history()
+    store.upsert_activities(rows)
+    store.upsert_gear([shoe("gA", "Pegasus 40", 640.0), shoe("gB", "Speedgoat 5"),
+                       shoe("gC", "Old pair", 910.0, retired=True)])
+    (home / "config.toml").write_text('[detectors."shoes.mileage".limits]\ngB = 500\n')
+    return rows
+
+
+@pytest.fixture
+def digest(run_cli, tmp_path):
+    """Run `digest -o` and return the file's text (and, for Markdown, the chart beside it)."""
+
+    def make(*args: str, fmt: str = "html") -> str:
+        path = tmp_path / f"out.{fmt}"
+        result = run_cli("digest", *args, "-o", str(path))
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == ""
+        return path.read_text(encoding="utf-8")
+
+    return make
+
+
+# -- every number --------------------------------------------------------------------------
+
+
+def test_totals_match_the_raw_rows_in_html_and_markdown(athlete, digest):
+    expected = expected_rows(athlete, MONDAY)
+    html = digest("--week", WEEK)
+    assert Tables(html).tables["totals"][1:] == expected
+    md = digest("--week", WEEK, fmt="md")
+    assert md_table(md, "| | This week") == expected
+    # the run just after local midnight counts for Monday, the ride and the later run not at all
+    assert expected[2][1] == "6"
+    assert "Commute" not in html and "After the week" not in html
+
+
+def test_load_ratio_and_its_band(athlete, digest):
+    ratio = load_ratio(athlete, SUNDAY)
+    band = next(text for upper, text in BANDS if ratio < upper)
+    acute = week_totals(athlete, MONDAY)["km"]
+    html = digest("--week", WEEK)
+    box = re.search(r'<div class="ratio" id="load-ratio">(.*?)</div>', html, re.S)[1]
+    assert f'<span class="big">{ratio:.2f}</span>' in box
+    assert band in box
+    assert f"{acute:.1f} km this week" in box
+    md = digest("--week", WEEK, fmt="md")
+    assert f"**Load ratio:** {ratio:.2f} ({band})." in md
+
+
+@pytest.mark.parametrize("week_km, band", [(20.0, "light"), (30.0, "steady"), (42.0, "caution"),
+                                           (45.0, "high")])
+def test_band_edges(store, digest, week_km, band):
+    # 30 km weeks; the ratio is week_km / 30: 0.67, 1.00, 1.40, 1.50 (1.5 itself is "over")
+    store.upsert_activities(steady_weeks(MONDAY, 5, 30.0))
+    store.upsert_activities([run(MONDAY + timedelta(days=d), week_km / 3) for d in (0, 3, 6)])
+    html = digest("--week", WEEK)
+    ratio = round(week_km / 30, 2)
+    assert f'<span class="big">{ratio:.2f}</span>' in html
+    assert f'class="band band-{band}">{next(text for upper, text in BANDS if ratio < upper)}<' in html
+
+
+def test_twelve_week_chart_numbers_and_ratio_line(athlete, digest):
+    first = min(local_day(r) for r in runs_between(athlete, date.min, SUNDAY))
+    expected = []
+    for back in range(11, -1, -1):
+        monday = MONDAY - timedelta(weeks=back)
+        sunday = monday + timedelta(days=6)
+        t = week_totals(athlete, monday)
+        # a ratio needs the 4-week base inside the history: 35 days up to its Sunday
+        ratio = f"{load_ratio(athlete, sunday):.2f}" if (sunday - first).days + 1 >= 35 else "–"
+        year, week, _ = monday.isocalendar()
+        expected.append([f"{year}-W{week:02d}", f"{t['km'] - t['trail']:.1f} km", f"{t['trail']:.1f} km", ratio])
+    html = digest("--week", WEEK)
+    assert Tables(html).tables["weeks"][1:] == expected
+    # the first run is on Tuesday of W36, so W36-W40 lack a full base
+    assert [r[3] == "–" for r in expected] == [True] * 5 + [False] * 7
+    md = digest("--week", WEEK, fmt="md")
+    assert md_table(md, "| Week | Road") == expected
+
+
+def test_chart_is_matplotlib_svg_with_the_twelve_weeks(athlete, digest):
+    html = digest("--week", WEEK)
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert "Matplotlib" in svg                        # drawn by matplotlib, not by hand
+    for week in range(36, 48):
+        assert f">W{week}<" in svg
+    for label in ("road km", "trail km", "load ratio", " 1.3", " 1.5"):
+        assert label in svg                            # legend, and the two band lines labelled
+
+
+def test_shoe_table_limits_and_week_runs(athlete, digest):
+    html = digest("--week", WEEK)
+    # Strava's total for gA, rewound by the run after the week; gB has no total, so its
+    # own runs up to Sunday make it, against the 500 km limit set in config.toml
+    upto = [r for r in athlete if local_day(r) <= SUNDAY and r["sport_type"] in RUNNING]
+    ga = 640.0 - 10.0
+    gb = sum(r["distance_m"] for r in upto if r["gear_id"] == "gB") / 1000
+    week = runs_between(athlete, MONDAY, SUNDAY)
+    week_km = {g: sum(r["distance_m"] for r in week if r["gear_id"] == g) / 1000 for g in ("gA", "gB")}
+    rows = [r for r in Tables(html).tables["shoes"][1:] if len(r) == 5]
+    assert rows == [
+        ["Pegasus 40", f"{ga:.1f} km", "700.0 km", f"{ga / 700 * 100:.0f}%", f"{week_km['gA']:.1f} km"],
+        ["Speedgoat 5", f"{gb:.1f} km", "500.0 km", f"{gb / 500 * 100:.0f}%", f"{week_km['gB']:.1f} km"],
+    ]                                                  # the retired pair did not run: not listed
+    assert f'style="width: {ga / 700 * 100:.1f}%"' in html
+    assert "Wed 18 Nov: Ridge, 22.0 km (trail)" in html
+    assert "Mon 16 Nov: Midnight miles, 5.0 km" in html
+    shoeless = html[html.index("No shoe set"):]
+    assert "Fri 20 Nov: Lunch jog, 7.4 km" in shoeless
+    md = digest("--week", WEEK, fmt="md")
+    assert f"| Pegasus 40 | {ga:.1f} km | 700.0 km | █████████░ {ga / 700 * 100:.0f}% | {week_km['gA']:.1f} km |" in md
+
+
+def test_warnings_are_those_check_reported_on_the_weeks_days(athlete, digest, run_cli):
+    found = {}
+    for offset in range(7):
+        day = (MONDAY + timedelta(days=offset)).isoformat()
+        for w in json.loads(run_cli("check", "--as-of", day, "--format", "json").stdout)["warnings"]:
+            found[w["id"]] = w
+    assert {w["rule"] for w in found.values()} >= {"volume.weekly_load", "volume.long_run_spike"}
+    html = digest("--week", WEEK)
+    rules = re.findall(r'<div class="warning sev-\w+" data-rule="([\w.]+)">', html)
+    assert sorted(rules) == sorted(w["rule"] for w in found.values())   # each finding once
+    md = digest("--week", WEEK, fmt="md")
+    for w in found.values():
+        assert w["title"] in html and w["title"] in md
+    checklist = html[html.index('id="checklist"'):]
+    assert "Calves:" in checklist and "Listen:" in checklist
+    assert "## Checklist for the week ahead" in md
+
+
+def test_a_finding_gone_by_sunday_is_still_in_the_digest(store, digest, run_cli):
+    # 20 km weeks, then a big weekend closing W46: as of Wednesday of W47 the last
+    # 7 days are far above the base, by Sunday they are not
+    store.upsert_activities(steady_weeks(MONDAY - timedelta(days=7), 6, 20.0))
+    store.upsert_activities([run(MONDAY - timedelta(days=2), 14.0), run(MONDAY - timedelta(days=1), 14.0),
+                             run(MONDAY + timedelta(days=3), 4.0)])
+    sunday = json.loads(run_cli("check", "--as-of", SUNDAY.isoformat(), "--format", "json").stdout)
+    assert "volume.weekly_load" not in {w["rule"] for w in sunday["warnings"]}
+    html = digest("--week", WEEK)
+    start = html.index('data-rule="volume.weekly_load"')
+    card = html[start:html.index("</div>\n", html.index("What to do", start))]
+    # reported as of a weekday, with that day's numbers
+    day = re.search(r"in the 7 days to (2026-11-\d\d)", card)[1]
+    assert MONDAY.isoformat() <= day < SUNDAY.isoformat()
+    assert f"{date.fromisoformat(day):%a} {date.fromisoformat(day).day} Nov)" in card
+
+
+# -- weeks with little in them ----------------------------------------------------------------
+
+
+def test_empty_week_after_a_history(store, digest):
+    store.upsert_activities(steady_weeks(MONDAY + timedelta(days=7), 6, 30.0))   # W42-W47
+    store.upsert_gear([shoe("gA", "Pegasus 40", 200.0)])
+    html = digest("--week", "2026-W48")             # nothing run in it
+    rows = Tables(html).tables["totals"][1:]
+    assert rows[0] == ["Distance", "0.0 km", "30.0 km", "-100%"]
+    assert rows[2] == ["Runs", "0", "4.0", "-100%"]
+    assert rows[3] == ["Longest run", "0.0 km", "7.5 km", "-100%"]
+    assert rows[5] == ["Trail share", "–", "0%", "–"]
+    assert '<span class="big">0.00</span>' in html and "lighter than your recent weeks" in html
+    assert Tables(html).tables["shoes"][1][-1] == "0.0 km"
+
+
+def test_fresh_home_digest(digest, run_cli):
+    md = run_cli("digest", "--week", WEEK)
+    assert md.exit_code == 0
+    assert "No 4-week base yet: no runs on record" in md.stdout
+    assert "No warnings this week." in md.stdout and "No shoes on record." in md.stdout
+    assert md.stdout.rstrip().splitlines()[-1].startswith(DISCLAIMER_START)
+    html = digest("--week", WEEK)
+    assert "<svg" in html and "No shoes on record." in html
+
+
+def test_quiet_week_has_no_warnings_and_no_checklist(store, digest):
+    rows = steady_weeks(SUNDAY + timedelta(days=1), 8, 30.0, gear_id="gA")
+    for r in rows[1::2]:
+        r["gear_id"] = "gB"                         # two pairs in rotation
+    store.upsert_activities(rows)
+    store.upsert_gear([shoe("gA", "Road pair", 120.0), shoe("gB", "Other pair", 150.0)])
+    html = digest("--week", WEEK)
+    assert "No warnings this week." in html
+    assert 'data-rule=' not in html and 'id="checklist"' not in html
+    assert "steady" in html and "0.8-1.3: in line with your recent weeks" in html
+    assert html.rstrip().endswith("</html>") and DISCLAIMER_START in html[html.index("<footer>"):]
+
+
+def test_first_weeks_have_no_base(store, digest):
+    store.upsert_activities([run(MONDAY - timedelta(days=10), 5.0), run(MONDAY - timedelta(days=5), 6.0),
+                             run(MONDAY + timedelta(days=1), 6.5), run(MONDAY + timedelta(days=5), 8.0)])
+    html = digest("--week", WEEK)
+    assert "No 4-week base yet: your history starts Fri 6 Nov 2026" in html
+    rows = Tables(html).tables["totals"][1:]
+    assert rows[0] == ["Distance", "14.5 km", "–", "–"]
+    assert all(r[2:] == ["–", "–"] for r in rows)
+    assert '<span class="big">–</span>' in html and "no 4-week base yet" in html
+    md = digest("--week", WEEK, fmt="md")
+    assert "| Distance | 14.5 km | – | – |" in md and "**Load ratio:** – (no 4-week base yet)." in md
+
+
+# -- hostile names ------------------------------------------------------------------------------
+
+
+def test_hostile_names_come_out_as_text(store, digest, run_cli):
+    store.upsert_activities(steady_weeks(MONDAY, 5, 20.0, gear_id="gX"))
+    store.upsert_activities([run(MONDAY + timedelta(days=1), 6.0, gear_id="gX", name=HOSTILE),
+                             run(MONDAY + timedelta(days=2), 6.0, gear_id=None, name="a | b *c* [d](e) `f` <i>")])
+    store.upsert_gear([shoe("gX", '<img src=x onerror="alert(2)"> & co', 100.0)])
+    html = digest("--week", WEEK)
+    assert "<script" not in html and "<img" not in html and "<i>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt; &amp; co" in html
+    md = digest("--week", WEEK, fmt="md")
+    assert "<script" not in md and "<img" not in md and "<i>" not in md
+    assert "&lt;script>alert(1)&lt;/script>" in md
+    assert "a \\| b \\*c\\* \\[d\\](e) \\`f\\` &lt;i>" in md
+    # a `|` in a shoe name does not add a column to the table
+    assert all(len(r) == 5 for r in md_table(md, "| Shoe |"))
+
+
+# -- choosing the week, writing files ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("today, week", [
+    ("2026-11-22", "2026-W46"),     # a Sunday: its own week is not complete yet
+    ("2026-11-23", "2026-W47"),     # Monday: the week just ended
+    ("2026-11-25", "2026-W47"),
+    ("2027-01-03", "2026-W52"),     # ISO years: 2026 has 53 weeks, Sunday 3 Jan 2027 ends W53
+    ("2027-01-04", "2026-W53"),
+])
+def test_last_complete_week(run_cli, today, week):
+    out = run_cli("digest", "--today", today).stdout
+    assert out.startswith(f"# loadguard digest {week}\n")
+    assert run_cli("digest", "--week", "last", "--today", today).stdout == out
+
+
+def test_this_week_leaves_out_days_to_come(store, run_cli):
+    store.upsert_activities([run(MONDAY, 5.0), run(MONDAY + timedelta(days=1), 6.0)])
+    out = run_cli("digest", "--week", "this", "--today", "2026-11-17").stdout
+    assert out.startswith("# loadguard digest 2026-W47\n")
+    assert "| Distance | 11.0 km |" in out
+
+
+@pytest.mark.parametrize("bad", ["2026-47", "W47", "2025-W53", "2026-W00", "next"])
+def test_bad_week_is_a_usage_error(run_cli, bad):
+    result = run_cli("digest", "--week", bad)
+    assert result.exit_code == 2
+    assert "--week" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_output_placeholder_folders_and_format_from_suffix(athlete, run_cli, tmp_path):
+    target = tmp_path / "digests" / "deep"
+    result = run_cli("digest", "--today", "2026-11-25", "-o", str(target / "{week}.html"))
+    assert result.exit_code == 0 and result.stdout == ""
+    page = (target / "2026-W47.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in target.iterdir()) == ["2026-W47.html"]   # no temp files left
+    run_cli("digest", "--week", WEEK, "--format", "md", "-o", str(target / "as-md.html"))
+    assert (target / "as-md.html").read_text().startswith("# loadguard digest")
+
+
+def test_markdown_file_gets_its_chart_beside_it(athlete, run_cli, tmp_path):
+    result = run_cli("digest", "--week", WEEK, "-o", str(tmp_path / "w" / "{week} review.md"))
+    assert result.exit_code == 0
+    md = (tmp_path / "w" / "2026-W47 review.md").read_text()
+    svg = (tmp_path / "w" / "2026-W47 review.svg").read_text()
+    assert "![12 weeks of distance with the load ratio](2026-W47%20review.svg)" in md
+    assert svg.startswith("<?xml") and "<svg" in svg and 'width="' in svg[:svg.index(">", svg.index("<svg"))]
+
+
+def test_html_is_self_contained(athlete, digest):
+    html = digest("--week", WEEK)
+    assert "<style>" in html and "<script" not in html and "<link" not in html
+    assert " src=" not in html
+    assert all(u.startswith("#") for u in re.findall(r"url\(([^)]*)\)", html))   # only the SVG's own clip paths
+    assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', html))
+    assert html.count("<svg") == 1
+    assert '<meta name="viewport"' in html and "@media print" in html
+
+
+def test_same_week_same_file(athlete, digest):
+    assert digest("--week", WEEK) == digest("--week", WEEK)
+
+
+def test_unwritable_output_is_one_line(athlete, run_cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli("digest", "--week", WEEK, "-o", str(blocker / "sub" / "d.html"))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("loadguard: cannot write ") and result.stderr.count("\n") == 1
+
+
+def test_command_module_stays_light():
+    code = ("import sys, loadguard.cli, loadguard.commands.digest; "
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'jinja2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
