@@ -1,0 +1,62 @@
+"""The bundled example athlete shows the four headline warnings as of 2026-11-22."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from loadguard.sources.export import gear_id
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+AS_OF = "2026-11-22"
+
+EXPECTED = {
+    ("volume.weekly_load", "alert", "2026-W47"),
+    ("volume.long_run_spike", "warn", None),          # subject: the long trail run's activity id
+    ("terrain.trail_switch", "warn", "2026-W47"),
+    ("shoes.mileage", "info", gear_id("Nike Pegasus 40")),
+}
+
+
+@pytest.mark.parametrize("setup", ["example config", "--timezone only"])
+def test_example_athlete_triggers_the_four_headline_rules(run_cli, home, setup):
+    if setup == "example config":
+        shutil.copy(EXAMPLES / "config.toml", home / "config.toml")
+        imported = run_cli("import", str(EXAMPLES / "athlete"))
+    else:
+        imported = run_cli("import", str(EXAMPLES / "athlete"), "--timezone", "America/New_York")
+    assert imported.exit_code == 0, imported.stderr
+    assert "171 activities (171 new, 0 updated, 0 unchanged), 3 shoes" in imported.stdout
+
+    result = run_cli("check", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    warnings = json.loads(result.stdout)["warnings"]
+    found = {(w["rule"], w["severity"], w["subject"]) for w in warnings}
+    for rule, severity, subject in EXPECTED:
+        matching = [f for f in found if f[0] == rule]
+        assert any(f[1] == severity and subject in (None, f[2]) for f in matching), (rule, sorted(found))
+
+    spike = next(w for w in warnings if w["rule"] == "volume.long_run_spike")
+    assert spike["message"].startswith("Run 'Bear Mountain")
+    # Only the road shoe is worn out; the retired-looking and the trail pair are not.
+    assert [w["subject"] for w in warnings if w["rule"] == "shoes.mileage"] == [gear_id("Nike Pegasus 40")]
+
+
+def test_rerunning_the_generator_reproduces_the_committed_files():
+    done = subprocess.run([sys.executable, str(EXAMPLES / "make_example.py"), "--check"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_example_activity_is_labelled_synthetic():
+    import csv
+
+    with (EXAMPLES / "athlete" / "activities.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 171
+    assert all("Synthetic example data" in r["Activity Description"] for r in rows)
