@@ -179,15 +179,21 @@ class FakeStrava:
     def _api(self, request, answer):
         call = self._record(request)
         self.usage = [self.usage[0] + 1, self.usage[1] + 1]
+        queued = self._queued(call)
+        if queued:
+            return queued
+        if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            return 401, self._headers(), json.dumps(fault("Authorization Error", "Athlete", "access_token", "invalid"))
+        status, body = answer(call)
+        return status, self._headers(), body if isinstance(body, str) else json.dumps(body)
+
+    def _queued(self, call: Call):
         page = int(call.params["page"]) if "page" in call.params else None
         for key in ((call.method, call.path, page), (call.method, call.path, None)):
             queue = self._faults.get(key)
             if queue:
                 return self._fault_answer(queue.popleft())
-        if request.headers.get("Authorization") != f"Bearer {self.access_token}":
-            return 401, self._headers(), json.dumps(fault("Authorization Error", "Athlete", "access_token", "invalid"))
-        status, body = answer(call)
-        return status, self._headers(), body if isinstance(body, str) else json.dumps(body)
+        return None
 
     def _fault_answer(self, item: Any):
         if isinstance(item, BaseException):
@@ -230,6 +236,9 @@ class FakeStrava:
 
     def _token(self, request):
         call = self._record(request)
+        queued = self._queued(call)
+        if queued:
+            return queued
         form = call.form
         if str(form.get("client_id")) != str(CLIENT_ID) or form.get("client_secret") != CLIENT_SECRET:
             return 401, {}, json.dumps(fault("Bad Request", "Application", "client_id", "invalid"))
@@ -251,6 +260,9 @@ class FakeStrava:
 
     def _deauthorize(self, request):
         call = self._record(request)
+        queued = self._queued(call)
+        if queued:
+            return queued
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
             return 401, {}, json.dumps(fault("Authorization Error", "Athlete", "access_token", "invalid"))
         revoked = self.access_token
