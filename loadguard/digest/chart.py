@@ -26,6 +26,8 @@ def svg_file(weeks: "list[ChartWeek]", load: "LoadBand") -> str:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+    from matplotlib.transforms import blended_transform_factory
 
     labels = [f"W{w.week.week:02d}" for w in weeks]
     road = [w.road_km for w in weeks]
@@ -50,13 +52,17 @@ def svg_file(weeks: "list[ChartWeek]", load: "LoadBand") -> str:
         ax.set_xticks(xs, labels, fontsize=9)
         ax.set_ylabel("km per week")
         ax.set_ylim(0, max([r + t for r, t in zip(road, trail)] + [10.0]) * 1.15)
-        ax.grid(axis="y", color="#dddddd", zorder=0)
+        ax.grid(axis="y", color="#dddddd", zorder=1)
         ax.spines[["top"]].set_visible(False)
 
         rax = ax.twinx()
         top = max([r for r in ratios if r == r] + [load.alert + 0.3]) * 1.1
-        rax.axhspan(load.warn, load.alert, color=CAUTION, alpha=0.25, zorder=0, linewidth=0)
-        rax.axhspan(load.alert, top, color=HIGH, alpha=0.15, zorder=0, linewidth=0)
+        # the bands belong to the ratio scale but are painted on the bar axes, behind the
+        # bars, so they never tint a bar: x in axes fractions, y in ratio units
+        behind = blended_transform_factory(ax.transAxes, rax.transData)
+        for low, high, colour, alpha in ((load.warn, load.alert, CAUTION, 0.25), (load.alert, top, HIGH, 0.15)):
+            ax.add_patch(Rectangle((0, low), 1, high - low, transform=behind, color=colour, alpha=alpha,
+                                   linewidth=0, zorder=0))
         for level, colour in ((load.warn, CAUTION), (load.alert, HIGH)):
             rax.axhline(level, color=colour, linestyle="--", linewidth=1)
             rax.text(xs[0] - 0.45, level, f" {level:g}", va="bottom", ha="left", fontsize=8, color="#555555")
@@ -64,7 +70,7 @@ def svg_file(weeks: "list[ChartWeek]", load: "LoadBand") -> str:
         rax.set_ylim(0, top)
         rax.set_ylabel("load ratio")
         rax.spines[["top"]].set_visible(False)
-        # bars behind, the ratio line and bands in front of the grid
+        # the ratio line in front of the bars
         ax.set_zorder(1)
         ax.patch.set_visible(False)
         rax.set_zorder(2)

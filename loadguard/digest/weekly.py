@@ -28,7 +28,8 @@ CHART_WEEKS = 12
 # weekly-load detector's own warn and alert thresholds.
 LIGHT_BELOW = 0.8
 
-FAMILY_TITLES = {"volume": "Volume", "terrain": "Terrain", "shoes": "Shoes"}
+# "Shoe use", not "Shoes": the shoe table has a section of that name further down
+FAMILY_TITLES = {"volume": "Volume", "terrain": "Terrain", "shoes": "Shoe use"}
 
 
 @dataclass(frozen=True)
