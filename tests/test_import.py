@@ -16,7 +16,7 @@ import pytest
 from conftest import STRAVA_REAL, run
 from loadguard import config as config_mod
 from loadguard import frames as frames_mod
-from loadguard.sources.export import gear_id, sport_type
+from loadguard.sources.export import EXPORT_COLUMNS, gear_id, sport_type
 from loadguard.store import Store
 from strava_export import activity, csv_text, write_export, zip_folder
 
@@ -29,7 +29,7 @@ def quirky_rows() -> list[dict]:
     """An export holding every quirk of the real file (names taken from real Strava data)."""
     d = datetime(2024, 3, 4, 11, 0, 0)
     return [
-        activity(101, d, "Run", 10.01, name="Bagel Run 🥯", gear=PEG, elev_m=34.0),
+        activity(101, d, "Run", 10.0105, name="Bagel Run 🥯", gear=PEG, elev_m=34.0),
         activity(102, d + timedelta(days=1), "Trail Run", 12.5, name='Palisades, "the long way"',
                  gear=PEG, elev_m=410.0),
         activity(103, d + timedelta(days=2), "Virtual Run", 8.0, name="Treadmill\nintervals", gear=""),
@@ -100,8 +100,8 @@ def test_quirks_of_a_real_export_are_read_right(run_cli, home, tmp_path):
         107: "WeightTraining", 108: "Yoga", 109: "Hike", 110: "AlpineSki", 111: "Workout", 112: "Walk",
         113: "Run", 114: "Run", 115: "EBikeRide",
     }
-    # The SI block wins (metres, not the km shown first); a swim without it still reads metres.
-    assert acts[101]["distance_m"] == 10010.0
+    # The SI block wins (10010.5 m, not the 10.01 km shown first); a swim without it still reads metres.
+    assert acts[101]["distance_m"] == 10010.5
     assert acts[104]["distance_m"] == 1500.0
     assert acts[105]["distance_m"] == 2000.0
     assert acts[101]["elapsed_s"] == acts[101]["moving_s"] + 45
@@ -133,8 +133,8 @@ def test_quirks_of_a_real_export_are_read_right(run_cli, home, tmp_path):
 def test_gear_distance_is_the_sum_of_all_its_activities(run_cli, home, tmp_path):
     assert run_cli("import", str(export_folder(tmp_path))).exit_code == 0
     _, gear = stored(home)
-    # Pegasus: run 10.01 km + trail run 12.5 km + hike 6.2 km.
-    assert gear[gear_id(PEG)]["distance_m"] == pytest.approx(10010.0 + 12500.0 + 6200.0)
+    # Pegasus: run 10.0105 km + trail run 12.5 km + hike 6.2 km.
+    assert gear[gear_id(PEG)]["distance_m"] == pytest.approx(10010.5 + 12500.0 + 6200.0)
     assert gear[gear_id(BIKE)]["distance_m"] == pytest.approx(61300.0 + 15000.0)
     assert gear[gear_id(GHOST)]["distance_m"] == pytest.approx(5000.0)
 
@@ -205,6 +205,18 @@ def test_swims_and_rides_are_stored_but_never_count_as_running(run_cli, home, tm
     assert "volume.weekly_load" not in {w["rule"] for w in json.loads(checked.stdout)["warnings"]}
 
 
+def test_trainer_and_manual_columns_are_honoured_when_present(run_cli, home, tmp_path):
+    d = datetime(2024, 5, 1, 12)
+    rows = [activity(1, d, "Run", 8, extra={("Trainer", 0): "true"}),
+            activity(2, d + timedelta(days=1), "Run", 8, extra={("Trainer", 0): "false", ("From Upload", 0): "0.0"}),
+            activity(3, d + timedelta(days=2), "Virtual Run", 5, extra={("Trainer", 0): ""})]
+    path = tmp_path / "activities.csv"
+    path.write_text(csv_text(rows, columns=(*EXPORT_COLUMNS, "Trainer")), encoding="utf-8")
+    assert run_cli("import", str(path)).exit_code == 0
+    acts, _ = stored(home)
+    assert [(i, a["trainer"], a["manual"]) for i, a in sorted(acts.items())] == [(1, 1, 0), (2, 0, 1), (3, 1, 0)]
+
+
 # -- where the export comes from --------------------------------------------------------------
 
 
@@ -261,7 +273,7 @@ def test_a_newer_export_updates_changed_rows_and_adds_new_ones(run_cli, home, tm
     acts, gear = stored(home)
     assert acts[101]["name"] == "Bagel Run 🥯 (renamed)"
     assert acts[116]["gear_id"] == gear_id(PEG)
-    assert gear[gear_id(PEG)]["distance_m"] == pytest.approx(10010.0 + 12500.0 + 6200.0 + 9000.0)
+    assert gear[gear_id(PEG)]["distance_m"] == pytest.approx(10010.5 + 12500.0 + 6200.0 + 9000.0)
 
 
 def test_rows_synced_from_the_api_are_never_overwritten(run_cli, home, tmp_path):
