@@ -220,7 +220,9 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
         if detail is None:
             missing.add(gid)
             store.set_state(MISSING_GEAR_KEY, json.dumps(sorted(missing)))
-            continue
+            if gid not in listed_rows:
+                continue
+            detail = listed_rows[gid]  # a listed shoe is kept, only without brand and model
         row = detail
         if gid in listed_rows:
             # The athlete list is the fresher word on distance and flags.
