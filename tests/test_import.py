@@ -296,6 +296,23 @@ def test_rows_synced_from_the_api_are_never_overwritten(run_cli, home, tmp_path)
     assert gear["g19999385"]["distance_m"] == 752427.0 and gear["g19999385"]["source"] == "strava"
 
 
+def test_a_shoe_imported_before_the_api_synced_it_is_not_counted_twice(run_cli, home, tmp_path):
+    folder = export_folder(tmp_path)
+    assert run_cli("import", str(folder)).exit_code == 0
+    assert gear_id(PEG) in stored(home)[1]
+    # Later the runner syncs from the API, which knows the same shoe by its Strava id.
+    with Store.open(home / "loadguard.db") as store:
+        store.upsert_gear([{"id": "g19999385", "name": PEG, "kind": "shoe", "distance_m": 800000.0,
+                            "source": "strava"}])
+    result = run_cli("import", str(folder))
+    assert summary(result)[2] == 3  # the three activities worn in that shoe now point at the API's id
+    acts, gear = stored(home)
+    assert gear_id(PEG) not in gear
+    assert {acts[i]["gear_id"] for i in (101, 102, 109)} == {"g19999385"}
+    shoes = run_cli("shoes")
+    assert shoes.stdout.count(PEG) == 1
+
+
 # -- local days ---------------------------------------------------------------------------------
 
 

@@ -37,6 +37,13 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
     with store.transaction():
         new, updated = store.upsert_activities(export.activities, keep_source="strava")
         store.upsert_gear(g for g in export.gear if not g.get("adopted"))
+        # A shoe first imported from an export and since synced from the API would
+        # otherwise show twice; its export copy goes once nothing points at it.
+        store.conn.executemany(
+            "DELETE FROM gear WHERE id = ? AND source = ? AND NOT EXISTS "
+            "(SELECT 1 FROM activities WHERE gear_id = gear.id)",
+            [(gid, export_source.SOURCE) for gid in export.superseded],
+        )
     total = len(export.activities)
     shoes = export.shoe_count
     click.echo(

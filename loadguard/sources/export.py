@@ -113,6 +113,8 @@ class Export:
     origin: str                                   # the path as the user gave it
     activities: list[dict] = field(default_factory=list)
     gear: list[dict] = field(default_factory=list)
+    # Export gear ids replaced by `adopt_gear`: an earlier import may have stored them.
+    superseded: list[str] = field(default_factory=list)
 
     @property
     def shoe_count(self) -> int:
@@ -135,6 +137,7 @@ class Export:
         # the command does not overwrite the API's row.
         for g in self.gear:
             if g["id"] in remap:
+                self.superseded.append(g["id"])
                 g["id"] = remap[g["id"]]
                 g["adopted"] = True
 
