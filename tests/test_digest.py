@@ -265,8 +265,8 @@ def test_shoe_table_limits_and_week_runs(athlete, digest):
     week_km = {g: sum(r["distance_m"] for r in week if r["gear_id"] == g) / 1000 for g in ("gA", "gB")}
     rows = [r for r in Tables(html).tables["shoes"][1:] if len(r) == 5]
     assert rows == [
-        ["Pegasus 40", f"{ga:.1f} km", "700.0 km", f"{ga / 700 * 100:.0f}%", f"{week_km['gA']:.1f} km"],
-        ["Speedgoat 5", f"{gb:.1f} km", "500.0 km", f"{gb / 500 * 100:.0f}%", f"{week_km['gB']:.1f} km"],
+        ["Pegasus 40", f"{ga:.1f} km", "700.0 km", f"{ga / 700 * 100:.1f}%", f"{week_km['gA']:.1f} km"],
+        ["Speedgoat 5", f"{gb:.1f} km", "500.0 km", f"{gb / 500 * 100:.1f}%", f"{week_km['gB']:.1f} km"],
     ]                                                  # the retired pair did not run: not listed
     assert f'style="width: {ga / 700 * 100:.1f}%"' in html
     assert "Wed 18 Nov: Ridge, 22.0 km (trail)" in html
@@ -274,7 +274,7 @@ def test_shoe_table_limits_and_week_runs(athlete, digest):
     shoeless = html[html.index("No shoe set"):]
     assert "Fri 20 Nov: Lunch jog, 7.4 km" in shoeless
     md = digest("--week", WEEK, fmt="md")
-    assert f"| Pegasus 40 | {ga:.1f} km | 700.0 km | █████████░ {ga / 700 * 100:.0f}% | {week_km['gA']:.1f} km |" in md
+    assert f"| Pegasus 40 | {ga:.1f} km | 700.0 km | █████████░ {ga / 700 * 100:.1f}% | {week_km['gA']:.1f} km |" in md
 
 
 def test_warnings_are_those_check_reported_on_the_weeks_days(athlete, digest, run_cli):
@@ -461,3 +461,95 @@ def test_command_module_stays_light():
             "print(sorted(m for m in ('pandas', 'matplotlib', 'jinja2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# -- the example athlete ---------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXPORT_TYPES = {"Run": "Run", "Trail Run": "TrailRun", "Virtual Run": "VirtualRun"}
+
+
+def example_rows() -> list[dict]:
+    """activities.csv read by the test itself: New York days, the metre `Distance` column."""
+    import csv
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("America/New_York")
+    with (EXAMPLES / "athlete" / "activities.csv").open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        col = {name: header.index(name) for name in reversed(header)}        # first occurrence
+        metres = len(header) - 1 - header[::-1].index("Distance")             # the last one: metres
+        rows = []
+        for cells in reader:
+            utc = datetime.strptime(cells[col["Activity Date"]], "%b %d, %Y, %I:%M:%S %p")
+            local = utc.replace(tzinfo=timezone.utc).astimezone(zone)
+            rows.append({
+                "name": cells[col["Activity Name"]],
+                "sport_type": EXPORT_TYPES.get(cells[col["Activity Type"]], cells[col["Activity Type"]]),
+                "start_local": local.strftime("%Y-%m-%dT%H:%M:%S"),
+                "distance_m": float(cells[metres] or 0),
+                "moving_s": float(cells[col["Moving Time"]] or 0),
+                "elev_gain_m": float(cells[col["Elevation Gain"]] or 0),
+                "gear": cells[col["Activity Gear"]] or None,
+            })
+    return rows
+
+
+@pytest.mark.skipif(not (EXAMPLES / "athlete" / "activities.csv").exists(), reason="no example athlete")
+@pytest.mark.parametrize("week, monday", [("2026-W47", MONDAY), ("2026-W25", date(2026, 6, 15))])
+def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week, monday):
+    import shutil
+
+    shutil.copy(EXAMPLES / "config.toml", home / "config.toml")
+    assert run_cli("import", str(EXAMPLES / "athlete")).exit_code == 0
+    assert run_cli("digest", "--week", week, "-o", str(tmp_path / "{week}.html")).exit_code == 0
+    assert run_cli("digest", "--week", week, "-o", str(tmp_path / "{week}.md")).exit_code == 0
+    html = (tmp_path / f"{week}.html").read_text()
+    md = (tmp_path / f"{week}.md").read_text()
+    assert (tmp_path / f"{week}.svg").exists()
+
+    rows = example_rows()
+    sunday = monday + timedelta(days=6)
+    totals = expected_rows(rows, monday)
+    assert Tables(html).tables["totals"][1:] == totals
+    assert md_table(md, "| | This week") == totals
+
+    # the example config narrows the caution band to 1.25-1.5
+    ratio = load_ratio(rows, sunday)
+    band = next(text for upper, text in [
+        (0.8, "under 0.8"), (1.25, "0.8-1.25"), (1.5, "1.25-1.5"), (float("inf"), "over 1.5")] if ratio < upper)
+    assert f"**Load ratio:** {ratio:.2f} ({band}:" in md
+    assert f'<span class="big">{ratio:.2f}</span>' in html
+
+    first = min(local_day(r) for r in runs_between(rows, date.min, sunday))
+    weeks = []
+    for back in range(11, -1, -1):
+        m = monday - timedelta(weeks=back)
+        t = week_totals(rows, m)
+        s = m + timedelta(days=6)
+        r = f"{load_ratio(rows, s):.2f}" if (s - first).days + 1 >= 35 else "–"
+        weeks.append([f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}", f"{t['km'] - t['trail']:.1f} km",
+                      f"{t['trail']:.1f} km", r])
+    assert Tables(html).tables["weeks"][1:] == weeks
+    assert md_table(md, "| Week | Road") == weeks
+
+    # shoes: what each pair ran up to the week's Sunday, against the example config's limits
+    # (a pair first used after the week was not owned yet and is left out)
+    limits = {"Nike Pegasus 40": 750.0, "Hoka Speedgoat 5": 600.0, "Brooks Ghost 15": 700.0}
+    upto = [r for r in rows if local_day(r) <= sunday]
+    week_runs = runs_between(rows, monday, sunday)
+    shoes = []
+    for name, limit in limits.items():
+        km = sum(r["distance_m"] for r in upto if r["gear"] == name) / 1000
+        week_km = sum(r["distance_m"] for r in week_runs if r["gear"] == name) / 1000
+        if km > 0:
+            shoes.append((km / limit, [name, f"{km:.1f} km", f"{limit:.1f} km", f"{km / limit * 100:.1f}%",
+                                       f"{week_km:.1f} km"]))
+    expected_shoes = [row for _, row in sorted(shoes, key=lambda s: -s[0])]
+    assert [r for r in Tables(html).tables["shoes"][1:] if len(r) == 5] == expected_shoes
+    for r in week_runs:
+        line = f"{local_day(r):%a} {local_day(r).day} {local_day(r):%b}: {r['name']}, {r['distance_m'] / 1000:.1f} km"
+        assert line.replace('"', "&#34;") in html
+    assert html.count("<li>") == len(week_runs) + (5 if "id=\"checklist\"" in html else 0)

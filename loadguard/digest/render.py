@@ -79,7 +79,9 @@ def fmt_km(km: float | None) -> str:
 
 
 def fmt_life(life: float | None) -> str:
-    return NONE if life is None else f"{life * 100:.0f}%"
+    # one decimal: the shoe table's share is already rounded to 0.001, and rounding it
+    # again to a whole percent would turn 2.53% into "2%"
+    return NONE if life is None else f"{life * 100:.1f}%"
 
 
 def text_bar(life: float | None, width: int = 10) -> str:
