@@ -553,3 +553,33 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
         line = f"{local_day(r):%a} {local_day(r).day} {local_day(r):%b}: {r['name']}, {r['distance_m'] / 1000:.1f} km"
         assert line.replace('"', "&#34;") in html
     assert html.count("<li>") == len(week_runs) + (5 if "id=\"checklist\"" in html else 0)
+
+
+# -- cron ------------------------------------------------------------------------------------------
+
+CRONTAB = EXAMPLES / "cron" / "digest.crontab"
+
+
+def test_cron_example_line_runs_in_crons_bare_environment(store, home, tmp_path):
+    """The example's job line as /bin/sh runs it for cron: no terminal, a bare environment."""
+    import os
+    import shutil
+
+    program = shutil.which("loadguard", path=str(Path(sys.executable).parent))
+    if program is None:
+        pytest.skip("the loadguard command is not installed beside this Python")
+    [job] = [line for line in CRONTAB.read_text().splitlines() if line[:1].isdigit()]
+    command = job.split(None, 5)[5]
+    assert command == "loadguard digest --week last -o ~/loadguard/digests/{week}.html"
+    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))
+    user_home = tmp_path / "user"
+    user_home.mkdir()
+    env = {"HOME": str(user_home), "PATH": f"{Path(program).parent}:/usr/bin:/bin",
+           "LOADGUARD_HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "runner"}
+    # --today pins "last" to 2026-W47, as on Monday 23 November
+    done = subprocess.run(["/bin/sh", "-c", command + " --today 2026-11-23"], env=env,
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")   # nothing for cron to mail
+    page = user_home / "loadguard" / "digests" / "2026-W47.html"
+    assert "<h1>Week 47, 2026</h1>" in page.read_text()
+    assert not (Path(os.getcwd()) / "~").exists()
