@@ -1,12 +1,14 @@
 """Runs `loadguard sync` in a child process against the mocked Strava of fake_strava.
 
 Usage: python sync_child.py HOME N_ACTIVITIES [STALL_PAGE MARKER_FILE] [-- extra sync args]
+With FAKE_STRAVA_429 set in the environment, the first page answers 429.
 With STALL_PAGE, the request for that page of the activity list writes MARKER_FILE
 and hangs, so the parent can SIGKILL the sync at a known point.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -33,6 +35,8 @@ def run() -> None:
                 time.sleep(120)
 
         fake.hook = hook if stall_page else None
+        if os.environ.get("FAKE_STRAVA_429"):  # Strava's rate limit hit on the first page
+            fake.fail("GET", "/athlete/activities", 429, page=1)
         sys.argv = ["loadguard", "--home", home, "sync", "--quiet"]
         main()
 

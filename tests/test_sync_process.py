@@ -75,3 +75,29 @@ def test_a_sync_killed_mid_run_leaves_a_store_the_next_sync_completes(home, run_
         ids = [r[0] for r in conn.execute("SELECT id FROM activities ORDER BY start_utc")]
         assert conn.execute("SELECT value FROM sync_state WHERE key LIKE '%checkpoint'").fetchone() in (None, (None,))
     assert ids == [a["id"] for a in history]  # every activity, once, no gap
+
+
+def cron_line(home: Path) -> str:
+    """The crontab line of examples/cron, with the fake-backed sync in place of the real one."""
+    line = next(l for l in (Path(__file__).resolve().parents[1] / "examples" / "cron" / "crontab").read_text().splitlines()
+                if l.strip() and not l.startswith("#") and "sync" in l)
+    command = line.split(None, 5)[5]
+    sync, check = (part.strip() for part in command.split("&&"))
+    assert sync.endswith("loadguard sync --quiet") and check.endswith("loadguard check --new")
+    return (f"{sys.executable} {CHILD} {home} 250 && "
+            f"{sys.executable} -m loadguard {check.split('loadguard', 1)[1]}")
+
+
+def test_the_cron_line_mails_only_news(home):
+    fs.write_token(home)
+    env = {"LOADGUARD_HOME": str(home), "TZ": "UTC", "PATH": "/usr/bin:/bin"}
+    runs = subprocess.run(["sh", "-c", cron_line(home)], env=env, capture_output=True, timeout=120)
+    assert runs.returncode == 0, runs.stderr
+    again = subprocess.run(["sh", "-c", cron_line(home)], env=env, capture_output=True, timeout=120)
+    assert (again.returncode, again.stdout, again.stderr) == (0, b"", b"")  # nothing new: no mail
+
+    env["FAKE_STRAVA_429"] = "1"
+    limited = subprocess.run(["sh", "-c", cron_line(home)], env=env, capture_output=True, timeout=120)
+    assert limited.returncode == 3 and limited.stdout == b""
+    assert limited.stderr.decode().startswith("loadguard: Strava's 15-minute rate limit was hit")
+    assert limited.stderr.count(b"\n") == 1  # one line, and the check did not run
