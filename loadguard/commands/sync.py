@@ -15,19 +15,16 @@ class _StatusLine:
         self.shown = False
 
     def __call__(self, stage: str, count: int) -> None:
-        if not self.enabled:
+        if not self.enabled or stage == "done":
             return
-        if stage == "done":
-            if self.shown:
-                click.echo("\r\033[K", nl=False, err=True)
-            return
-        label = {"activities": "activities read", "shoes": "new shoes read"}.get(stage, stage)
-        click.echo(f"\rsyncing from Strava: {count} {label}\033[K", nl=False, err=True)
+        what = f"{count} activities read" if stage == "activities" else f"new shoes: {count}"
+        click.echo(f"\rsyncing from Strava: {what}\033[K", nl=False, err=True)
         self.shown = True
 
     def clear(self) -> None:
-        if self.enabled and self.shown:
+        if self.shown:
             click.echo("\r\033[K", nl=False, err=True)
+            self.shown = False
 
 
 @click.command()
