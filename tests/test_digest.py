@@ -22,6 +22,7 @@ FIRST = date(2026, 8, 31)            # Monday of 2026-W36, the first day of the 
 RUNNING = {"Run", "TrailRun", "VirtualRun"}
 DISCLAIMER_START = "loadguard is not medical advice."
 HOSTILE = "<script>alert(1)</script>"
+TODAY = "2026-11-30"                 # pinned, so no test depends on the machine's clock
 BANDS = [(0.8, "under 0.8: lighter than your recent weeks"), (1.3, "0.8-1.3: in line with your recent weeks"),
          (1.5, "1.3-1.5: caution band"), (float("inf"), "over 1.5: well above your recent weeks")]
 
@@ -178,7 +179,7 @@ def digest(run_cli, tmp_path):
 
     def make(*args: str, fmt: str = "html") -> str:
         path = tmp_path / f"out.{fmt}"
-        result = run_cli("digest", *args, "-o", str(path))
+        result = run_cli("digest", "--today", TODAY, *args, "-o", str(path))
         assert result.exit_code == 0, result.stderr
         assert result.stdout == ""
         return path.read_text(encoding="utf-8")
@@ -329,7 +330,7 @@ def test_empty_week_after_a_history(store, digest):
 
 
 def test_fresh_home_digest(digest, run_cli):
-    md = run_cli("digest", "--week", WEEK)
+    md = run_cli("digest", "--today", TODAY, "--week", WEEK)
     assert md.exit_code == 0
     assert "No 4-week base yet: no runs on record" in md.stdout
     assert "No warnings this week." in md.stdout and "No shoes on record." in md.stdout
@@ -421,12 +422,12 @@ def test_output_placeholder_folders_and_format_from_suffix(athlete, run_cli, tmp
     page = (target / "2026-W47.html").read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in target.iterdir()) == ["2026-W47.html"]   # no temp files left
-    run_cli("digest", "--week", WEEK, "--format", "md", "-o", str(target / "as-md.html"))
+    run_cli("digest", "--today", TODAY, "--week", WEEK, "--format", "md", "-o", str(target / "as-md.html"))
     assert (target / "as-md.html").read_text().startswith("# loadguard digest")
 
 
 def test_markdown_file_gets_its_chart_beside_it(athlete, run_cli, tmp_path):
-    result = run_cli("digest", "--week", WEEK, "-o", str(tmp_path / "w" / "{week} review.md"))
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "-o", str(tmp_path / "w" / "{week} review.md"))
     assert result.exit_code == 0
     md = (tmp_path / "w" / "2026-W47 review.md").read_text()
     svg = (tmp_path / "w" / "2026-W47 review.svg").read_text()
@@ -451,7 +452,7 @@ def test_same_week_same_file(athlete, digest):
 def test_unwritable_output_is_one_line(athlete, run_cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = run_cli("digest", "--week", WEEK, "-o", str(blocker / "sub" / "d.html"))
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "-o", str(blocker / "sub" / "d.html"))
     assert result.exit_code == 3
     assert result.stderr.startswith("loadguard: cannot write ") and result.stderr.count("\n") == 1
 
@@ -504,8 +505,8 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
 
     shutil.copy(EXAMPLES / "config.toml", home / "config.toml")
     assert run_cli("import", str(EXAMPLES / "athlete")).exit_code == 0
-    assert run_cli("digest", "--week", week, "-o", str(tmp_path / "{week}.html")).exit_code == 0
-    assert run_cli("digest", "--week", week, "-o", str(tmp_path / "{week}.md")).exit_code == 0
+    assert run_cli("digest", "--today", TODAY, "--week", week, "-o", str(tmp_path / "{week}.html")).exit_code == 0
+    assert run_cli("digest", "--today", TODAY, "--week", week, "-o", str(tmp_path / "{week}.md")).exit_code == 0
     html = (tmp_path / f"{week}.html").read_text()
     md = (tmp_path / f"{week}.md").read_text()
     assert (tmp_path / f"{week}.svg").exists()
@@ -583,3 +584,12 @@ def test_cron_example_line_runs_in_crons_bare_environment(store, home, tmp_path)
     page = user_home / "loadguard" / "digests" / "2026-W47.html"
     assert "<h1>Week 47, 2026</h1>" in page.read_text()
     assert not (Path(os.getcwd()) / "~").exists()
+
+
+def test_bad_ratio_method_is_one_line_even_with_the_detector_off(store, home, run_cli):
+    store.upsert_activities(steady_weeks(MONDAY, 6, 30.0))
+    (home / "config.toml").write_text('[detectors."volume.weekly_load"]\nenabled = false\nmethod = "median"\n')
+    result = run_cli("digest", "--week", WEEK, "--today", TODAY)
+    assert result.exit_code == 3
+    assert result.stderr == ('loadguard: config: detectors.volume.weekly_load.method must be "rolling" or '
+                             "\"ewma\", got 'median'\n")

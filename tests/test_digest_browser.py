@@ -29,7 +29,7 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-extensions", "--hide-scrollbars", f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=90,
+        capture_output=True, text=True, timeout=60,
     )
 
 
@@ -43,7 +43,7 @@ def page(store, run_cli, tmp_path) -> Path:
     ])
     store.upsert_gear([shoe("gA", "Pegasus <b>40</b>", 610.0), shoe("gB", "Speedgoat 5", 80.0)])
     path = tmp_path / "site" / "2026-W47.html"
-    result = run_cli("digest", "--week", "2026-W47", "-o", str(tmp_path / "site" / "{week}.html"))
+    result = run_cli("digest", "--week", "2026-W47", "--today", "2026-11-30", "-o", str(tmp_path / "site" / "{week}.html"))
     assert result.exit_code == 0, result.stderr
     return path
 

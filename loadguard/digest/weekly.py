@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from loadguard.advice import CHECKLIST, DISCLAIMER
 from loadguard.digest.weeks import IsoWeek
-from loadguard.model import Severity, Warning
+from loadguard.errors import LoadguardError
+from loadguard.model import Warning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,7 +223,12 @@ def _ratio(frames: "Frames", day: date, load_cfg: dict[str, Any]):
     from loadguard.detectors.common import history_days
     from loadguard.detectors.volume import load_ratio
 
-    load = load_ratio(frames, day, method=load_cfg["method"])
+    try:
+        load = load_ratio(frames, day, method=load_cfg["method"])
+    except ValueError:
+        # the detector reports this too, but it may be switched off
+        raise LoadguardError(f'config: detectors.volume.weekly_load.method must be "rolling" or "ewma", '
+                             f'got {load_cfg["method"]!r}') from None
     # the detector's own rule for when a base exists: a ratio over a beginner's
     # first weeks compares with an empty or partial base
     if history_days(frames, day) < load_cfg["min_history_days"] or load.ratio is None:
