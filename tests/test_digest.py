@@ -593,3 +593,9 @@ def test_bad_ratio_method_is_one_line_even_with_the_detector_off(store, home, ru
     assert result.exit_code == 3
     assert result.stderr == ('loadguard: config: detectors.volume.weekly_load.method must be "rolling" or '
                              "\"ewma\", got 'median'\n")
+
+
+def test_markdown_named_like_its_chart_is_refused(run_cli, tmp_path):
+    result = run_cli("digest", "--week", WEEK, "--today", TODAY, "-o", str(tmp_path / "w.svg"))
+    assert result.exit_code == 3 and "not ending in .svg" in result.stderr
+    assert not (tmp_path / "w.svg").exists()

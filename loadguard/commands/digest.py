@@ -5,6 +5,7 @@ from datetime import date
 import click
 
 from loadguard.cli import App, pass_app
+from loadguard.errors import LoadguardError
 
 
 class WeekParam(click.ParamType):
@@ -35,7 +36,9 @@ class WeekParam(click.ParamType):
               help="Write here instead of stdout; '{week}' becomes the week (2026-W47); folders are "
                    "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
 @click.option("--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD", help="Take this day as today when choosing 'last' or 'this' (default: today).")
+              metavar="YYYY-MM-DD",
+              help="Take this day as today (default: today): it decides 'last' and 'this', and "
+                   "days after it are not searched for warnings.")
 @pass_app
 def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
@@ -53,6 +56,8 @@ def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> N
         text = render.html(data, svg)
     elif path is not None:
         svg_path = out.chart_path(path)
+        if svg_path == path:
+            raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
         out.write_atomic(svg_path, svg)
         text = render.markdown(data, svg_path.name)
     else:

@@ -182,7 +182,7 @@ def _week_runs(frames: "Frames", week: IsoWeek) -> "pd.DataFrame":
     return frames.days_between(week.monday, week.sunday)
 
 
-def _totals(runs: "pd.DataFrame") -> dict[str, float | None]:
+def _totals(runs: "pd.DataFrame") -> dict[str, float]:
     km = float(runs["distance_km"].sum())
     trail_km = float(runs.loc[runs["trail"], "distance_km"].sum())
     return {
