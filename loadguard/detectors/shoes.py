@@ -83,7 +83,7 @@ def shoe_table(frames: Frames, config: "Config | Mapping[str, Any]") -> pd.DataF
         "name": shoes["name"],
         "distance_km": shoes["distance_km"].round(1),
         "limit_km": pd.Series(limits, index=shoes.index, dtype=float),
-        "life": (shoes["distance_km"] / pd.Series(limits, index=shoes.index, dtype=float)).round(3),
+        "life": shoes["distance_km"] / pd.Series(limits, index=shoes.index, dtype=float),
         "last_run": shoes["last_used"],
         "retired": shoes["retired"],
     })
