@@ -126,6 +126,9 @@ def _checked(where: str, value: Any, default: Any, name: str) -> Any:
             raise bad("a number of zero or more")
         return float(value) if isinstance(default, float) else value
     if isinstance(default, str) or default is None:
+        # Strava's client ids are numbers, and people write them unquoted.
+        if default is None and isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
         if not isinstance(value, str):
             raise bad("a string")
         return value
