@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from loadguard.sources.export import EXPORT_COLUMNS
+from loadguard.sources.export import EXPORT_COLUMNS, export_row
 
 SEED = 20261122
 ZONE = ZoneInfo("America/New_York")
@@ -201,13 +201,7 @@ def row(activity_id: int, s: Session, rng: random.Random) -> list[str]:
         ("Commute", 1): "0.0",
         ("From Upload", 0): "1.0",
     }
-    seen: dict[str, int] = {}
-    out = []
-    for column in EXPORT_COLUMNS:
-        n = seen.get(column, 0)
-        seen[column] = n + 1
-        out.append(cells.get((column, n), ""))
-    return out
+    return export_row(cells)
 
 
 def csv_bytes(header: tuple[str, ...] | list[str], rows: list[list[str]], bom: bool) -> bytes:

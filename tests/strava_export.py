@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from loadguard.sources.export import EXPORT_COLUMNS
+from loadguard.sources.export import EXPORT_COLUMNS, export_row
 
 Cells = dict[tuple[str, int], str]
 
@@ -69,13 +69,7 @@ def csv_text(rows: Iterable[Cells], columns: tuple[str, ...] = EXPORT_COLUMNS) -
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for cells in rows:
-        seen: dict[str, int] = {}
-        record = []
-        for column in columns:
-            occurrence = seen.get(column, 0)
-            seen[column] = occurrence + 1
-            record.append(cells.get((column, occurrence), ""))
-        writer.writerow(record)
+        writer.writerow(export_row(cells, columns))
     return out.getvalue()
 
 

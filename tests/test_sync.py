@@ -33,22 +33,22 @@ def connected(home):
     return home
 
 
-def stored(home) -> dict[int, dict]:
+def _table(home, table: str) -> dict:
+    """Every row of a store table by id, read through a connection of its own."""
     conn = sqlite3.connect(home / "loadguard.db")
     conn.row_factory = sqlite3.Row
     try:
-        return {r["id"]: dict(r) for r in conn.execute("SELECT * FROM activities")}
+        return {r["id"]: dict(r) for r in conn.execute(f"SELECT * FROM {table}")}
     finally:
         conn.close()
+
+
+def stored(home) -> dict[int, dict]:
+    return _table(home, "activities")
 
 
 def gear(home) -> dict[str, dict]:
-    conn = sqlite3.connect(home / "loadguard.db")
-    conn.row_factory = sqlite3.Row
-    try:
-        return {r["id"]: dict(r) for r in conn.execute("SELECT * FROM gear")}
-    finally:
-        conn.close()
+    return _table(home, "gear")
 
 
 def checkpoint(home) -> str | None:

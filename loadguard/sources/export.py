@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from loadguard.errors import LoadguardError
 
@@ -143,6 +143,22 @@ class Export:
 
 
 # -- gear ids --------------------------------------------------------------------------
+
+
+def export_row(cells: Mapping[tuple[str, int], str], columns: Sequence[str] = EXPORT_COLUMNS) -> list[str]:
+    """Lay out cells keyed by (column name, occurrence) in header order.
+
+    A repeated column name is told apart by its occurrence (0 for the first
+    `Distance`, 1 for the second); missing cells are empty, as in Strava's files.
+    For code that writes export-shaped files: tests and examples/make_example.py.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for column in columns:
+        occurrence = seen.get(column, 0)
+        seen[column] = occurrence + 1
+        out.append(cells.get((column, occurrence), ""))
+    return out
 
 
 def gear_key(name: str) -> str:
