@@ -83,7 +83,7 @@ def load_ratio(rows: list[dict], sunday: date) -> float:
     acute = sum(r["distance_m"] for r in runs_between(rows, sunday - timedelta(days=6), sunday)) / 1000
     chronic = sum(r["distance_m"] for r in runs_between(
         rows, sunday - timedelta(days=34), sunday - timedelta(days=7))) / 1000 / 4
-    return round(acute / chronic, 2)
+    return acute / chronic
 
 
 # -- reading the output ------------------------------------------------------------------
@@ -221,9 +221,33 @@ def test_band_edges(store, digest, week_km, band):
     store.upsert_activities(steady_weeks(MONDAY, 5, 30.0))
     store.upsert_activities([run(MONDAY + timedelta(days=d), week_km / 3) for d in (0, 3, 6)])
     html = digest("--week", WEEK)
-    ratio = round(week_km / 30, 2)
+    ratio = week_km / 30
     assert f'<span class="big">{ratio:.2f}</span>' in html
     assert f'class="band band-{band}">{next(text for upper, text in BANDS if ratio < upper)}<' in html
+
+
+def test_band_is_judged_like_check_just_under_the_threshold(store, digest, check_json):
+    # 38.9 / 30 = 1.297: shown as 1.30, but under 1.3, as `check` judges it
+    store.upsert_activities(steady_weeks(MONDAY, 5, 30.0))
+    store.upsert_activities([run(MONDAY + timedelta(days=d), 38.9 / 3) for d in (0, 3, 6)])
+    html = digest("--week", WEEK)
+    assert 'class="band band-steady">' in html
+    assert not [w for w in check_json(SUNDAY) if w["rule"] == "volume.weekly_load"]
+
+
+@pytest.mark.parametrize("history, silence", [
+    # three weeks off before this week: a ratio of 4 against the half-empty base means nothing
+    (lambda: steady_weeks(MONDAY - timedelta(days=21), 6, 40.0), "a break of 14 days or more"),
+    # a 2 km base
+    (lambda: [run(MONDAY - timedelta(days=7 * w + 1), 2.0) for w in range(6)], "base too small"),
+])
+def test_no_band_where_the_weekly_load_rule_is_silent(store, digest, history, silence):
+    store.upsert_activities(history())
+    store.upsert_activities([run(MONDAY + timedelta(days=d), 8.0) for d in (0, 3, 6)])
+    html = digest("--week", WEEK)
+    box = re.search(r'<div class="ratio" id="load-ratio">(.*?)</div>', html, re.S)[1]
+    assert 'class="band band-none">' in box and silence in box
+    assert re.search(r'<span class="big">\d', box) is None
 
 
 def test_twelve_week_chart_numbers_and_ratio_line(athlete, digest):

@@ -30,14 +30,9 @@ class Mileage:
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         out = []
         for shoe in shoe_table(frames, config).itertuples():
-            if shoe.retired or shoe.life < config["info"]:
+            severity = mileage_severity(shoe.life, config)
+            if shoe.retired or severity is None:
                 continue
-            if shoe.life >= config["alert"]:
-                severity = Severity.ALERT
-            elif shoe.life >= config["warn"]:
-                severity = Severity.WARN
-            else:
-                severity = Severity.INFO
             last = f"; last run {shoe.last_run.date().isoformat()}" if pd.notna(shoe.last_run) else ""
             message = (
                 f"'{shoe.name}' has {shoe.distance_km:.0f} km, {shoe.life:.0%} of its "
@@ -52,6 +47,16 @@ class Mileage:
                 "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
             }))
         return out
+
+
+def mileage_severity(life: float | None, config: Mapping[str, Any]) -> Severity | None:
+    """How worn a pair is, by its share of life used: None below the info threshold."""
+    if life is None or life != life:  # NaN: a shoe without a limit
+        return None
+    for severity in (Severity.ALERT, Severity.WARN, Severity.INFO):
+        if life >= config[severity.label]:
+            return severity
+    return None
 
 
 def shoe_limit(gear_id: str, name: str, config: Mapping[str, Any]) -> float:

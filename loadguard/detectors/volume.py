@@ -68,6 +68,55 @@ def longest_break(frames: Frames, first: date, last: date) -> int:
     return int(streak.max())
 
 
+class Silence:
+    """Why the weekly-load rule has no ratio to judge on a day."""
+
+    HISTORY = "no 4-week base yet"
+    BREAK = f"a break of {BREAK_DAYS} days or more in the base; see volume.comeback"
+    SMALL_BASE = "base too small to compare with"
+
+
+@dataclass(frozen=True)
+class LoadVerdict:
+    """The weekly-load rule's judgement of one day, shared with the digest."""
+
+    load: LoadRatio
+    ratio: float | None           # None when the rule is silent
+    severity: Severity | None     # None below the warn threshold or when silent
+    silence: str | None           # a Silence text when silent
+
+
+def assess_weekly_load(frames: Frames, config: Mapping[str, Any], day: date | None = None) -> LoadVerdict:
+    """Ratio and severity of `volume.weekly_load` as of `day`, or why it stays silent."""
+    if config["method"] not in ("rolling", "ewma"):
+        from loadguard.errors import LoadguardError
+
+        raise LoadguardError(
+            f'config: detectors.volume.weekly_load.method must be "rolling" or "ewma", got {config["method"]!r}')
+    day = day or frames.as_of
+    load = load_ratio(frames, day, method=config["method"])
+    silence = None
+    win = Windows.ending(day)
+    if history_days(frames, day) < config["min_history_days"] or load.ratio is None:
+        silence = Silence.HISTORY
+    elif longest_break(frames, win.chronic_first, win.acute_last) >= BREAK_DAYS:
+        silence = Silence.BREAK
+    elif load.chronic_week_km < config["min_chronic_km"]:
+        silence = Silence.SMALL_BASE
+    if silence:
+        return LoadVerdict(load, None, None, silence)
+    # Six decimals absorb float noise (52/40 is 1.3, not 1.2999…) without
+    # letting 1.297 pass for 1.30.
+    ratio = round(load.ratio, 6)
+    if ratio >= config["alert"]:
+        severity = Severity.ALERT
+    elif ratio >= config["warn"]:
+        severity = Severity.WARN
+    else:
+        severity = None
+    return LoadVerdict(load, ratio, severity, None)
+
+
 class WeeklyLoad:
     id = "volume.weekly_load"
     defaults: Mapping[str, Any] = {
@@ -82,28 +131,12 @@ class WeeklyLoad:
     }
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        if config["method"] not in ("rolling", "ewma"):
-            from loadguard.errors import LoadguardError
-
-            raise LoadguardError(
-                f"config: detectors.{self.id}.method must be \"rolling\" or \"ewma\", got {config['method']!r}")
-        if history_days(frames) < config["min_history_days"]:
+        verdict = assess_weekly_load(frames, config)
+        severity, load = verdict.severity, verdict.load
+        if severity is None:
             return []
+        ratio = verdict.ratio
         win = Windows.ending(frames.as_of)
-        if longest_break(frames, win.chronic_first, win.acute_last) >= BREAK_DAYS:
-            return []
-        load = load_ratio(frames, method=config["method"])
-        if load.ratio is None or load.chronic_week_km < config["min_chronic_km"]:
-            return []
-        # Six decimals absorb float noise (52/40 is 1.3, not 1.2999…) without
-        # letting 1.297 pass for 1.30.
-        ratio = round(load.ratio, 6)
-        if ratio >= config["alert"]:
-            severity = Severity.ALERT
-        elif ratio >= config["warn"]:
-            severity = Severity.WARN
-        else:
-            return []
         change = (load.acute_km / load.chronic_week_km - 1) * 100
         method = "rolling 7 d / 28 d" if load.method == "rolling" else "EWMA 7 d / 28 d"
         band = (f"at or above {config['alert']}" if severity is Severity.ALERT

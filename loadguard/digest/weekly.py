@@ -60,13 +60,14 @@ class Metric:
 
 @dataclass(frozen=True)
 class LoadBand:
-    ratio: float | None       # rounded to 2 decimals, as the detector judges it
+    ratio: float | None       # None where the weekly-load rule is silent
     acute_km: float
     chronic_week_km: float
     method: str
     band: str                 # light | steady | caution | high | none
     warn: float
     alert: float
+    silence: str | None = None  # why the rule is silent, in its own words
 
     @property
     def band_text(self) -> str:
@@ -75,7 +76,7 @@ class LoadBand:
             "steady": f"{LIGHT_BELOW}-{self.warn}: in line with your recent weeks",
             "caution": f"{self.warn}-{self.alert}: caution band",
             "high": f"over {self.alert}: well above your recent weeks",
-            "none": "no 4-week base yet",
+            "none": self.silence or "no 4-week base yet",
         }[self.band]
 
 
@@ -219,37 +220,25 @@ def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
 # -- load ratio --------------------------------------------------------------------
 
 
-def _ratio(frames: "Frames", day: date, load_cfg: dict[str, Any]):
-    from loadguard.detectors.common import history_days
-    from loadguard.detectors.volume import load_ratio
+def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
+    """The weekly-load rule's own verdict on `day`, put in bands."""
+    from loadguard.detectors.volume import assess_weekly_load
+    from loadguard.model import Severity
 
-    try:
-        load = load_ratio(frames, day, method=load_cfg["method"])
-    except ValueError:
-        # the detector reports this too, but it may be switched off
-        raise LoadguardError(f'config: detectors.volume.weekly_load.method must be "rolling" or "ewma", '
-                             f'got {load_cfg["method"]!r}') from None
-    # the detector's own rule for when a base exists: a ratio over a beginner's
-    # first weeks compares with an empty or partial base
-    if history_days(frames, day) < load_cfg["min_history_days"] or load.ratio is None:
-        return load, None
-    return load, round(load.ratio, 2)
-
-
-def _load(frames: "Frames", sunday: date, load_cfg: dict[str, Any]) -> LoadBand:
-    load, ratio = _ratio(frames, sunday, load_cfg)
-    warn, alert = float(load_cfg["warn"]), float(load_cfg["alert"])
-    if ratio is None:
+    verdict = assess_weekly_load(frames, load_cfg, day)
+    if verdict.ratio is None:
         band = "none"
-    elif ratio < LIGHT_BELOW:
-        band = "light"
-    elif ratio < warn:
-        band = "steady"
-    elif ratio < alert:
-        band = "caution"
-    else:
+    elif verdict.severity is Severity.ALERT:
         band = "high"
-    return LoadBand(ratio, load.acute_km, load.chronic_week_km, load.method, band, warn, alert)
+    elif verdict.severity is Severity.WARN:
+        band = "caution"
+    elif verdict.ratio < LIGHT_BELOW:
+        band = "light"
+    else:
+        band = "steady"
+    load = verdict.load
+    return LoadBand(verdict.ratio, load.acute_km, load.chronic_week_km, load.method, band,
+                    float(load_cfg["warn"]), float(load_cfg["alert"]), verdict.silence)
 
 
 def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any]) -> list[ChartWeek]:
@@ -259,7 +248,7 @@ def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any]) -> list[Ch
         runs = _week_runs(frames, w)
         trail = float(runs.loc[runs["trail"], "distance_km"].sum())
         road = float(runs["distance_km"].sum()) - trail
-        out.append(ChartWeek(w, road, trail, _ratio(frames, w.sunday, load_cfg)[1]))
+        out.append(ChartWeek(w, road, trail, _load(frames, w.sunday, load_cfg).ratio))
     return out
 
 
@@ -329,9 +318,7 @@ def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[Sh
 
 
 def _level(life: float | None, shoe_cfg: dict[str, Any]) -> str:
-    if life is None:
-        return "ok"
-    for name in ("alert", "warn", "info"):
-        if life >= shoe_cfg[name]:
-            return name
-    return "ok"
+    from loadguard.detectors.shoes import mileage_severity
+
+    severity = mileage_severity(life, shoe_cfg)
+    return severity.label if severity else "ok"
