@@ -414,6 +414,35 @@ def bad_exports(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
     latin.write_bytes(csv_text(quirky_rows()[:1]).replace("Bagel Run 🥯", "Café").encode("latin-1"))
     out["not utf-8"] = (latin, ["latin1.csv", "not UTF-8"])
 
+    out["huge id"] = (folder_with("h", _break_cell(quirky_rows(), 0, "Activity ID", "99999999999999999999")),
+                      ["line 2", "Activity ID", "99999999999999999999"])
+    out["negative distance"] = (folder_with("neg", _break_cell(quirky_rows(), 0, "Distance", "-5.2")),
+                                ["line 2", "Distance", "-5.2"])
+    out["absurd distance"] = (folder_with("big", _break_cell(quirky_rows(), 0, "Distance", "1e308")),
+                              ["line 2", "Distance", "1e308"])
+    out["negative time"] = (folder_with("t", _break_cell(quirky_rows(), 0, "Moving Time", "-60")),
+                            ["line 2", "Moving Time", "-60"])
+
+    # a deflated activities.csv whose compressed bytes were damaged in transit
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("activities.csv", csv_text(quirky_rows() * 40))
+    data = bytearray(damaged.read_bytes())
+    start = 30 + len("activities.csv")          # after the local file header
+    data[start:start + 40] = bytes(b ^ 0xFF for b in data[start:start + 40])
+    damaged.write_bytes(bytes(data))
+    out["damaged zip"] = (damaged, ["damaged.zip", "cannot read the zip"])
+
+    # Python cannot write encrypted zips: set the "encrypted" flag by hand
+    locked = tmp_path / "locked.zip"
+    with zipfile.ZipFile(locked, "w") as archive:
+        archive.writestr("activities.csv", csv_text(quirky_rows()))
+    data = bytearray(locked.read_bytes())
+    data[6] |= 1                                  # local header's flag bits
+    data[data.find(b"PK\x01\x02") + 8] |= 1      # the central directory's
+    locked.write_bytes(bytes(data))
+    out["encrypted zip"] = (locked, ["locked.zip", "password"])
+
     out["no such path"] = (tmp_path / "nowhere.zip", ["nowhere.zip", "no such file"])
     empty_dir = tmp_path / "empty"
     empty_dir.mkdir()
@@ -422,7 +451,8 @@ def bad_exports(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
 
 
 BAD_CASES = ["bad date", "bad number", "bad id", "duplicate id", "missing columns", "zip without activities.csv",
-             "binary file", "some other text", "not utf-8", "no such path", "folder without export"]
+             "binary file", "some other text", "not utf-8", "no such path", "folder without export",
+             "huge id", "negative distance", "absurd distance", "negative time", "damaged zip", "encrypted zip"]
 
 
 @pytest.mark.parametrize("case", BAD_CASES)
@@ -481,12 +511,9 @@ def test_the_real_recorded_history_imports_as_an_export(run_cli, home, tmp_path)
                              elev_m=a.get("total_elevation_gain"), moving_s=a["moving_time"],
                              cadence=a.get("average_cadence")))
     folder = write_export(tmp_path / "real", rows)
-    started = time.perf_counter()
     result = run_cli("import", str(folder), "--timezone", "America/New_York")
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.stderr
     assert summary(result)[:2] == (1132, 1132)
-    assert elapsed < 10
 
     stored_acts, gear = stored(home)
     by_id = {a["id"]: a for a in acts}

@@ -28,8 +28,8 @@ class WeekParam(click.ParamType):
 @click.command()
 @click.option("--week", "week_spec", type=WeekParam(), default="last", show_default=True,
               metavar="YYYY-Www|last|this",
-              help="The ISO week (Monday to Sunday, local dates). 'last' is the last complete week, "
-                   "'this' the week so far.")
+              help="The ISO week (Monday to Sunday, local dates). 'last' is the last complete week "
+                   "(on a Sunday, the week before); 'this' the week so far, for a Sunday-evening review.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
               help="Default: html when -o ends in .html or .htm, otherwise md.")
 @click.option("-o", "--output", "output", metavar="FILE",
@@ -51,14 +51,14 @@ def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> N
     fmt = fmt or out.format_for(path)
 
     data = weekly.build(app.store, app.config, week, today=today_day)
-    svg = chart.svg_file(data.chart, data.load)
+    # Markdown on stdout has nowhere to put a chart, so it is not drawn.
     if fmt == "html":
-        text = render.html(data, svg)
+        text = render.html(data, chart.svg_file(data.chart, data.load))
     elif path is not None:
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
-        out.write_atomic(svg_path, svg)
+        out.write_atomic(svg_path, chart.svg_file(data.chart, data.load))
         text = render.markdown(data, svg_path.name)
     else:
         text = render.markdown(data, None)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 NONE = "–"
 
 # Characters that start Markdown syntax or raw HTML anywhere on a line.
-_MD_SPECIAL = re.compile(r"[\\`*\[\]|#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_MD_SPECIAL = re.compile(r"[\\`*\[\]|#~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
 

@@ -29,6 +29,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
@@ -37,6 +38,9 @@ from typing import Iterable, Mapping, Sequence
 from loadguard.errors import LoadguardError
 
 SOURCE = "export"
+# Longer than any single activity (the longest multi-day races are ~5,000 km):
+# anything beyond is a broken cell, and would swamp every ratio.
+MAX_DISTANCE_M = 10_000_000.0
 ACTIVITIES_CSV = "activities.csv"
 SHOES_CSV = "shoes.csv"
 BIKES_CSV = "bikes.csv"
@@ -291,7 +295,9 @@ def _from_zip(path: Path) -> _Files:
                 return read(match[0]) if match else None
 
             return _Files(read(member), sibling(SHOES_CSV), sibling(BIKES_CSV))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error) as exc:
+        raise LoadguardError(f"{path}: cannot read the zip: {exc}") from None
+    except RuntimeError as exc:  # zipfile's word for a password-protected member
         raise LoadguardError(f"{path}: cannot read the zip: {exc}") from None
 
 
@@ -375,6 +381,13 @@ def _number(value: str, column: str) -> float | None:
     return number
 
 
+def _non_negative(value: str, column: str) -> float | None:
+    number = _number(value, column)
+    if number is not None and number < 0:
+        raise _RowError(column, f"negative: {value!r}")
+    return number
+
+
 def _flag(value: str, column: str) -> bool | None:
     text = value.strip().lower()
     if text in _TRUE:
@@ -404,6 +417,8 @@ def _activity(table: _Table, row: list[str], zone: tzinfo | None) -> dict:
         activity_id = int(raw_id)
     except ValueError:
         raise _RowError("Activity ID", f"not a whole number: {raw_id!r}") from None
+    if not 0 < activity_id < 2**63:  # Strava ids are positive and fit SQLite's integer
+        raise _RowError("Activity ID", f"not a Strava activity id: {raw_id!r}")
 
     label, _ = table.cell(row, "Activity Type")
     if not label:
@@ -420,8 +435,10 @@ def _activity(table: _Table, row: list[str], zone: tzinfo | None) -> dict:
     if occurrence == 0 and sport != "Swim":
         distance *= 1000.0  # the display block: km, except for swims (metres)
 
-    elapsed = _number(table.cell(row, "Elapsed Time")[0], "Elapsed Time")
-    moving = _number(table.cell(row, "Moving Time")[0], "Moving Time")
+    if not 0 <= distance <= MAX_DISTANCE_M:
+        raise _RowError("Distance", f"not a plausible distance: {raw_distance!r}")
+    elapsed = _non_negative(table.cell(row, "Elapsed Time")[0], "Elapsed Time")
+    moving = _non_negative(table.cell(row, "Moving Time")[0], "Moving Time")
     trainer = _flag(table.cell(row, "Trainer")[0], "Trainer") if "Trainer" in table.columns else None
     from_upload = _flag(table.cell(row, "From Upload")[0], "From Upload")
     gear_name = " ".join(table.cell(row, "Activity Gear")[0].split())
@@ -435,7 +452,7 @@ def _activity(table: _Table, row: list[str], zone: tzinfo | None) -> dict:
         "distance_m": round(distance, 1),
         "moving_s": None if moving is None else int(round(moving)),
         "elapsed_s": None if elapsed is None else int(round(elapsed)),
-        "elev_gain_m": _number(table.cell(row, "Elevation Gain")[0], "Elevation Gain"),
+        "elev_gain_m": _non_negative(table.cell(row, "Elevation Gain")[0], "Elevation Gain"),
         "gear_id": gear_name or None,  # a name for now; `_attach_gear` turns it into an id
         "avg_cadence": _number(table.cell(row, "Average Cadence")[0], "Average Cadence"),
         "trainer": bool(trainer) or sport in TRAINER_TYPES,
