@@ -35,6 +35,11 @@ DEFAULTS: dict[str, Any] = {
     "sync": {
         "overlap_days": 30,
     },
+    "shoes": {
+        # Pairs you no longer run in (gear id, exact name or name pattern): a bulk
+        # export does not say which shoes are retired, Strava's API does.
+        "retired": [],
+    },
 }
 
 

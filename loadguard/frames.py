@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from loadguard.shoe_keys import first_match
+
 if TYPE_CHECKING:
     from loadguard.config import Config
     from loadguard.store import Store
@@ -85,7 +87,7 @@ def build(store: "Store", config: "Config", as_of: date) -> Frames:
     )
     first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
     runs = _shape_runs(runs, config)
-    shoes = _shoes(store, as_of)
+    shoes = _shoes(store, as_of, config["shoes"]["retired"])
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
                   first_run=date.fromisoformat(first[:10]) if first else None)
 
@@ -126,8 +128,8 @@ def is_trail(runs: pd.DataFrame, config: "Config") -> pd.Series:
     return trail & ~runs["trainer"] & ~runs["manual"]
 
 
-def _shoes(store: "Store", as_of: date) -> pd.DataFrame:
-    """Shoes with their distance as of `as_of`.
+def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame:
+    """Shoes with their distance as of `as_of`; retired by Strava or by config.toml.
 
     A shoe's total (Strava's own, which includes runs from before the first sync)
     is rewound by every stored activity on it after `as_of`, so a check of a past
@@ -157,7 +159,9 @@ def _shoes(store: "Store", as_of: date) -> pd.DataFrame:
         "name": shoes["name"].astype(str),
         "brand": shoes["brand"],
         "model": shoes["model"],
-        "retired": shoes["retired"].astype(bool),
+        "retired": shoes["retired"].astype(bool) | pd.Series(
+            [first_match(retired_keys, i, n) is not None for i, n in zip(shoes["id"], shoes["name"])],
+            index=shoes.index, dtype=bool),
         "primary": shoes["is_primary"].astype(bool),
         "distance_km": distance_km,
         "last_used": pd.to_datetime(shoes["last_used"], format="ISO8601").dt.normalize(),

@@ -122,3 +122,19 @@ def test_untracked_share(store, check_json, bare, fires):
             "untracked_km": 25.0, "total_km": 100.0, "share": 0.25, "runs": 10,
             "window": ["2026-06-01", "2026-06-28"],
         }
+
+
+def test_shoes_retired_in_config_leave_the_shoe_rules(store, check_json, run_cli, home):
+    """A bulk export cannot say a pair is retired; config.toml can, by id, name or pattern."""
+    store.upsert_gear([shoe("g1", "Brooks Ghost 15", 900.0), shoe("g2", "Nike Pegasus 40", 600.0),
+                       shoe("g3", "Old Speedgoat", 800.0)])
+    eight_weeks(store, {"g2": 0.95, "g1": 0.05})
+    before = check_json(AS_OF)
+    assert {w["subject"] for w in by_rule(before, "shoes.mileage")} == {"g1", "g2", "g3"}
+    (home / "config.toml").write_text('[shoes]\nretired = ["brooks ghost 15", "*speedgoat*"]\n')
+    after = check_json(AS_OF)
+    assert [w["subject"] for w in by_rule(after, "shoes.mileage")] == ["g2"]
+    [rotation] = by_rule(after, "shoes.rotation")        # the Ghost no longer counts as a spare pair
+    assert rotation["evidence"]["other_active_shoes"] == []
+    table = run_cli("shoes", "--as-of", AS_OF.isoformat()).stdout
+    assert next(line for line in table.splitlines() if line.startswith("Brooks Ghost 15")).rstrip().endswith("yes")

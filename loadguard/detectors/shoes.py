@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -11,6 +10,7 @@ import pandas as pd
 from loadguard.detectors.common import build_warning, r1, r2
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
+from loadguard.shoe_keys import first_match
 
 if TYPE_CHECKING:
     from loadguard.config import Config
@@ -62,16 +62,8 @@ def mileage_severity(life: float | None, config: Mapping[str, Any]) -> Severity 
 def shoe_limit(gear_id: str, name: str, config: Mapping[str, Any]) -> float:
     """A shoe's limit: by gear id, then exact name, then the first matching name pattern."""
     limits: Mapping[str, float] = config["limits"]
-    if gear_id in limits:
-        return float(limits[gear_id])
-    folded = name.casefold()
-    for key, km in limits.items():
-        if key.casefold() == folded:
-            return float(km)
-    for key, km in limits.items():
-        if fnmatch.fnmatchcase(folded, key.casefold()):
-            return float(km)
-    return float(config["limit_km"])
+    key = first_match(limits, gear_id, name)
+    return float(limits[key] if key is not None else config["limit_km"])
 
 
 def shoe_table(frames: Frames, config: "Config | Mapping[str, Any]") -> pd.DataFrame:
@@ -116,9 +108,9 @@ class Rotation:
             return []
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[~frames.shoes["retired"] & frames.shoes["owned"]]
+        # With another active pair the advice is to rotate it in; without one (the
+        # rest retired, or never a second pair), to get one.
         others = [n for i, n in zip(active["id"], active["name"]) if i != top_id]
-        if not others and len(per_shoe) > 1:
-            return []
         top_name = names.get(top_id, top_id)
         if others:
             tail = f"while {', '.join(repr(o) for o in others[:3])} {'sits' if len(others) == 1 else 'sit'} idle"
