@@ -96,6 +96,16 @@ class App:
             self._store = Store.open(self.home / STORE_FILE)
         return self._store
 
+    def today(self) -> date:
+        """Today where the runner lives: in the configured zone if set, else the machine's."""
+        zone = self.config["timezone"]
+        if zone:
+            from datetime import datetime
+            from zoneinfo import ZoneInfo
+
+            return datetime.now(ZoneInfo(zone)).date()
+        return date.today()
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -127,12 +137,13 @@ def as_of_option(func):
         "as_of",
         type=click.DateTime(formats=["%Y-%m-%d"]),
         default=None,
-        help="Evaluate as of this local day (default: today).",
+        help="Evaluate as of this local day (default: today, in config's timezone if set).",
     )(func)
 
 
-def as_date(value) -> date:
-    return value.date() if value is not None else date.today()
+def as_date(value, app: App) -> date:
+    """The day an `--as-of` option names, or the runner's today."""
+    return value.date() if value is not None else app.today()
 
 
 pass_app = click.make_pass_decorator(App)

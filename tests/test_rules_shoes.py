@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import by_rule, run, shoe, steady_weeks
+from conftest import by_rule, run, shoe
 
 AS_OF = date(2026, 6, 28)
 

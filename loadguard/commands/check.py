@@ -22,7 +22,7 @@ def check(app: App, as_of, fmt: str, only_new: bool, fail_on: str | None) -> Non
     from loadguard.model import Severity
     from loadguard.render import json_out, text
 
-    day = as_date(as_of)
+    day = as_date(as_of, app)
     warnings = checking.run_detectors(app.store, app.config, day)
     if only_new:
         warnings = checking.only_new(app.store, warnings)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
 
 import click
 
-from loadguard.cli import App, pass_app
+from loadguard.cli import App, as_date, pass_app
 from loadguard.errors import LoadguardError
 
 
@@ -45,7 +44,7 @@ def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> N
     from loadguard.digest import chart, output as out, render, weekly
     from loadguard.digest.weeks import resolve
 
-    today_day = today.date() if today is not None else _today(app)
+    today_day = as_date(today, app)
     week = resolve(week_spec, today_day)
     path = out.target(output, week.label) if output else None
     fmt = fmt or out.format_for(path)
@@ -66,14 +65,3 @@ def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> N
         click.echo(text, nl=False)
     else:
         out.write_atomic(path, text)
-
-
-def _today(app: App) -> date:
-    """Today where the runner lives: the configured zone if set, else the machine's."""
-    zone = app.config["timezone"]
-    if zone:
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
-        return datetime.now(ZoneInfo(zone)).date()
-    return date.today()

@@ -15,7 +15,7 @@ def shoes(app: App, as_of, fmt: str) -> None:
     from loadguard.detectors.shoes import shoe_table
     from loadguard.render import text
 
-    day = as_date(as_of)
+    day = as_date(as_of, app)
     frames = frames_mod.build(app.store, app.config, day)
     table = shoe_table(frames, app.config)
     if fmt == "json":

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from loadguard.advice import CHECKLIST, DISCLAIMER
 from loadguard.digest.weeks import IsoWeek
-from loadguard.errors import LoadguardError
 from loadguard.model import Warning
 
 if TYPE_CHECKING:
