@@ -74,6 +74,11 @@ MIGRATIONS: list[str] = [
         value TEXT
     );
     """,
+    # 2: the shoe totals as of a day read only this index, not every activity row.
+    """
+    DROP INDEX activities_gear;
+    CREATE INDEX activities_gear_use ON activities (gear_id, deleted, start_local, distance_m);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

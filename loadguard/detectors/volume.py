@@ -223,21 +223,24 @@ class LongRunSpike:
             return []
         recent_first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
         lookback = pd.Timedelta(days=int(config["lookback_days"]))
+        # Only runs that can be a recent run's "previous 30 days" are searched.
+        runs = runs[runs["start_local"] >= pd.Timestamp(recent_first) - lookback]
+        # The longest run in [start - 30 days, start) for every run at once.
+        previous_max = runs.set_index("start_local")["distance_km"].rolling(lookback, closed="left").max()
+        runs = runs.assign(previous_max=previous_max.to_numpy())
         out = []
-        for row in frames.days_between(recent_first, frames.as_of).itertuples():
+        for row in runs[runs["day"] >= pd.Timestamp(recent_first)].itertuples():
             day = row.day.date()
             if history_days(frames, day) - 1 < config["min_history_days"]:
                 continue
-            prior = runs[(runs["start_local"] >= row.start_local - lookback) & (runs["start_local"] < row.start_local)]
-            if prior.empty:
-                continue  # nothing to compare with: the comeback rule covers a return
-            longest = prior.loc[prior["distance_km"].idxmax()]
-            base = float(longest["distance_km"])
-            if base <= 0:
-                continue
+            base = row.previous_max
+            if not base > 0:
+                continue  # nothing to compare with (NaN): the comeback rule covers a return
             over = round(row.distance_km / base - 1, 6)
             if over <= config["warn_over"]:
                 continue
+            prior = runs[(runs["start_local"] >= row.start_local - lookback) & (runs["start_local"] < row.start_local)]
+            longest = prior.loc[prior["distance_km"].idxmax()]
             severity = Severity.ALERT if over > config["alert_over"] else Severity.WARN
             band = next((b for b in SPIKE_BANDS if over > b[0]), None)
             band_text = f"; runners in that band ({band[2]}) had {band[1]}x the injury rate" if band else ""
