@@ -87,3 +87,17 @@ def test_deleted_activities_leave_detection(store, check_json):
     assert [w["rule"] for w in check_json(as_of) if w["rule"] == "volume.weekly_load"]
     assert store.mark_deleted([5, 6]) == 2
     assert not [w for w in check_json(as_of) if w["rule"] == "volume.weekly_load"]
+
+
+def test_a_store_from_schema_1_migrates_to_today(home, monkeypatch):
+    path = home / "loadguard.db"
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 1)
+    with Store.open(path) as s:
+        s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
+    monkeypatch.undo()
+    with Store.open(path) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION >= 2
+        indexes = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "activities_gear_use" in indexes and "activities_gear" not in indexes
+        assert s.activity_count() == 1
