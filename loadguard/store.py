@@ -221,6 +221,24 @@ class Store:
     def activity_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM activities WHERE deleted = 0").fetchone()[0]
 
+    def newest_start(self) -> str | None:
+        """start_utc of the latest activity not deleted, None for an empty store."""
+        return self.conn.execute("SELECT max(start_utc) FROM activities WHERE deleted = 0").fetchone()[0]
+
+    def ids_started_after(self, start_utc: str, source: str) -> list[int]:
+        """Ids of activities from `source`, not deleted, that started after `start_utc`."""
+        rows = self.conn.execute(
+            "SELECT id FROM activities WHERE source = ? AND deleted = 0 AND start_utc > ?", (source, start_utc))
+        return [r[0] for r in rows]
+
+    def gear_used(self, source: str, sport_types: Sequence[str]) -> list[str]:
+        """Gear ids named by activities from `source` of these sport types, not deleted."""
+        marks = ", ".join("?" for _ in sport_types)
+        rows = self.conn.execute(
+            f"SELECT DISTINCT gear_id FROM activities WHERE deleted = 0 AND gear_id IS NOT NULL "
+            f"AND source = ? AND sport_type IN ({marks}) ORDER BY gear_id", (source, *sport_types))
+        return [r[0] for r in rows]
+
     # -- gear ------------------------------------------------------------------
 
     def upsert_gear(self, rows: Iterable[dict[str, Any]]) -> tuple[int, int]:
@@ -251,6 +269,11 @@ class Store:
 
     def gear_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM gear")}
+
+    def gear_rows(self) -> dict[str, dict[str, Any]]:
+        """Every stored gear row (GEAR_COLUMNS) by id."""
+        cols = ", ".join(GEAR_COLUMNS)
+        return {r["id"]: dict(r) for r in self.conn.execute(f"SELECT {cols} FROM gear")}
 
     # -- reported warnings -------------------------------------------------------
 
