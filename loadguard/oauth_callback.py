@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from loadguard.errors import LoadguardError
 
 CALLBACK_PATH = "/callback"
+CONNECTION_IDLE_S = 5
 
 
 @dataclass
@@ -32,6 +33,11 @@ class _Server(HTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    # Browsers open spare connections and may never send a request on them; the
+    # server handles one connection at a time, so an idle one would block it
+    # (and the --timeout check) for good. http.server drops a connection that
+    # stays silent this long.
+    timeout = CONNECTION_IDLE_S
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         url = urlsplit(self.path)

@@ -83,9 +83,17 @@ def require(home: Path) -> Token:
 
 
 def save(home: Path, token: Token) -> Path:
-    """Write token.json with mode 0600, atomically."""
-    home.mkdir(parents=True, exist_ok=True)
+    """Write token.json with mode 0600, atomically; LoadguardError when the file system refuses."""
     path = token_path(home)
+    try:
+        _write(home, path, token)
+    except OSError as exc:
+        raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _write(home: Path, path: Path, token: Token) -> None:
+    home.mkdir(parents=True, exist_ok=True)
     # mkstemp creates the file 0600 from the start, so the secret is never
     # readable by others, not even for the moment before a chmod.
     fd, tmp = tempfile.mkstemp(prefix=".token-", suffix=".tmp", dir=home)
@@ -104,14 +112,16 @@ def save(home: Path, token: Token) -> Path:
             pass
         raise
     _fsync_dir(home)
-    return path
 
 
 def delete(home: Path) -> bool:
+    path = token_path(home)
     try:
-        token_path(home).unlink()
+        path.unlink()
     except FileNotFoundError:
         return False
+    except OSError as exc:
+        raise LoadguardError(f"cannot delete {path}: {exc.strerror or exc}") from None
     _fsync_dir(home)
     return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -15,6 +16,7 @@ import responses
 
 import fake_strava as fs
 from loadguard import token as tokens
+from loadguard.errors import LoadguardError
 
 CREDS = ("--client-id", str(fs.CLIENT_ID), "--client-secret", fs.CLIENT_SECRET)
 
@@ -191,7 +193,8 @@ def test_revoke_tells_strava_and_deletes_the_token(home, run_cli, mock):
 def test_revoke_of_an_already_dead_token_still_deletes_it(home, run_cli, mock):
     fs.write_token(home, access="long-revoked")
     result = run_cli("auth", "--revoke")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.stderr
+    assert [c.path for c in mock.calls] == ["/oauth/deauthorize"]  # Strava was asked, and said 401
     assert not (home / "token.json").exists()
 
 
@@ -210,7 +213,7 @@ def test_token_file_is_replaced_atomically_and_stays_private(home, monkeypatch):
     tokens.save(home, tokens.Token("a1", "r1", 100))
     (home / "token.json").chmod(0o644)  # even if someone loosened it
     monkeypatch.setattr("os.replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
-    with pytest.raises(OSError):
+    with pytest.raises(LoadguardError, match="^cannot write .*token.json: disk full$"):
         tokens.save(home, tokens.Token("a2", "r2", 200))
     assert tokens.load(home).access_token == "a1"  # the old token survives a failed write
     assert not [p for p in home.iterdir() if p.name.startswith(".token-")]
@@ -224,3 +227,82 @@ def test_a_corrupt_token_file_is_one_line(home, run_cli):
     (home / "token.json").write_text("{not json")
     result = run_cli("sync")
     assert result.exit_code == 3 and "run `loadguard auth` again" in result.stderr
+
+
+# -- review findings (issue 3) ---------------------------------------------------------------------
+
+
+def test_an_idle_connection_cannot_hold_the_callback_past_its_timeout():
+    # Browsers open spare connections ahead of need and may never send on them.
+    from loadguard import oauth_callback
+    from loadguard.errors import LoadguardError
+
+    idle: list[socket.socket] = []
+    outcome: list = []
+
+    def ready(redirect_uri: str) -> None:
+        port = int(urlsplit(redirect_uri).port)
+        idle.append(socket.create_connection(("127.0.0.1", port)))
+
+    def wait() -> None:
+        try:
+            oauth_callback.receive("s" * 32, timeout_s=2, on_ready=ready)
+        except LoadguardError as error:
+            outcome.append(str(error))
+
+    started = time.monotonic()
+    thread = threading.Thread(target=wait, daemon=True)
+    thread.start()
+    try:
+        thread.join(15)
+        assert not thread.is_alive(), "the callback server hung on an idle connection"
+    finally:
+        for s in idle:
+            s.close()
+    assert time.monotonic() - started < 10
+    assert outcome == ["no answer from Strava within 2 s; run `loadguard auth` again "
+                       "(or use --code CODE on a machine without a browser)"]
+
+
+def test_revoke_saves_a_token_renewed_before_a_failed_revocation(home, run_cli, mock, monkeypatch):
+    from loadguard.sources import strava
+
+    monkeypatch.setattr(strava, "sleep", lambda s: None)
+    fs.write_token(home, expires_at=1_600_000_000)
+    mock.fail("POST", "/oauth/deauthorize", *[fs.connection_error()] * 4)
+
+    result = run_cli("auth", "--revoke")
+
+    assert result.exit_code == 3 and "token.json was kept" in result.stderr
+    saved = tokens.load(home)
+    # Strava retired the old refresh token when it issued the new one: only the new one still works
+    assert saved.refresh_token == f"{fs.REFRESH}-renewed" == mock.refresh_token
+    assert saved.access_token == f"{fs.ACCESS}-renewed"
+
+
+def test_revoke_uses_the_client_credentials_given_on_the_command_line(home, run_cli, mock):
+    tokens.save(home, tokens.Token(access_token=fs.ACCESS, refresh_token=fs.REFRESH, expires_at=1_600_000_000))
+
+    without = run_cli("auth", "--revoke")
+    assert without.exit_code == 3 and "no client id and secret are known" in without.stderr
+
+    result = run_cli("auth", "--revoke", *CREDS)
+
+    assert result.exit_code == 0, result.stderr
+    assert [c.path for c in mock.calls] == ["/oauth/token", "/oauth/deauthorize"]
+    assert mock.calls[0].form["client_id"] == str(fs.CLIENT_ID)
+    assert not (home / "token.json").exists()
+
+
+def test_a_token_that_cannot_be_written_is_one_line(home, run_cli, mock, monkeypatch):
+    import errno
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("tempfile.mkstemp", full_disk)
+
+    result = run_cli("auth", "--code", "good-code", *CREDS)
+
+    assert result.exit_code == 3
+    assert result.stderr == f"loadguard: cannot write {home / 'token.json'}: No space left on device\n"

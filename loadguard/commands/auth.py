@@ -32,7 +32,7 @@ def auth(app: App, client_id: str | None, client_secret: str | None, code: str |
     strava.quiet_library_logging()
     settings = app.config["strava"]
     if revoke:
-        _revoke(app, settings)
+        _revoke(app, settings, client_id, client_secret)
         return
 
     cid, secret = strava.client_credentials(settings, client_id, client_secret)
@@ -73,14 +73,19 @@ def _browser_flow(api, port: int, timeout_s: int, *, open_browser: bool) -> tupl
     return answer.code, answer.scope
 
 
-def _revoke(app: App, settings) -> None:
+def _revoke(app: App, settings, client_id: str | None, client_secret: str | None) -> None:
     from loadguard import token as tokens
     from loadguard.errors import LoadguardError
     from loadguard.sources import strava
 
     token = tokens.require(app.home)
-    cid, secret = strava.client_credentials(settings, token.client_id, token.client_secret)
-    api = strava.StravaAPI(token, base_url=settings["base_url"], client_id=cid, client_secret=secret)
+    # Credentials given on the command line win; else those saved with the token.
+    cid, secret = strava.client_credentials(settings, client_id or token.client_id,
+                                            client_secret or token.client_secret)
+    # A renewal before the revocation retires the saved refresh token, so the
+    # new one is saved at once: if the revocation then fails, token.json still works.
+    api = strava.StravaAPI(token, base_url=settings["base_url"], client_id=cid, client_secret=secret,
+                           on_token=lambda renewed: tokens.save(app.home, renewed))
     try:
         api.deauthorize()
     except strava.AccessRefused:

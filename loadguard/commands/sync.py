@@ -39,7 +39,16 @@ def sync(app: App, full: bool, quiet: bool) -> None:
     """
     from loadguard import sync as engine
     from loadguard import token as tokens
+    from loadguard.errors import LoadguardError
     from loadguard.sources import strava
+
+    def save_renewed(token: tokens.Token) -> None:
+        try:
+            tokens.save(app.home, token)
+        except LoadguardError as error:
+            # Strava retired the old refresh token when it issued this one, so
+            # token.json now holds one that no longer works.
+            raise LoadguardError(f"{error}; the renewed Strava access is lost, run `loadguard auth` again") from None
 
     strava.quiet_library_logging()
     with engine.lock(app.home):
@@ -49,7 +58,7 @@ def sync(app: App, full: bool, quiet: bool) -> None:
         # credentials saved with it come first.
         client_id, client_secret = strava.client_credentials(settings, token.client_id, token.client_secret)
         api = strava.StravaAPI(token, base_url=settings["base_url"], client_id=client_id,
-                               client_secret=client_secret, on_token=lambda t: tokens.save(app.home, t))
+                               client_secret=client_secret, on_token=save_renewed)
         status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
         try:
             result = engine.run(app.store, api, overlap_days=app.config["sync"]["overlap_days"],
