@@ -11,6 +11,11 @@ adapter in `loadguard.sources.strava`, or a fake in tests). What it guarantees:
   start minus an overlap window, so edits made on Strava inside the window are
   picked up, and stored activities in the window that Strava no longer returns
   are marked deleted once the whole window has been read.
+- A run that read its whole window but stopped in the gear step is not
+  resumed as such: its deletions are applied and a fresh window is read, so a
+  gear step that keeps failing can never hold back new activities. A fault
+  that concerns one piece of gear only (`ItemFault`) skips that gear and the
+  run carries on.
 - One sync at a time: an fcntl lock on a file in the home, which the kernel
   releases when the process dies, so a killed sync never leaves a stale lock.
 """
@@ -21,17 +26,16 @@ import fcntl
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
 
 from loadguard.errors import LoadguardError
-from loadguard.store import GEAR_COLUMNS, Store
+from loadguard.store import Store
 
 LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"
-LAST_SYNC_KEY = "strava.sync.last_success"
 # Gear ids Strava answered 404 for: asking again every hour would only burn requests.
 MISSING_GEAR_KEY = "strava.sync.missing_gear"
 SOURCE = "strava"
@@ -45,6 +49,10 @@ class BadResponse(LoadguardError):
     """Strava answered with something loadguard cannot read; nothing of it is stored."""
 
 
+class ItemFault(LoadguardError):
+    """Strava cannot give this one item (odd answer, refused, failing), while other requests may work."""
+
+
 class Source(Protocol):
     page_size: int
 
@@ -55,7 +63,11 @@ class Source(Protocol):
         """Store-ready rows of the shoes Strava lists for the athlete (None: not visible)."""
 
     def gear(self, gear_id: str) -> dict[str, Any] | None:
-        """Store-ready row of one piece of gear with brand and model, None if unknown."""
+        """Store-ready row of one piece of gear with brand and model, None if unknown.
+
+        Raises ItemFault for a failure of this gear alone; anything that stops
+        every request (rate limit, outage, refused access) raises as usual.
+        """
 
     def check_budget(self) -> None:
         """Raise RemoteStop when the next request would break the rate limit."""
@@ -70,14 +82,16 @@ class SyncResult:
     new_shoes: int = 0
     pages: int = 0
     resumed: bool = False
+    unread: list[str] = field(default_factory=list)  # why a piece of gear was skipped
 
     def summary(self) -> str:
         shoes = f"{self.shoes} shoe{'s' if self.shoes != 1 else ''}"
         if self.new_shoes:
             shoes += f" ({self.new_shoes} new)"
         resumed = " (resumed an interrupted sync)" if self.resumed else ""
+        unread = "".join(f"; not read this time: {why}" for why in self.unread)
         return (f"synced from Strava: {self.new} new, {self.updated} updated, "
-                f"{self.deleted} deleted activities; {shoes}{resumed}")
+                f"{self.deleted} deleted activities; {shoes}{resumed}{unread}")
 
 
 Progress = Callable[[str, int], None]
@@ -92,9 +106,15 @@ def _no_progress(stage: str, count: int) -> None:
 
 @contextmanager
 def lock(home: Path) -> Iterator[None]:
-    home.mkdir(parents=True, exist_ok=True)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LoadguardError(f"cannot write {home}: {exc.strerror or exc}") from None
     path = home / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -110,11 +130,18 @@ def lock(home: Path) -> Iterator[None]:
 # -- the run ---------------------------------------------------------------------------
 
 
-def run(store: Store, source: Source, *, overlap_days: int = 30, full: bool = False,
-        running_types: list[str] | tuple[str, ...] = ("Run", "TrailRun", "VirtualRun"),
-        progress: Progress = _no_progress) -> SyncResult:
+def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, ...],
+        overlap_days: int = 30, full: bool = False, progress: Progress = _no_progress) -> SyncResult:
     result = SyncResult()
     checkpoint = _load_checkpoint(store)
+    if checkpoint is not None and checkpoint["activities_done"]:
+        # The last run read its whole window and stopped in the gear step. Its
+        # deletions are certain already; a fresh window brings what is new since.
+        with store.transaction():
+            result.deleted = store.mark_deleted(_vanished(store, checkpoint))
+            store.set_state(CHECKPOINT_KEY, None)
+        checkpoint = None
+        result.resumed = True
     if checkpoint is not None and (not full or checkpoint["after"] == 0):
         # An interrupted run: carry on with the same window. A full run left
         # half done is finished even by a plain `sync`, since it covers more.
@@ -129,27 +156,28 @@ def run(store: Store, source: Source, *, overlap_days: int = 30, full: bool = Fa
         source.check_budget()
         _fetch_gear(store, source, running_types, result, progress)
     except RemoteStop as stop:
-        raise RemoteStop(f"{stop}; {_kept(result)}, the next sync resumes from there") from None
+        raise RemoteStop(f"{stop}; {_kept(result)}") from None
     except BadResponse as bad:
         raise BadResponse(f"{bad}; {_kept(result)}") from None
 
     with store.transaction():
-        result.deleted = store.mark_deleted(_vanished(store, checkpoint))
+        result.deleted += store.mark_deleted(_vanished(store, checkpoint))
         store.set_state(CHECKPOINT_KEY, None)
-        store.set_state(LAST_SYNC_KEY, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     progress("done", result.new + result.updated)
     return result
 
 
 def _kept(result: SyncResult) -> str:
-    if result.new or result.updated:
-        return f"{result.new} new and {result.updated} updated activities from this run are saved"
-    return "the store is as it was"
+    """What a stopped run leaves behind, said as it is."""
+    if not (result.pages or result.deleted):
+        return "the store is as it was"
+    return (f"what was fetched is kept ({result.new} new and {result.updated} updated activities), "
+            "the next sync carries on from there")
 
 
 def _window_start(store: Store, overlap_days: int) -> int:
     """Epoch seconds to ask from: the newest stored start minus the overlap; 0 for an empty store."""
-    newest = store.conn.execute("SELECT max(start_utc) FROM activities WHERE deleted = 0").fetchone()[0]
+    newest = store.newest_start()
     if newest is None:
         return 0
     start = _epoch(newest) - int(overlap_days * 86400)
@@ -158,8 +186,6 @@ def _window_start(store: Store, overlap_days: int) -> int:
 
 def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
                       result: SyncResult, progress: Progress) -> None:
-    if checkpoint["activities_done"]:
-        return
     # A resumed run reads its last committed page again: if an activity was
     # deleted on Strava meanwhile, everything after it moved one place up, and
     # re-reading that page is what keeps the first of them from falling in a gap.
@@ -185,8 +211,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
 
 
 def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult, progress: Progress) -> None:
-    cols = ", ".join(GEAR_COLUMNS)
-    known = {row["id"]: dict(row) for row in store.conn.execute(f"SELECT {cols} FROM gear")}
+    known = store.gear_rows()
     missing = set(json.loads(store.get_state(MISSING_GEAR_KEY) or "[]"))
 
     listed = source.athlete_shoes()
@@ -207,19 +232,26 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
 
     # New shoes: those listed that we never stored, and those only activities
     # mention (retired shoes are not listed, but their runs still count).
-    marks = ", ".join("?" for _ in running_types)
-    referenced = [r[0] for r in store.conn.execute(
-        f"SELECT DISTINCT gear_id FROM activities WHERE deleted = 0 AND gear_id IS NOT NULL "
-        f"AND source = ? AND sport_type IN ({marks}) ORDER BY gear_id", (SOURCE, *running_types))]
+    referenced = store.gear_used(SOURCE, running_types)
     wanted = [gid for gid in listed_rows if gid not in known]
     wanted += [gid for gid in referenced
                if gid not in known and gid not in listed_rows and gid not in missing]
     for gid in wanted:
         source.check_budget()
-        detail = source.gear(gid)
+        try:
+            detail = source.gear(gid)
+        except ItemFault as fault:
+            # Not remembered, unlike a 404: the fault may be Strava's passing
+            # trouble, and asking again next run costs one request. A listed
+            # shoe is stored from the list now and so is not asked again.
+            kept = " (kept from the athlete's shoe list, without brand and model)" if gid in listed_rows else ""
+            result.unread.append(f"{fault}{kept}")
+            detail = None
+        else:
+            if detail is None:
+                missing.add(gid)
+                store.set_state(MISSING_GEAR_KEY, json.dumps(sorted(missing)))
         if detail is None:
-            missing.add(gid)
-            store.set_state(MISSING_GEAR_KEY, json.dumps(sorted(missing)))
             if gid not in listed_rows:
                 continue
             detail = listed_rows[gid]  # a listed shoe is kept, only without brand and model
@@ -235,11 +267,8 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
 
 def _vanished(store: Store, checkpoint: dict[str, Any]) -> list[int]:
     """Stored API activities inside the window just read that Strava did not return."""
-    after = _iso(checkpoint["after"])
     seen = set(checkpoint["seen"])
-    rows = store.conn.execute(
-        "SELECT id FROM activities WHERE source = ? AND deleted = 0 AND start_utc > ?", (SOURCE, after))
-    return [r[0] for r in rows if r[0] not in seen]
+    return [i for i in store.ids_started_after(_iso(checkpoint["after"]), SOURCE) if i not in seen]
 
 
 # -- checkpoint ----------------------------------------------------------------------------
@@ -260,10 +289,6 @@ def _load_checkpoint(store: Store) -> dict[str, Any] | None:
 
 def _save_checkpoint(store: Store, checkpoint: dict[str, Any]) -> None:
     store.set_state(CHECKPOINT_KEY, json.dumps(checkpoint, separators=(",", ":")))
-
-
-def last_success(store: Store) -> str | None:
-    return store.get_state(LAST_SYNC_KEY)
 
 
 def _epoch(utc: str) -> int:

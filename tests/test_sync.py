@@ -199,7 +199,8 @@ def test_429_mid_paging_keeps_what_was_fetched_and_the_next_run_resumes(connecte
     assert stopped.exit_code == 3
     assert stopped.stdout == ""
     assert stopped.stderr.startswith("loadguard: Strava's 15-minute rate limit was hit (HTTP 429); it resets at ")
-    assert "400 new and 0 updated activities from this run are saved, the next sync resumes" in stopped.stderr
+    assert stopped.stderr.endswith("; what was fetched is kept (400 new and 0 updated activities), "
+                                   "the next sync carries on from there\n")
     assert stopped.stderr.count("\n") == 1
     assert len(stored(connected)) == 400
     assert fake.list_pages() == [1, 2, 3]
@@ -254,9 +255,11 @@ def test_an_outage_stops_cleanly_after_bounded_retries(connected, run_cli, mock,
     assert len(sleeps) == 3
     assert len(stored(connected)) == 450  # every page was already saved
     fake.calls.clear()
-    # the next run only has the shoes left to do
-    assert run_cli("sync").exit_code == 0
-    assert fake.list_pages() == []
+    # the next run reads the recent window again (not all 450), then the shoes
+    resumed = run_cli("sync")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "0 new" in resumed.stdout and "resumed" in resumed.stdout
+    assert fake.list_pages() == [1]
     assert "g100" in gear(connected)
 
 
@@ -271,8 +274,12 @@ def test_timeouts_count_as_outage(connected, run_cli, mock, sleeps):
 
 
 def test_malformed_json_is_one_line_and_leaves_the_store_untouched(connected, run_cli, mock):
-    fake = fs.FakeStrava(mock, fs.history(30), gear=DETAILS)
-    before = snapshot(connected) if (connected / "loadguard.db").exists() else None
+    history = fs.history(30)
+    fake = fs.FakeStrava(mock, history, gear=DETAILS)
+    assert run_cli("sync").exit_code == 0
+    fresh = later_run(history, 9_100_000_003)
+    fake.activities[fresh["id"]] = fresh
+    before = snapshot(connected)
     fake.fail("GET", "/athlete/activities", (200, '[{"id": 1, "name": "trunc'), page=1)
 
     result = run_cli("sync")
@@ -280,8 +287,8 @@ def test_malformed_json_is_one_line_and_leaves_the_store_untouched(connected, ru
     assert result.exit_code == 3
     assert result.stderr == ("loadguard: Strava sent page 1 of the activity list as something that is not JSON; "
                              "the store is as it was\n")
-    assert before is None or snapshot(connected) == before
-    assert stored(connected) == {} and checkpoint(connected) is None
+    assert snapshot(connected) == before
+    assert len(before[0]) == 30 and checkpoint(connected) is None
 
 
 def test_an_unexpected_shape_stores_nothing_of_that_page(connected, run_cli, mock):
@@ -426,3 +433,208 @@ def test_no_secret_reaches_output_or_logs(connected, run_cli, mock, caplog):
     assert "GET" in caplog.text  # the logs were captured at all
     for secret in (fs.ACCESS, fs.REFRESH, fs.CLIENT_SECRET, "renewed"):
         assert secret not in seen
+
+
+# -- review findings (issue 3) ---------------------------------------------------------------------
+
+
+def later_run(history: list[dict], id: int, days: int = 1) -> dict:
+    """A run `days` after the newest one in `history`."""
+    start = datetime.strptime(history[-1]["start_date"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return fs.activity(id, start + timedelta(days=days), 9.0, gear_id="g100")
+
+
+def test_a_gear_answer_in_an_odd_shape_skips_that_shoe_and_activities_keep_arriving(connected, run_cli, mock):
+    history = fs.history(30)
+    broken = dict(DETAILS["g200"], distance="655 km")
+    fake = fs.FakeStrava(mock, history, gear={**DETAILS, "g200": broken})
+
+    first = run_cli("sync")
+
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == ("synced from Strava: 30 new, 0 updated, 0 deleted activities; 1 shoe (1 new); "
+                            "not read this time: Strava sent gear g200 with an unexpected distance\n")
+    assert set(gear(connected)) == {"g100"} and len(stored(connected)) == 30
+    assert checkpoint(connected) is None
+
+    fresh = later_run(history, 9_100_000_001)
+    fake.activities[fresh["id"]] = fresh
+    fake.calls.clear()
+    second = run_cli("sync")
+
+    assert second.exit_code == 0, second.stderr
+    assert "1 new" in second.stdout
+    assert fresh["id"] in stored(connected)
+    assert [c.path for c in fake.calls if c.path.startswith("/gear/")] == ["/gear/g200"]  # asked again
+
+    fake.gear["g200"] = DETAILS["g200"]  # Strava mends its answer: the shoe arrives
+    assert run_cli("sync").exit_code == 0
+    assert gear(connected)["g200"]["model"] == "Peregrine 13"
+
+
+@pytest.mark.parametrize("answer, reason", [
+    ((400, json.dumps(fs.fault("Bad Request", "Gear", "id", "invalid"))), "Strava answered HTTP 400 to gear g200"),
+    ((403, json.dumps(fs.fault("Forbidden", "Gear", "id", "forbidden"))), "Strava denied gear g200 (HTTP 403)"),
+    ((200, "<html>maintenance</html>"), "Strava sent gear g200 as something that is not JSON"),
+    ((500, "{}"), "Strava is unreachable or failing for gear g200 (HTTP 500, 4 tries)"),
+])
+def test_a_refused_or_failing_gear_request_skips_only_that_shoe(connected, run_cli, mock, answer, reason):
+    fake = fs.FakeStrava(mock, fs.history(30), gear=DETAILS)
+    fake.fail("GET", "/gear/g200", *[answer] * 4)
+
+    result = run_cli("sync")
+
+    assert result.exit_code == 0, result.stderr
+    assert f"not read this time: {reason}" in result.stdout
+    assert result.stdout.count("\n") == 1
+    assert set(gear(connected)) == {"g100"} and len(stored(connected)) == 30
+
+
+def test_a_listed_shoe_whose_details_fail_is_kept_from_the_list(connected, run_cli, mock):
+    fake = fs.FakeStrava(mock, fs.history(30), gear=DETAILS)
+    fake.fail("GET", "/gear/g100", (200, json.dumps(dict(DETAILS["g100"], retired="no"))))
+
+    result = run_cli("sync")
+
+    assert result.exit_code == 0, result.stderr
+    assert "Strava sent gear g100 with an unexpected retired (kept from the athlete's shoe list" in result.stdout
+    shoe = gear(connected)["g100"]
+    assert (shoe["name"], shoe["distance_m"], shoe["brand"]) == ("Daily trainer", 412_000.0, None)
+
+
+@pytest.mark.parametrize("answer, message", [
+    (429, "Strava's 15-minute rate limit was hit (HTTP 429)"),
+    (403, "since 30 June 2026"),
+    ((401, json.dumps(fs.fault("Authorization Error", "Athlete", "access_token", "invalid"))),
+     "Strava no longer accepts loadguard's access"),
+])
+def test_a_rate_limit_inactive_app_or_refused_access_on_gear_still_stops_the_sync(connected, run_cli, mock,
+                                                                                   answer, message):
+    fake = fs.FakeStrava(mock, fs.history(30), gear=DETAILS)
+    fake.fail("GET", "/gear/g200", answer)
+
+    result = run_cli("sync")
+
+    assert result.exit_code == 3 and message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_sync_stopped_after_the_activities_reads_new_ones_on_the_next_run(connected, run_cli, mock):
+    history = fs.history(450)
+    fake = fs.FakeStrava(mock, history, gear=DETAILS)
+    assert run_cli("sync").exit_code == 0
+    removed = history[-2]["id"]
+    del fake.activities[removed]
+    fake.fail("GET", "/athlete", 429)
+    stopped = run_cli("sync")
+    assert stopped.exit_code == 3 and checkpoint(connected) is not None
+    # before the next run: one more activity on Strava
+    fresh = later_run(history, 9_100_000_002)
+    fake.activities[fresh["id"]] = fresh
+    fake.calls.clear()
+
+    resumed = run_cli("sync")
+
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "1 new, 0 updated, 1 deleted" in resumed.stdout and "resumed" in resumed.stdout
+    rows = stored(connected)
+    assert fresh["id"] in rows and rows[removed]["deleted"] == 1
+    assert fake.list_pages() == [1]  # the incremental window, read again
+    assert checkpoint(connected) is None
+
+
+def test_what_was_fetched_is_reported_as_kept_when_the_gear_step_stops(connected, run_cli, mock, sleeps):
+    fake = fs.FakeStrava(mock, fs.history(450), gear=DETAILS)
+    fake.fail("GET", "/athlete", *[fs.connection_error()] * 4)
+
+    stopped = run_cli("sync")
+
+    assert stopped.exit_code == 3
+    assert stopped.stderr == ("loadguard: Strava is unreachable or failing for the athlete profile (connection "
+                              "failed, 4 tries); what was fetched is kept (450 new and 0 updated activities), "
+                              "the next sync carries on from there\n")
+
+
+def test_a_page_cut_off_mid_answer_is_retried(connected, run_cli, mock, sleeps):
+    fake = fs.FakeStrava(mock, fs.history(450), gear=DETAILS)
+    fake.fail("GET", "/athlete/activities", fs.requests.exceptions.ChunkedEncodingError("cut off"), page=2)
+
+    result = run_cli("sync")
+
+    assert result.exit_code == 0, result.stderr
+    assert fake.list_pages() == [1, 2, 2, 3] and len(stored(connected)) == 450
+
+
+def test_a_403_other_than_inactive_is_one_clear_line(connected, run_cli, mock):
+    fake = fs.FakeStrava(mock, fs.history(5))
+    fake.fail("GET", "/athlete/activities", (403, json.dumps(fs.fault("Forbidden", "Athlete", "activity", "forbidden"))))
+
+    result = run_cli("sync")
+
+    assert result.exit_code == 3
+    assert result.stderr == ("loadguard: Strava denied page 1 of the activity list (HTTP 403): loadguard lacks a "
+                             "permission; run `loadguard auth` again and allow everything it asks for\n")
+
+
+def test_a_used_up_daily_window_says_so(connected, run_cli, mock):
+    fake = fs.FakeStrava(mock, fs.history(450), gear=DETAILS)
+    fake.limits = [600, 1]  # the first answer uses up the day
+
+    stopped = run_cli("sync")
+
+    assert stopped.exit_code == 3
+    assert "loadguard: Strava's daily rate limit is used up; it resets at " in stopped.stderr
+    assert fake.list_pages() == [1]
+
+
+@pytest.fixture
+def new_york(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_rate_windows_reset_at_utc_midnight_or_the_next_quarter_hour_shown_in_local_time(new_york):
+    now = datetime(2026, 3, 1, 22, 40, tzinfo=timezone.utc)
+    assert strava.window_reset("daily", now) == "19:00 EST"
+    assert strava.window_reset("15-minute", now) == "17:45 EST"
+
+
+def test_a_home_that_cannot_be_created_is_one_line(tmp_path, mock):
+    from click.testing import CliRunner
+
+    from loadguard.cli import cli
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+
+    result = CliRunner().invoke(cli, ["--home", str(blocker / "home"), "sync"])
+
+    assert result.exit_code == 3, result.output
+    assert result.stderr == f"loadguard: cannot write {blocker / 'home'}: Not a directory\n"
+
+
+def test_a_renewed_token_that_cannot_be_saved_asks_for_auth_again(connected, run_cli, mock, monkeypatch):
+    import errno
+    import os
+
+    fs.write_token(connected, expires_at=1_600_000_000)
+    fs.FakeStrava(mock, fs.history(5), gear=DETAILS)
+    real_replace = os.replace
+
+    def full_disk(src, dst, *args, **kwargs):
+        if str(dst).endswith("token.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr("os.replace", full_disk)
+
+    result = run_cli("sync")
+
+    assert result.exit_code == 3
+    assert result.stderr == (f"loadguard: cannot write {connected / 'token.json'}: No space left on device; "
+                             "the renewed Strava access is lost, run `loadguard auth` again\n")

@@ -31,7 +31,7 @@ from stravalib.protocol import ApiV3
 from stravalib.util import limiter
 
 from loadguard.errors import LoadguardError
-from loadguard.sync import BadResponse, RemoteStop
+from loadguard.sync import BadResponse, ItemFault, RemoteStop
 from loadguard.token import Token
 
 SCOPES = ["read", "activity:read_all", "profile:read_all"]
@@ -153,7 +153,6 @@ class StravaAPI:
         self.client_id = client_id
         self.client_secret = client_secret
         self.on_token = on_token
-        self.requests = 0
         self.rate = _RateWatch()
         self.protocol = _Protocol(
             base_url,
@@ -232,11 +231,15 @@ class StravaAPI:
         return [gear_row(item, "the athlete's shoes") for item in shoes]
 
     def gear(self, gear_id: str) -> dict[str, Any] | None:
+        self.ensure_fresh()  # outside the try: a failed renewal concerns every request, not this gear
+        what = f"gear {gear_id}"
         try:
-            raw = self._get(f"/gear/{gear_id}", f"gear {gear_id}")
+            raw = self._call(lambda: self.protocol.get(f"/gear/{gear_id}"), what)
+            return gear_row(raw, what)
         except _NotFound:
             return None
-        return gear_row(raw, f"gear {gear_id}")
+        except (BadResponse, _Rejected, _ServerFailing) as fault:
+            raise ItemFault(str(fault)) from None
 
     def check_budget(self) -> None:
         window = self.rate.exhausted()
@@ -252,10 +255,10 @@ class StravaAPI:
     def _call(self, request: Callable[[], Any], what: str, refused: str | None = None) -> Any:
         """One request with bounded retries; every failure becomes one clear line."""
         last = ""
+        only_server_errors = True  # every try got a 5xx: Strava answers, but fails at this request
         for attempt in range(len(RETRY_BACKOFF_S) + 1):
             if attempt:
                 sleep(RETRY_BACKOFF_S[attempt - 1])
-            self.requests += 1
             try:
                 return request()
             except exc.ApplicationInactive:
@@ -276,23 +279,28 @@ class StravaAPI:
                 if refused and status in (400, 401):
                     raise AccessRefused(refused) from None
                 if status == 403:
-                    raise LoadguardError(
+                    raise _Rejected(
                         f"Strava denied {what} (HTTP 403): loadguard lacks a permission; run "
                         "`loadguard auth` again and allow everything it asks for") from None
-                raise LoadguardError(f"Strava answered HTTP {status} to {what}") from None
+                raise _Rejected(f"Strava answered HTTP {status} to {what}") from None
             except requests.exceptions.InvalidJSONError:
                 raise BadResponse(f"Strava sent {what} as something that is not JSON") from None
             except requests.exceptions.Timeout:
                 last = f"no answer within {REQUEST_TIMEOUT_S} s"
+                only_server_errors = False
             except requests.exceptions.ConnectionError:
                 last = "connection failed"
+                only_server_errors = False
+            except requests.exceptions.ChunkedEncodingError:
+                last = "connection broke off mid-answer"
+                only_server_errors = False
             except requests.exceptions.RequestException as error:
                 raise LoadguardError(f"request to Strava failed for {what}: {type(error).__name__}") from None
             except (KeyError, TypeError, ValueError):
                 # stravalib indexes the OAuth answers itself
                 raise BadResponse(f"Strava sent {what} in an unexpected shape") from None
-        raise RemoteStop(f"Strava is unreachable or failing for {what} ({last}, "
-                         f"{len(RETRY_BACKOFF_S) + 1} tries)")
+        stop = _ServerFailing if only_server_errors else RemoteStop
+        raise stop(f"Strava is unreachable or failing for {what} ({last}, {len(RETRY_BACKOFF_S) + 1} tries)")
 
     def _client_id(self) -> int:
         if self.client_id is None:
@@ -309,6 +317,14 @@ class StravaAPI:
 
 class _NotFound(LoadguardError):
     pass
+
+
+class _Rejected(LoadguardError):
+    """Strava refused this one request (a 4xx other than 401, 404, 429 or the inactive app)."""
+
+
+class _ServerFailing(RemoteStop):
+    """Every try of this request got a 5xx: the whole run stops, unless the request was for one item."""
 
 
 class AccessRefused(LoadguardError):
@@ -352,7 +368,8 @@ def gear_row(raw: Any, where: str) -> dict[str, Any]:
     """A SummaryGear (athlete list) or DetailedGear (gear endpoint) as a gear row."""
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"]:
         raise BadResponse(f"Strava sent {where} in an unexpected shape (gear without an id)")
-    label = f"{where} (gear {raw['id']})"
+    # The gear endpoint's answer is already named by its id: say it once
+    label = where if where == f"gear {raw['id']}" else f"{where} (gear {raw['id']})"
     brand = _optional(raw, "brand_name", str, label)
     model = _optional(raw, "model_name", str, label)
     name = _optional(raw, "name", str, label) or " ".join(p for p in (brand, model) if p) or raw["id"]
