@@ -19,7 +19,7 @@ def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
-    settings = {d.id: config.detector(d.id, d.defaults) for d in detectors}
+    settings = {d.id: detector_settings(config, d) for d in detectors}
     frames = frames_mod.build(store, config, as_of)
     found: list[Warning] = []
     for detector in detectors:
@@ -32,6 +32,11 @@ def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning
         except Exception as exc:
             raise LoadguardError(f"detector {detector.id} failed: {type(exc).__name__}: {exc}") from exc
     return sort_warnings(found)
+
+
+def detector_settings(config: "Config", detector) -> dict:
+    """A detector's merged settings, checked by the detector itself when it can."""
+    return config.detector(detector.id, detector.defaults, getattr(detector, "validate", None))
 
 
 def sort_warnings(warnings: Iterable[Warning]) -> list[Warning]:

@@ -7,10 +7,11 @@ to know which line to fix.
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from loadguard.errors import LoadguardError
 
@@ -20,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     # the zone of the machine running loadguard.
     "timezone": None,
     "running_types": ["Run", "TrailRun", "VirtualRun"],
+    # Days without running that make a break: volume.weekly_load pauses while its
+    # base holds one (it would divide by an empty base), volume.comeback speaks.
+    "break_days": 14,
     "trail": {
         "sport_types": ["TrailRun"],
         # Extra trail signals, off by default: words in the activity name, and a
@@ -43,6 +47,14 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+class SettingError(Exception):
+    """A detector's own check of its merged settings failed; `key` names the setting."""
+
+    def __init__(self, key: str, problem: str):
+        super().__init__(f"{key} {problem}")
+        self.key, self.problem = key, problem
+
+
 @dataclass
 class Config:
     values: dict[str, Any]
@@ -52,8 +64,13 @@ class Config:
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
-    def detector(self, rule_id: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-        """The detector's defaults overlaid with the user's `[detectors.<rule_id>]`."""
+    def detector(self, rule_id: str, defaults: Mapping[str, Any],
+                 validate: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """The detector's defaults overlaid with the user's `[detectors.<rule_id>]`.
+
+        `validate` is the detector's own check of the merged result (thresholds in
+        order, choices), raising SettingError; it is reported against this file.
+        """
         merged = copy.deepcopy(dict(defaults))
         merged.setdefault("enabled", True)
         user = self.detectors.get(rule_id, {})
@@ -62,6 +79,11 @@ class Config:
             if key not in merged:
                 raise LoadguardError(f"{self._name()}: unknown setting {where}")
             merged[key] = _checked(where, value, merged[key], self._name())
+        if validate is not None:
+            try:
+                validate(merged)
+            except SettingError as exc:
+                raise LoadguardError(f"{self._name()}: detectors.{rule_id}.{exc.key} {exc.problem}") from None
         return merged
 
     def check_detector_ids(self, known: set[str]) -> None:
@@ -109,10 +131,13 @@ def _flatten_detectors(table: dict[str, Any], name: str) -> dict[str, dict[str, 
         if not isinstance(value, dict):
             raise LoadguardError(f"{name}: detectors.{key} must be a table")
         if "." not in key and value and all(isinstance(v, dict) for v in value.values()):
-            for rule, section in value.items():
-                out[f"{key}.{rule}"] = section
+            sections = {f"{key}.{rule}": section for rule, section in value.items()}
         else:
-            out[key] = value
+            sections = {key: value}
+        for rule, section in sections.items():
+            if rule in out:
+                raise LoadguardError(f"{name}: [detectors.{rule}] is given twice (quoted and nested); keep one")
+            out[rule] = section
     return out
 
 
@@ -125,11 +150,13 @@ def _checked(where: str, value: Any, default: Any, name: str) -> Any:
             raise bad("true or false")
         return value
     if isinstance(default, (int, float)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise bad("a number")
         if value < 0:
             raise bad("a number of zero or more")
-        return float(value) if isinstance(default, float) else value
+        if isinstance(default, int) and value != int(value):
+            raise bad("a whole number")
+        return float(value) if isinstance(default, float) else int(value)
     if isinstance(default, str) or default is None:
         # Strava's client ids are numbers, and people write them unquoted.
         if default is None and isinstance(value, int) and not isinstance(value, bool):
@@ -146,7 +173,7 @@ def _checked(where: str, value: Any, default: Any, name: str) -> Any:
             raise bad("a table")
         if not default:  # free-form table, e.g. per-shoe limits: name -> number
             for key, item in value.items():
-                if isinstance(item, bool) or not isinstance(item, (int, float)) or item <= 0:
+                if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 < item < math.inf:
                     raise LoadguardError(f"{name}: {where}.{key} must be a positive number, got {item!r}")
             return dict(value)
         merged = copy.deepcopy(default)
@@ -163,5 +190,5 @@ def _check_timezone(zone: str, name: str) -> None:
 
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder of zones
         raise LoadguardError(f"{name}: timezone {zone!r} is not a known IANA time zone") from None

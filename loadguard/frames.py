@@ -38,6 +38,7 @@ class Frames:
     as_of: date
     runs: pd.DataFrame
     shoes: pd.DataFrame
+    break_days: int                 # config's `break_days`: this many run-free days are a break
     first_run: date | None = None   # the first run on record, which may predate `runs`
 
     @property
@@ -89,7 +90,8 @@ def build(store: "Store", config: "Config", as_of: date) -> Frames:
     runs = _shape_runs(runs, config)
     shoes = _shoes(store, as_of, config["shoes"]["retired"])
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
-                  first_run=date.fromisoformat(first[:10]) if first else None)
+                  first_run=date.fromisoformat(first[:10]) if first else None,
+                  break_days=int(config["break_days"]))
 
 
 def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:

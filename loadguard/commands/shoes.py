@@ -12,13 +12,14 @@ from loadguard.cli import App, as_date, as_of_option, pass_app
 def shoes(app: App, as_of, fmt: str) -> None:
     """Shoe table: distance, limit, share of life used, last run, retired."""
     from loadguard import frames as frames_mod
-    from loadguard.detectors.shoes import shoe_table
-    from loadguard.render import text
+    from loadguard.check import detector_settings
+    from loadguard.detectors.shoes import Mileage, shoe_table
+    from loadguard.render import json_out, text
 
     day = as_date(as_of, app)
     frames = frames_mod.build(app.store, app.config, day)
-    table = shoe_table(frames, app.config)
+    table = shoe_table(frames, detector_settings(app.config, Mileage()))
     if fmt == "json":
-        click.echo(table.to_json(orient="records", date_format="iso", indent=2))
+        click.echo(json_out.render_shoes(day, table))
     else:
         click.echo(text.render_shoes(day, table), nl=False)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Mapping
 
 from loadguard.advice import RULES
+from loadguard.config import SettingError
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
 
@@ -53,3 +54,38 @@ def r1(value: float) -> float:
 
 def r2(value: float) -> float:
     return round(float(value), 2)
+
+
+def reaches(value: float, threshold: float) -> bool:
+    """value >= threshold, with float noise absorbed: 1.5 * 4.4 must reach 6.6.
+
+    Six decimals are far below anything a runner's data can tell apart.
+    """
+    return round(float(value), 6) >= threshold
+
+
+def exceeds(value: float, threshold: float) -> bool:
+    """value > threshold, with the same float-noise allowance as `reaches`."""
+    return round(float(value), 6) > threshold
+
+
+# -- checks of a detector's merged settings (raise SettingError naming the key) --------
+
+
+def require_positive(settings: Mapping[str, Any], *keys: str) -> None:
+    for key in keys:
+        if not settings[key] > 0:
+            raise SettingError(key, f"must be above zero, got {settings[key]!r}")
+
+
+def require_order(settings: Mapping[str, Any], *keys: str) -> None:
+    """Thresholds that must rise strictly in the order given (e.g. warn below alert)."""
+    require_positive(settings, *keys)
+    for low, high in zip(keys, keys[1:]):
+        if not settings[low] < settings[high]:
+            raise SettingError(low, f"({settings[low]}) must be below {high} ({settings[high]})")
+
+
+def require_choice(settings: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> None:
+    if settings[key] not in choices:
+        raise SettingError(key, f"must be one of {', '.join(repr(c) for c in choices)}, got {settings[key]!r}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
-from loadguard.detectors.common import build_warning, r1, r2
+from loadguard.detectors.common import build_warning, exceeds, r1, r2, reaches, require_order, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 from loadguard.shoe_keys import first_match
@@ -27,6 +28,10 @@ class Mileage:
         "limits": {},
     }
 
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "limit_km")
+        require_order(config, "info", "warn", "alert")
+
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         out = []
         for shoe in shoe_table(frames, config).itertuples():
@@ -34,9 +39,10 @@ class Mileage:
             if shoe.retired or severity is None:
                 continue
             last = f"; last run {shoe.last_run.date().isoformat()}" if pd.notna(shoe.last_run) else ""
+            # Floored, so a pair just under a line never reads as on it (839.6 km is 119%).
             message = (
-                f"'{shoe.name}' has {shoe.distance_km:.0f} km, {shoe.life:.0%} of its "
-                f"{shoe.limit_km:.0f} km limit{last}."
+                f"'{shoe.name}' has {math.floor(shoe.distance_km)} km, {math.floor(round(shoe.life * 100, 6))}% "
+                f"of its {shoe.limit_km:.0f} km limit{last}."
             )
             out.append(build_warning(self.id, severity, frames.as_of, shoe.id, message, {
                 "gear_id": shoe.id,
@@ -54,7 +60,7 @@ def mileage_severity(life: float | None, config: Mapping[str, Any]) -> Severity 
     if life is None or life != life:  # NaN: a shoe without a limit
         return None
     for severity in (Severity.ALERT, Severity.WARN, Severity.INFO):
-        if life >= config[severity.label]:
+        if reaches(life, config[severity.label]):
             return severity
     return None
 
@@ -66,13 +72,11 @@ def shoe_limit(gear_id: str, name: str, config: Mapping[str, Any]) -> float:
     return float(limits[key] if key is not None else config["limit_km"])
 
 
-def shoe_table(frames: Frames, config: "Config | Mapping[str, Any]") -> pd.DataFrame:
+def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     """Every shoe with distance, limit, share of life used, last run and retired flag.
 
-    Accepts the whole Config (from the `shoes` command) or the mileage detector's
-    own settings.
+    `settings` are the mileage detector's (for the limits).
     """
-    settings = config.detector(Mileage.id, Mileage.defaults) if hasattr(config, "detector") else config
     shoes = frames.shoes[frames.shoes["owned"]]
     limits = [shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])]
     table = pd.DataFrame({
@@ -95,16 +99,19 @@ class Rotation:
         "min_km": 40.0,   # too little running in the window says nothing about habits
     }
 
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "share", "weeks")
+
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         window = frames.last_days(int(config["weeks"]) * 7)
         tracked = window[window["gear_id"].notna()]
         total = float(tracked["distance_km"].sum())
-        if total < config["min_km"]:
+        if total <= 0 or total < config["min_km"]:
             return []
         per_shoe = tracked.groupby("gear_id")["distance_km"].sum().sort_values(ascending=False)
         top_id, top_km = str(per_shoe.index[0]), float(per_shoe.iloc[0])
         share = top_km / total
-        if share < config["share"]:
+        if not reaches(share, config["share"]):
             return []
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[~frames.shoes["retired"] & frames.shoes["owned"]]
@@ -120,7 +127,8 @@ class Rotation:
             f"'{top_name}' carried {share:.0%} of your {total:.0f} km of shod running in the last "
             f"{int(config['weeks'])} weeks, {tail}."
         )
-        return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
+        # One finding per shoe, like every shoes.* rule: the same habit is not news every week.
+        return [build_warning(self.id, Severity.INFO, frames.as_of, top_id, message, {
             "gear_id": top_id,
             "name": top_name,
             "share": r2(share),
@@ -138,21 +146,25 @@ class Untracked:
         "min_km": 10.0,
     }
 
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "share", "weeks")
+
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         window = frames.last_days(int(config["weeks"]) * 7)
         total = float(window["distance_km"].sum())
-        if total < config["min_km"]:
+        if total <= 0 or total < config["min_km"]:
             return []
         bare = window[window["gear_id"].isna()]
         bare_km = float(bare["distance_km"].sum())
         share = bare_km / total
-        if share <= config["share"]:
+        if not exceeds(share, config["share"]):
             return []
         message = (
             f"{bare_km:.1f} of {total:.1f} km ({share:.0%}) in the last {int(config['weeks'])} weeks "
             f"ran with no shoe set ({len(bare)} runs), so their wear is not counted."
         )
         first = frames.as_of - timedelta(weeks=int(config["weeks"])) + timedelta(days=1)
+        # Runs without a shoe have no gear id to be the subject: the week is.
         return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
             "untracked_km": r1(bare_km),
             "total_km": r1(total),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Mapping
 
-from loadguard.detectors.common import Windows, build_warning, history_days, r1, r2
+from loadguard.detectors.common import (
+    Windows, build_warning, history_days, r1, r2, reaches, require_positive,
+)
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
@@ -20,11 +22,14 @@ class TrailSwitch:
         "min_history_days": 35,
     }
 
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "share_points", "growth", "road_weeks")
+
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         win = Windows.ending(frames.as_of)
         week = frames.days_between(win.acute_first, win.acute_last)
         trail_km = float(week.loc[week["trail"], "distance_km"].sum())
-        if trail_km < config["min_trail_km"] or history_days(frames) < config["min_history_days"]:
+        if not reaches(trail_km, config["min_trail_km"]) or history_days(frames) < config["min_history_days"]:
             return []
         week_km = float(week["distance_km"].sum())
         base = frames.days_between(win.chronic_first, win.chronic_last)
@@ -35,9 +40,9 @@ class TrailSwitch:
         base_trail_week = base_trail_km / 4
 
         reasons = []
-        if share - base_share >= config["share_points"]:
+        if reaches(share - base_share, config["share_points"]):
             reasons.append(f"trail share {share:.0f}% against {base_share:.0f}% over the 4 weeks before")
-        if base_trail_week > 0 and trail_km >= config["growth"] * base_trail_week:
+        if base_trail_week > 0 and reaches(trail_km, config["growth"] * base_trail_week):
             reasons.append(f"{trail_km / base_trail_week:.1f}x your {base_trail_week:.1f} km of trail a week")
         road_first = win.acute_first - timedelta(weeks=int(config["road_weeks"]))
         earlier = frames.days_between(road_first, win.chronic_last)
@@ -73,6 +78,9 @@ class ClimbJump:
         "min_history_days": 35,
     }
 
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "ratio", "min_m_per_km")
+
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         if history_days(frames) < config["min_history_days"]:
             return []
@@ -80,14 +88,14 @@ class ClimbJump:
         week = frames.days_between(win.acute_first, win.acute_last)
         base = frames.days_between(win.chronic_first, win.chronic_last)
         week_km = float(week["distance_km"].sum())
-        if week_km < config["min_km"]:
+        if week_km <= 0 or not reaches(week_km, config["min_km"]):
             return []
         per_km = float(week["elev_m"].sum()) / week_km
         base_km = float(base["distance_km"].sum())
         base_per_km = float(base["elev_m"].sum()) / base_km if base_km > 0 else 0.0
-        if per_km < config["min_m_per_km"]:
+        if not reaches(per_km, config["min_m_per_km"]):
             return []
-        if base_per_km > 0 and per_km < config["ratio"] * base_per_km:
+        if base_per_km > 0 and not reaches(per_km, config["ratio"] * base_per_km):
             return []
         times = f"{per_km / base_per_km:.1f}x" if base_per_km > 0 else "up from none"
         message = (

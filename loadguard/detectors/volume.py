@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
-from loadguard.detectors.common import Windows, build_warning, history_days, r1, r2
+from loadguard.detectors.common import (
+    Windows, build_warning, exceeds, history_days, r1, r2, reaches, require_choice, require_order,
+    require_positive,
+)
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
-# A ratio against a base that holds a break this long compares with an empty
-# base; `volume.comeback` speaks for those weeks instead.
-BREAK_DAYS = 14
-
 # Frandsen et al. 2025: hazard rate ratios of a run this much longer than the
-# longest of the previous 30 days, against runs no longer than it.
+# longest of the previous 30 days, against runs no longer than it. Observational,
+# per session: worded as "runs like this were followed by injury more often".
 SPIKE_BANDS = ((1.00, 2.28, "over 100%"), (0.30, 1.52, "30-100%"), (0.10, 1.64, "10-30%"))
 
 # EWMA decay for 7- and 28-day loads (Williams et al. 2017): lambda = 2 / (N + 1).
@@ -68,12 +70,20 @@ def longest_break(frames: Frames, first: date, last: date) -> int:
     return int(streak.max())
 
 
+def floor2(value: float) -> float:
+    """Two decimals, never rounded up past a threshold (1.497 shows as 1.49, not 1.50)."""
+    return math.floor(round(value, 6) * 100) / 100
+
+
 class Silence:
     """Why the weekly-load rule has no ratio to judge on a day."""
 
     HISTORY = "no 4-week base yet"
-    BREAK = f"a break of {BREAK_DAYS} days or more in the base; see volume.comeback"
     SMALL_BASE = "base too small to compare with"
+
+    @staticmethod
+    def break_in_base(days: int) -> str:
+        return f"a break of {days} days or more in the base; see volume.comeback"
 
 
 @dataclass(frozen=True)
@@ -83,38 +93,33 @@ class LoadVerdict:
     load: LoadRatio
     ratio: float | None           # None when the rule is silent
     severity: Severity | None     # None below the warn threshold or when silent
-    silence: str | None           # a Silence text when silent
+    silence: str | None           # why the rule is silent
 
 
 def assess_weekly_load(frames: Frames, config: Mapping[str, Any], day: date | None = None) -> LoadVerdict:
-    """Ratio and severity of `volume.weekly_load` as of `day`, or why it stays silent."""
-    if config["method"] not in ("rolling", "ewma"):
-        from loadguard.errors import LoadguardError
+    """Ratio and severity of `volume.weekly_load` as of `day`, or why it stays silent.
 
-        raise LoadguardError(
-            f'config: detectors.volume.weekly_load.method must be "rolling" or "ewma", got {config["method"]!r}')
+    `config` is the rule's settings as `Config.detector` merged and checked them.
+    """
     day = day or frames.as_of
     load = load_ratio(frames, day, method=config["method"])
     silence = None
     win = Windows.ending(day)
     if history_days(frames, day) < config["min_history_days"] or load.ratio is None:
         silence = Silence.HISTORY
-    elif longest_break(frames, win.chronic_first, win.acute_last) >= BREAK_DAYS:
-        silence = Silence.BREAK
+    elif longest_break(frames, win.chronic_first, win.acute_last) >= frames.break_days:
+        silence = Silence.break_in_base(frames.break_days)
     elif load.chronic_week_km < config["min_chronic_km"]:
         silence = Silence.SMALL_BASE
     if silence:
         return LoadVerdict(load, None, None, silence)
-    # Six decimals absorb float noise (52/40 is 1.3, not 1.2999…) without
-    # letting 1.297 pass for 1.30.
-    ratio = round(load.ratio, 6)
-    if ratio >= config["alert"]:
+    if reaches(load.ratio, config["alert"]):
         severity = Severity.ALERT
-    elif ratio >= config["warn"]:
+    elif reaches(load.ratio, config["warn"]):
         severity = Severity.WARN
     else:
         severity = None
-    return LoadVerdict(load, ratio, severity, None)
+    return LoadVerdict(load, load.ratio, severity, None)
 
 
 class WeeklyLoad:
@@ -130,26 +135,32 @@ class WeeklyLoad:
         "min_chronic_km": 5.0,
     }
 
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_order(config, "warn", "alert")
+        require_choice(config, "method", ("rolling", "ewma"))
+
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         verdict = assess_weekly_load(frames, config)
         severity, load = verdict.severity, verdict.load
         if severity is None:
             return []
-        ratio = verdict.ratio
+        shown = floor2(verdict.ratio)
         win = Windows.ending(frames.as_of)
-        change = (load.acute_km / load.chronic_week_km - 1) * 100
-        method = "rolling 7 d / 28 d" if load.method == "rolling" else "EWMA 7 d / 28 d"
-        band = (f"at or above {config['alert']}" if severity is Severity.ALERT
-                else f"between {config['warn']} and {config['alert']}")
+        band = (f"at or above the {config['alert']} alert line" if severity is Severity.ALERT
+                else f"in the {config['warn']}-{config['alert']} caution band")
+        if load.method == "rolling":
+            change = (load.acute_km / load.chronic_week_km - 1) * 100
+            ratio_text = f"({change:+.0f}%): load ratio {shown:.2f}"
+        else:  # the EWMA ratio is not the ratio of the two sums shown, so no percentage
+            ratio_text = f": EWMA load ratio {shown:.2f} (7 d / 28 d)"
         message = (
             f"{load.acute_km:.1f} km in the 7 days to {frames.as_of.isoformat()} against "
-            f"{load.chronic_week_km:.1f} km a week over the 4 weeks before ({change:+.0f}%): "
-            f"load ratio {ratio:.2f} ({method}), {band}."
+            f"{load.chronic_week_km:.1f} km a week over the 4 weeks before {ratio_text}, {band}."
         )
         return [build_warning(self.id, severity, frames.as_of, iso_week(frames.as_of), message, {
             "acute_km": r1(load.acute_km),
             "chronic_weekly_km": r1(load.chronic_week_km),
-            "ratio": r2(ratio),
+            "ratio": r2(verdict.ratio),
             "method": load.method,
             "window": {"acute": [win.acute_first.isoformat(), win.acute_last.isoformat()],
                        "chronic": [win.chronic_first.isoformat(), win.chronic_last.isoformat()]},
@@ -160,10 +171,13 @@ class WeeklyLoad:
 class Comeback:
     id = "volume.comeback"
     defaults: Mapping[str, Any] = {
-        "break_days": BREAK_DAYS,
         # The first week back may hold this share of the pre-break weekly average.
+        # How long a break is: the global `break_days` in config.toml.
         "max_share": 0.5,
     }
+
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "max_share")
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         runs = frames.runs
@@ -173,22 +187,17 @@ class Comeback:
         gaps = (days.diff().dt.days - 1).fillna(0)
         win = Windows.ending(frames.as_of)
         # The latest return from a break that falls inside the acute week.
-        returns = days[(gaps >= config["break_days"]) & (days >= pd.Timestamp(win.acute_first))]
-        back = prev = None
-        if not returns.empty:
-            back = returns.iloc[-1].date()
-            prev = days[days < returns.iloc[-1]].iloc[-1].date()
-        if back is None:
+        returns = days[(gaps >= frames.break_days) & (days >= pd.Timestamp(win.acute_first))]
+        if returns.empty:
             return []
-        base_last = prev
-        base_first = prev - timedelta(days=27)
-        if history_days(frames, base_last) < 28:
+        back = returns.iloc[-1].date()
+        prev = days[days < returns.iloc[-1]].iloc[-1].date()
+        if history_days(frames, prev) < 28:
             return []  # no settled routine before the break to compare against
-        base_week = float(frames.days_between(base_first, base_last)["distance_km"].sum()) / 4
+        base_week = float(frames.days_between(prev - timedelta(days=27), prev)["distance_km"].sum()) / 4
         week_last = min(frames.as_of, back + timedelta(days=6))
         back_km = float(frames.days_between(back, week_last)["distance_km"].sum())
-        allowed = base_week * config["max_share"]
-        if base_week <= 0 or back_km <= allowed:
+        if base_week <= 0 or reaches(base_week * config["max_share"], back_km):
             return []
         gap = (back - prev).days - 1
         message = (
@@ -212,42 +221,43 @@ class LongRunSpike:
     defaults: Mapping[str, Any] = {
         "warn_over": 0.10,    # longer than the 30-day longest by more than this share
         "alert_over": 1.00,
-        "lookback_days": 30,
+        "lookback_days": 30,  # local days before the run's day (and earlier runs that day)
         "recent_days": 7,     # runs of these last days are judged, so a daily cron sees each once
         "min_history_days": 30,
     }
 
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_order(config, "warn_over", "alert_over")
+        require_positive(config, "lookback_days", "recent_days")
+
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        runs = frames.runs
+        recent_first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
+        lookback = int(config["lookback_days"])
+        # Only runs that can be a recent run's "previous 30 days" are searched.
+        runs = frames.days_between(recent_first - timedelta(days=lookback), frames.as_of)
         if runs.empty:
             return []
-        recent_first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
-        lookback = pd.Timedelta(days=int(config["lookback_days"]))
-        # Only runs that can be a recent run's "previous 30 days" are searched.
-        runs = runs[runs["start_local"] >= pd.Timestamp(recent_first) - lookback]
-        # The longest run in [start - 30 days, start) for every run at once.
-        previous_max = runs.set_index("start_local")["distance_km"].rolling(lookback, closed="left").max()
-        runs = runs.assign(previous_max=previous_max.to_numpy())
+        runs = runs.assign(previous_max=previous_longest(runs, lookback))
         out = []
         for row in runs[runs["day"] >= pd.Timestamp(recent_first)].itertuples():
             day = row.day.date()
-            if history_days(frames, day) - 1 < config["min_history_days"]:
-                continue
             base = row.previous_max
-            if not base > 0:
-                continue  # nothing to compare with (NaN): the comeback rule covers a return
-            over = round(row.distance_km / base - 1, 6)
-            if over <= config["warn_over"]:
-                continue
-            prior = runs[(runs["start_local"] >= row.start_local - lookback) & (runs["start_local"] < row.start_local)]
+            if history_days(frames, day) - 1 < config["min_history_days"] or not base > 0:
+                continue  # no base (NaN): a return after a break is the comeback rule's
+            over = row.distance_km / base - 1
+            if not exceeds(over, config["warn_over"]):
+                continue  # "by more than 10%": exactly 10% is not
+            severity = Severity.ALERT if exceeds(over, config["alert_over"]) else Severity.WARN
+            prior = runs[((runs["day"] >= row.day - pd.Timedelta(days=lookback)) & (runs["day"] < row.day))
+                         | ((runs["day"] == row.day) & (runs["start_local"] < row.start_local))]
             longest = prior.loc[prior["distance_km"].idxmax()]
-            severity = Severity.ALERT if over > config["alert_over"] else Severity.WARN
             band = next((b for b in SPIKE_BANDS if over > b[0]), None)
-            band_text = f"; runners in that band ({band[2]}) had {band[1]}x the injury rate" if band else ""
+            band_text = (f"; in a study of 5,205 runners, runs {band[2]} over the 30-day longest were "
+                         f"followed by injury about {band[1]}x as often" if band else "")
             name = f"'{row.name}' " if row.name else ""
             message = (
-                f"Run {name}on {day.isoformat()}: {row.distance_km:.1f} km, {over:.0%} longer than your longest "
-                f"run of the previous {int(config['lookback_days'])} days ({base:.1f} km on "
+                f"Run {name}on {day.isoformat()}: {row.distance_km:.1f} km, {math.floor(over * 100)}% longer "
+                f"than your longest run of the previous {lookback} days ({base:.1f} km on "
                 f"{longest['day'].date().isoformat()}){band_text}."
             )
             out.append(build_warning(self.id, severity, day, str(row.id), message, {
@@ -260,3 +270,14 @@ class LongRunSpike:
                 "thresholds": {"warn_over": config["warn_over"], "alert_over": config["alert_over"]},
             }))
         return out
+
+
+def previous_longest(runs: pd.DataFrame, lookback_days: int) -> pd.Series:
+    """For each run, the longest run of the `lookback_days` local days before its day,
+    or earlier that same day; NaN where there is none."""
+    per_day = runs.groupby("day")["distance_km"].max()
+    per_day = per_day.reindex(pd.date_range(per_day.index[0], per_day.index[-1], freq="D"))
+    before_day = per_day.rolling(lookback_days, min_periods=1).max().shift(1)
+    earlier_today = runs.groupby("day")["distance_km"].cummax().groupby(runs["day"]).shift()
+    from_days = before_day.reindex(runs["day"]).to_numpy()
+    return pd.Series(np.fmax(from_days, earlier_today.to_numpy()), index=runs.index)

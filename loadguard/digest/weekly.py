@@ -148,13 +148,14 @@ class Digest:
 def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = None) -> Digest:
     """The digest of `week`; days after `today` (a week still running) are left out."""
     from loadguard import frames as frames_mod
+    from loadguard.check import detector_settings
     from loadguard.detectors.shoes import Mileage
     from loadguard.detectors.volume import WeeklyLoad
 
     last = week.sunday if today is None else min(week.sunday, today)
     frames = frames_mod.build(store, config, week.sunday)
-    load_cfg = config.detector(WeeklyLoad.id, WeeklyLoad.defaults)
-    shoe_cfg = config.detector(Mileage.id, Mileage.defaults)
+    load_cfg = detector_settings(config, WeeklyLoad())
+    shoe_cfg = detector_settings(config, Mileage())
 
     base_first = week.shifted(-BASE_WEEKS).monday
     base_last = week.shifted(-1).sunday

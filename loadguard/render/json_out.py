@@ -12,3 +12,20 @@ def render_check(as_of: date, warnings: list[Warning]) -> str:
         indent=2,
         ensure_ascii=False,
     )
+
+
+def render_shoes(as_of: date, table) -> str:
+    """`{"as_of": …, "shoes": [{id, name, distance_km, limit_km, life, last_run, retired}, …]}`."""
+    shoes = [
+        {
+            "id": row.id,
+            "name": row.name,
+            "distance_km": round(float(row.distance_km), 1),
+            "limit_km": round(float(row.limit_km), 1),
+            "life": round(float(row.life), 3),
+            "last_run": row.last_run.date().isoformat() if row.last_run == row.last_run else None,
+            "retired": bool(row.retired),
+        }
+        for row in table.itertuples()
+    ]
+    return json.dumps({"as_of": as_of.isoformat(), "shoes": shoes}, indent=2, ensure_ascii=False)
