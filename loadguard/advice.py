@@ -48,15 +48,16 @@ RULES: dict[str, Rule] = {
             "this one instead of adding more, keep most runs easy, and let a rest day follow "
             "the longest run. Build back up in small steps once it feels routine."
         ),
-        reference=f"{GABBETT}; {NIELSEN}; see also {IMPELLIZZERI}",
+        reference=(f"{GABBETT}; {NIELSEN}. Caveat: {FRANDSEN} found no link between weekly ratios "
+                   f"and injury in runners; see also {IMPELLIZZERI}"),
     ),
     "volume.comeback": Rule(
         title="First week back after a break is already big",
         advice=(
-            "After two weeks or more off, tendons and the small muscles of the foot lose "
-            "tolerance faster than fitness fades. Keep the first week back to about half of "
-            "what you ran before the break, run on alternate days, and add distance over "
-            "several weeks rather than in one go."
+            "As a precaution after two weeks or more off, treat your legs and feet as less "
+            "used to the load than your fitness suggests. Keep the first week back to about "
+            "half of what you ran before the break, run on alternate days, and add distance "
+            "over several weeks rather than in one go."
         ),
         reference=f"{GABBETT}; {NIELSEN}",
     ),

@@ -37,7 +37,8 @@ class UserFacingError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"loadguard: {self.format_message()}", err=True)
+        # One line, whatever the message carries: cron mails and log greps read lines.
+        click.echo(f"loadguard: {' '.join(self.format_message().split())}", err=True)
 
 
 class LazyGroup(click.Group):
@@ -130,12 +131,30 @@ def cli(ctx: click.Context, home: Path | None) -> None:
     ctx.call_on_close(app.close)
 
 
+class Day(click.DateTime):
+    """A YYYY-MM-DD day within the years a running log can hold.
+
+    Bounded so that date arithmetic (a 400-day look-back) never overflows.
+    """
+
+    name = "day"
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value, param, ctx):
+        day = super().convert(value, param, ctx)
+        if day is not None and not 1900 <= day.year <= 2999:
+            self.fail(f"{value!r} is outside the years 1900-2999", param, ctx)
+        return day
+
+
 def as_of_option(func):
     """`--as-of YYYY-MM-DD`, default today (local)."""
     return click.option(
         "--as-of",
         "as_of",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=Day(),
         default=None,
         help="Evaluate as of this local day (default: today, in config's timezone if set).",
     )(func)

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+import sqlite3
+
 import pandas as pd
 
+from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import first_match
 
 if TYPE_CHECKING:
@@ -72,6 +75,17 @@ class Frames:
 
 
 def build(store: "Store", config: "Config", as_of: date) -> Frames:
+    """Frames as of `as_of`; a store whose rows cannot be read gives one clear error."""
+    try:
+        return _build(store, config, as_of)
+    except (sqlite3.Error, pd.errors.DatabaseError, ValueError, TypeError) as exc:
+        # A damaged file or rows written by hand ("7am" as a start time) must not
+        # end in a traceback; the message says which store.
+        cause = exc.__cause__ or exc  # pandas wraps SQLite's own words with the whole query
+        raise LoadguardError(f"store {store.path} cannot be read: {cause}") from None
+
+
+def _build(store: "Store", config: "Config", as_of: date) -> Frames:
     running = list(config["running_types"])
     end = (as_of + timedelta(days=1)).isoformat()
     start = (as_of - timedelta(days=HORIZON_DAYS)).isoformat()

@@ -66,8 +66,6 @@ def test_new_reports_once_and_again_only_when_worse(history, run_cli):
     assert "volume.weekly_load" in first.stdout and "WARN" in first.stdout
     again = run_cli("check", "--as-of", AS_OF.isoformat(), "--new")
     assert again.exit_code == 0 and again.stdout == ""          # cron stays quiet
-    next_day = run_cli("check", "--as-of", (AS_OF - timedelta(days=1)).isoformat(), "--new")
-    assert next_day.stdout == ""                                # same ISO week: same finding
     jump(history, 10.0, day_offsets=(1,))                       # 64 km now: alert
     worse = run_cli("check", "--as-of", AS_OF.isoformat(), "--new", "--format", "json")
     [w] = json.loads(worse.stdout)["warnings"]
@@ -92,10 +90,29 @@ def test_plain_check_does_not_mark_anything_reported(history, run_cli):
     assert "volume.weekly_load" in run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout
 
 
-@pytest.mark.parametrize("fail_on, code", [("alert", 0), ("warn", 1), ("info", 1)])
-def test_fail_on(history, run_cli, fail_on, code):
-    jump(history, 54.0)                                         # one warn, nothing at alert
+def test_an_ongoing_finding_is_one_per_iso_week(history, run_cli):
+    """Cron runs daily: a jump still there the next day (same ISO week) is not news."""
+    jump(history, 64.0, day_offsets=(1, 2, 4, 5))               # all of it by Saturday
+    saturday = (AS_OF - timedelta(days=1)).isoformat()
+    assert "volume.weekly_load" in run_cli("check", "--as-of", saturday, "--new").stdout
+    assert "volume.weekly_load" in run_cli("check", "--as-of", AS_OF.isoformat()).stdout
+    assert run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout == ""
+
+
+@pytest.mark.parametrize("acute, fail_on, code", [
+    (54.0, "alert", 0), (54.0, "warn", 1), (54.0, "info", 1),    # one warn
+    (64.0, "alert", 1),                                          # an alert
+])
+def test_fail_on(history, run_cli, acute, fail_on, code):
+    jump(history, acute)
     assert run_cli("check", "--as-of", AS_OF.isoformat(), "--fail-on", fail_on).exit_code == code
+
+
+def test_new_json_prints_nothing_when_nothing_is_new(history, run_cli):
+    jump(history, 54.0)
+    first = run_cli("check", "--as-of", AS_OF.isoformat(), "--new", "--format", "json")
+    assert "volume.weekly_load" in [w["rule"] for w in json.loads(first.stdout)["warnings"]]
+    assert run_cli("check", "--as-of", AS_OF.isoformat(), "--new", "--format", "json").stdout == ""
 
 
 def test_fail_on_with_nothing_new_exits_zero(history, run_cli):
@@ -125,6 +142,14 @@ def test_threshold_override(history, run_cli, home):
     ('running_types = "Run"\n', "running_types"),
     ('colour = true\n', "colour"),
     ('[detectors\nwarn = 1\n', "not valid TOML"),
+    ('timezone = "America"\n', "America"),
+    ('[detectors."volume.weekly_load"]\nwarn = nan\n', "detectors.volume.weekly_load.warn"),
+    ('[detectors."volume.weekly_load"]\nwarn = 1.6\n', "detectors.volume.weekly_load.warn (1.6) must be below alert"),
+    ('[detectors."shoes.mileage"]\nlimit_km = 0\n', "detectors.shoes.mileage.limit_km must be above zero"),
+    ('[detectors."shoes.rotation"]\nweeks = 2.5\n', "detectors.shoes.rotation.weeks must be a whole number"),
+    ('[detectors."volume.long_run_spike"]\nwarn_over = inf\n', "detectors.volume.long_run_spike.warn_over"),
+    ('[detectors."volume.weekly_load"]\nwarn = 1.2\n[detectors.volume.weekly_load]\nalert = 1.4\n',
+     "given twice"),
 ])
 def test_bad_config_is_one_line_naming_the_key(run_cli, home, toml, names):
     (home / "config.toml").write_text(toml)
@@ -172,9 +197,33 @@ def test_store_from_a_newer_loadguard_is_refused(run_cli, home, store):
     assert result.exit_code == 3 and "newer loadguard" in result.stderr
 
 
-def test_bad_as_of_is_a_usage_error(run_cli):
-    result = run_cli("check", "--as-of", "28/06/2026")
-    assert result.exit_code == 2 and "--as-of" in result.stderr
+@pytest.mark.parametrize("value", ["28/06/2026", "0001-01-01", "9999-12-31"])
+def test_bad_as_of_is_a_usage_error(run_cli, value):
+    result = run_cli("check", "--as-of", value)
+    assert result.exit_code == 2 and "--as-of" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_damaged_rows_in_the_store_are_one_line(run_cli, store):
+    store.upsert_activities([run(AS_OF, 10.0, id=1)])
+    store.conn.execute("UPDATE activities SET start_local = '2026-06-27 7am' WHERE id = 1")
+    for command in ("check", "shoes"):
+        result = run_cli(command, "--as-of", AS_OF.isoformat())
+        assert result.exit_code == 3, result.stderr
+        assert result.stderr.startswith("loadguard: store ") and result.stderr.count("\n") == 1
+        assert "cannot be read" in result.stderr
+
+
+def test_a_corrupted_store_file_is_one_line(run_cli, home, store):
+    store.upsert_activities(steady_weeks(ACUTE_FIRST, 30, 40.0))
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    db = home / "loadguard.db"
+    data = bytearray(db.read_bytes())
+    data[4096 * 2:4096 * 3] = b"\xff" * 4096                   # a page of garbage
+    db.write_bytes(bytes(data))
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3 and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_home_option_beats_env(tmp_path, monkeypatch):
@@ -187,6 +236,21 @@ def test_home_option_beats_env(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert (tmp_path / "opt-home" / "loadguard.db").exists()
     assert not (tmp_path / "env-home").exists()
+
+
+def test_two_plugins_claiming_one_rule_id_are_refused(history, run_cli, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "impostor-1.0.dist-info").mkdir(parents=True)
+    (site / "impostor-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: impostor\nVersion: 1.0\n")
+    (site / "impostor-1.0.dist-info" / "entry_points.txt").write_text(
+        "[loadguard.detectors]\nvolume.weekly_load = impostor:Load\n")
+    (site / "impostor.py").write_text(
+        "class Load:\n    id = 'volume.weekly_load'\n    defaults = {}\n"
+        "    def detect(self, frames, config):\n        return []\n")
+    monkeypatch.syspath_prepend(str(site))
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3
+    assert "two detector plugins claim the rule id 'volume.weekly_load'" in result.stderr
 
 
 def test_third_party_detector_plugin_is_picked_up(history, run_cli, home, tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ AS_OF = date(2026, 6, 28)
 
 
 @pytest.mark.parametrize("km, severity", [
-    (559.0, None), (560.0, "info"), (699.0, "info"), (700.0, "warn"), (839.0, "warn"), (840.0, "alert"),
+    (559.0, None), (560.0, "info"), (699.0, "info"), (700.0, "warn"), (839.6, "warn"), (840.0, "alert"),
 ])
 def test_mileage_against_the_default_limit(store, check_json, km, severity):
     store.upsert_gear([shoe("g1", "Pegasus 40", km)])
@@ -24,7 +24,8 @@ def test_mileage_against_the_default_limit(store, check_json, km, severity):
     [w] = found
     assert w["severity"] == severity and w["subject"] == "g1"
     assert w["evidence"]["distance_km"] == km and w["evidence"]["limit_km"] == 700.0
-    assert f"'Pegasus 40' has {km:.0f} km" in w["message"]
+    # floored: 839.6 km is "839 km, 119%", never "840 km, 120%" on a warn
+    assert f"'Pegasus 40' has {int(km)} km, {int(km / 7)}% of its 700 km limit" in w["message"]
     assert "last run 2026-06-26" in w["message"]
 
 
@@ -138,3 +139,13 @@ def test_shoes_retired_in_config_leave_the_shoe_rules(store, check_json, run_cli
     assert rotation["evidence"]["other_active_shoes"] == []
     table = run_cli("shoes", "--as-of", AS_OF.isoformat()).stdout
     assert next(line for line in table.splitlines() if line.startswith("Brooks Ghost 15")).rstrip().endswith("yes")
+
+
+def test_a_rotation_habit_is_reported_once_not_every_week(store, run_cli):
+    store.upsert_gear([shoe("g1", "Only pair")])
+    eight_weeks(store, {"g1": 1.0})
+    store.upsert_activities([run(AS_OF + timedelta(days=d), 8.0, gear_id="g1") for d in range(1, 15, 2)])
+    first = run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout
+    assert "shoes.rotation [g1]" in first
+    for later in (AS_OF + timedelta(days=7), AS_OF + timedelta(days=14)):   # the next two ISO weeks
+        assert "shoes.rotation" not in run_cli("check", "--as-of", later.isoformat(), "--new").stdout

@@ -69,6 +69,30 @@ def test_local_date_decides_the_day(store, check_json):
     assert w["severity"] == "warn"
 
 
+def test_three_week_beginner_gets_no_ratio(store, check_json, home):
+    """Two weeks of 18 km then 40: a ratio over a part-empty base would be 4.4, an alert."""
+    start = AS_OF - timedelta(days=20)
+    store.upsert_activities([run(start + timedelta(days=7 * w + d), 6.0) for w in (0, 1) for d in (0, 2, 4)])
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 10.0) for d in (0, 2, 4, 6)])
+    assert by_rule(check_json(AS_OF), "volume.weekly_load") == []
+    (home / "config.toml").write_text('[detectors."volume.weekly_load"]\nmin_history_days = 0\n')
+    [w] = by_rule(check_json(AS_OF), "volume.weekly_load")          # what the guard holds back
+    assert w["severity"] == "alert"
+
+
+def test_first_and_last_day_of_the_four_week_base_count(store, check_json):
+    chronic_first, chronic_last = ACUTE_FIRST - timedelta(days=28), ACUTE_FIRST - timedelta(days=1)
+    store.upsert_activities(steady_weeks(chronic_first - timedelta(days=7), 2, 40.0))   # history before
+    store.upsert_activities([run(chronic_first, 5.0), run(chronic_last, 5.0),
+                             run(chronic_first - timedelta(days=1), 99.0)])          # outside: not counted
+    store.upsert_activities([run(chronic_first + timedelta(days=4 * i), 5.0) for i in range(1, 7)])
+    store.upsert_activities([run(AS_OF, 14.0)])
+    [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
+    assert w["evidence"]["chronic_weekly_km"] == 10.0                # (5 + 6 x 5 + 5) / 4
+    assert w["severity"] == "warn"                                   # 1.4; without the edge days 1.87
+    assert w["evidence"]["window"]["chronic"] == [chronic_first.isoformat(), chronic_last.isoformat()]
+
+
 def test_beginner_with_two_weeks_gets_no_ratio_or_spike(store, check_json):
     store.upsert_activities([run(AS_OF - timedelta(days=13), 3.0), run(AS_OF - timedelta(days=10), 3.0),
                              run(AS_OF - timedelta(days=3), 8.0), run(AS_OF, 12.0)])
@@ -166,3 +190,24 @@ def test_long_run_compares_with_the_previous_thirty_days_only(store, check_json)
     store.upsert_activities([run(AS_OF, 12.0)])
     [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
     assert w["evidence"]["previous_longest_km"] == 10.0
+
+
+@pytest.mark.parametrize("days_back, longest", [(30, 25.0), (31, 10.0)])
+def test_the_thirty_day_lookback_is_counted_in_local_days(store, check_json, days_back, longest):
+    """A run 30 days before counts whatever the hour; 31 days before does not."""
+    base(store)
+    store.upsert_activities([run(AS_OF - timedelta(days=days_back), 25.0, hour=21)])
+    store.upsert_activities([run(AS_OF, 12.0, hour=6)])
+    found = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    if longest == 25.0:
+        assert found == []
+    else:
+        assert found[0]["evidence"]["previous_longest_km"] == longest
+
+
+def test_an_earlier_run_the_same_day_is_part_of_the_base(store, check_json):
+    base(store)
+    store.upsert_activities([run(AS_OF, 15.0, hour=6, id=76), run(AS_OF, 15.5, hour=18, id=77)])
+    found = {w["subject"]: w for w in by_rule(check_json(AS_OF), "volume.long_run_spike")}
+    assert found["76"]["evidence"]["previous_longest_km"] == 10.0     # the morning run: +50%
+    assert "77" not in found                                          # 3% over the morning's 15 km

@@ -12,7 +12,7 @@ LEVELS = ["info", "warn", "alert"]
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--new", "only_new", is_flag=True,
               help="Print only warnings not reported before (or worse than before) and record them; "
-                   "prints nothing when there is nothing new.")
+                   "prints nothing at all (in either format) when there is nothing new.")
 @click.option("--fail-on", type=click.Choice(LEVELS), default=None,
               help="Exit 1 when a printed warning is at or above this severity.")
 @pass_app
@@ -26,10 +26,11 @@ def check(app: App, as_of, fmt: str, only_new: bool, fail_on: str | None) -> Non
     warnings = checking.run_detectors(app.store, app.config, day)
     if only_new:
         warnings = checking.only_new(app.store, warnings)
-    if fmt == "json":
+    if only_new and not warnings:
+        pass  # cron mails whatever a job prints: with --new, silence means nothing new
+    elif fmt == "json":
         click.echo(json_out.render_check(day, warnings))
-    elif warnings or not only_new:
-        # cron mails whatever a job prints, so --new stays silent when nothing is new
+    else:
         click.echo(text.render_check(day, warnings), nl=False)
     if only_new and warnings:
         checking.mark_reported(app.store, warnings)

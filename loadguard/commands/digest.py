@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, as_date, pass_app
+from loadguard.cli import App, Day, as_date, pass_app
 from loadguard.errors import LoadguardError
 
 
@@ -19,9 +19,12 @@ class WeekParam(click.ParamType):
         if text.lower() in ("last", "this"):
             return text.lower()
         try:
-            return IsoWeek.parse(text)
+            week = IsoWeek.parse(text)
         except ValueError as exc:
             self.fail(f"{exc} (or 'last', 'this')", param, ctx)
+        if not 1900 <= week.monday.year <= 2999:  # the same years as --as-of
+            self.fail(f"{text!r} is outside the years 1900-2999", param, ctx)
+        return week
 
 
 @click.command()
@@ -34,7 +37,7 @@ class WeekParam(click.ParamType):
 @click.option("-o", "--output", "output", metavar="FILE",
               help="Write here instead of stdout; '{week}' becomes the week (2026-W47); folders are "
                    "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
-@click.option("--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--today", "today", type=Day(), default=None,
               metavar="YYYY-MM-DD",
               help="Take this day as today (default: today): it decides 'last' and 'this', and "
                    "days after it are not searched for warnings.")

@@ -28,6 +28,7 @@ class Detector(Protocol):
 def load_detectors() -> list[Detector]:
     """Every installed detector, built-ins included, in rule-id order."""
     found: dict[str, Detector] = {}
+    source: dict[str, str] = {}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
             obj = ep.load()
@@ -37,9 +38,14 @@ def load_detectors() -> list[Detector]:
         if not isinstance(detector, Detector) or not isinstance(detector.id, str):
             raise LoadguardError(f"detector plugin {ep.name!r} ({ep.value}) lacks id, defaults or detect()")
         if detector.id in found:
-            # The same distribution can be seen twice on sys.path (editable installs).
-            continue
+            # The same distribution can be seen twice on sys.path (editable installs);
+            # two different plugins claiming one rule id is a conflict to fix.
+            if source[detector.id] == ep.value:
+                continue
+            raise LoadguardError(
+                f"two detector plugins claim the rule id {detector.id!r}: {source[detector.id]} and {ep.value}")
         found[detector.id] = detector
+        source[detector.id] = ep.value
     if not found:
         raise LoadguardError(
             "no detectors are installed (the loadguard.detectors entry points are missing); reinstall loadguard"

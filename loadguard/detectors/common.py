@@ -57,16 +57,17 @@ def r2(value: float) -> float:
 
 
 def reaches(value: float, threshold: float) -> bool:
-    """value >= threshold, with float noise absorbed: 1.5 * 4.4 must reach 6.6.
+    """value >= threshold, with float noise absorbed: 1.5 x 4.4 km must reach 6.6 km.
 
-    Six decimals are far below anything a runner's data can tell apart.
+    Six decimals are far below anything a runner's data can tell apart; the
+    difference is rounded, since either side may carry the noise.
     """
-    return round(float(value), 6) >= threshold
+    return round(float(value) - float(threshold), 6) >= 0
 
 
 def exceeds(value: float, threshold: float) -> bool:
     """value > threshold, with the same float-noise allowance as `reaches`."""
-    return round(float(value), 6) > threshold
+    return round(float(value) - float(threshold), 6) > 0
 
 
 # -- checks of a detector's merged settings (raise SettingError naming the key) --------
