@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -12,9 +12,6 @@ from loadguard.detectors.common import build_warning, exceeds, r1, r2, reaches, 
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 from loadguard.shoe_keys import first_match
-
-if TYPE_CHECKING:
-    from loadguard.config import Config
 
 
 class Mileage:
