@@ -9,12 +9,11 @@ the secrets so even a stray debug print cannot leak them.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from loadguard.atomic_file import fsync_dir, write_atomic
 from loadguard.errors import LoadguardError
 from loadguard.paths import TOKEN_FILE
 
@@ -85,33 +84,8 @@ def require(home: Path) -> Token:
 def save(home: Path, token: Token) -> Path:
     """Write token.json with mode 0600, atomically; LoadguardError when the file system refuses."""
     path = token_path(home)
-    try:
-        _write(home, path, token)
-    except OSError as exc:
-        raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_atomic(path, json.dumps(asdict(token), indent=2) + "\n", 0o600)
     return path
-
-
-def _write(home: Path, path: Path, token: Token) -> None:
-    home.mkdir(parents=True, exist_ok=True)
-    # mkstemp creates the file 0600 from the start, so the secret is never
-    # readable by others, not even for the moment before a chmod.
-    fd, tmp = tempfile.mkstemp(prefix=".token-", suffix=".tmp", dir=home)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(token), fh, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(home)
 
 
 def delete(home: Path) -> bool:
@@ -122,19 +96,5 @@ def delete(home: Path) -> bool:
         return False
     except OSError as exc:
         raise LoadguardError(f"cannot delete {path}: {exc.strerror or exc}") from None
-    _fsync_dir(home)
+    fsync_dir(home)
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; some filesystems refuse, which is harmless.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

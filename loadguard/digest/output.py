@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-from loadguard.errors import LoadguardError
+from loadguard import atomic_file
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -27,30 +26,12 @@ def chart_path(markdown_path: Path) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename it into place, so a
-    reader (or a browser tab reloading) never sees half a digest."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
+    """Replace `path` whole, so a reader (or a browser tab reloading) never sees half a
+    digest; a digest is an ordinary document, so it gets the umask's usual mode."""
+    atomic_file.write_atomic(path, text, 0o644 & ~_umask())
 
 
 def _umask() -> int:
-    # mkstemp creates files 0600; a digest is an ordinary document, so honour the umask
     current = os.umask(0)
     os.umask(current)
     return current

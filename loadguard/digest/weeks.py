@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from loadguard.model import iso_week
+
 _PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 
 
@@ -47,7 +49,7 @@ class IsoWeek:
 
     @property
     def label(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
+        return iso_week(self.monday)
 
     def days(self) -> list[date]:
         return [self.monday + timedelta(days=i) for i in range(7)]
