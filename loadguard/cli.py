@@ -26,6 +26,7 @@ COMMANDS = {
     "check": "loadguard.commands.check:check",
     "digest": "loadguard.commands.digest:digest",
     "shoes": "loadguard.commands.shoes:shoes",
+    "symptom": "loadguard.commands.symptom:symptom",
 }
 
 

@@ -21,6 +21,8 @@ ACTIVITY_COLUMNS = (
     "moving_s", "elapsed_s", "elev_gain_m", "gear_id", "avg_cadence",
     "trainer", "manual", "source", "deleted",
 )
+# The runner's own words on a run, read for symptom mentions; they never leave the machine.
+NOTE_COLUMNS = ("description", "private_note")
 GEAR_COLUMNS = (
     "id", "name", "brand", "model", "kind", "retired", "is_primary",
     "distance_m", "source",
@@ -78,6 +80,25 @@ MIGRATIONS: list[str] = [
     """
     DROP INDEX activities_gear;
     CREATE INDEX activities_gear_use ON activities (gear_id, deleted, start_local, distance_m);
+    """,
+    # issue 9: the runner's own notes on a run (read for symptom words, never sent
+    # anywhere) and the symptom log. Self-contained: new columns and a new table only.
+    """
+    ALTER TABLE activities ADD COLUMN description TEXT;
+    ALTER TABLE activities ADD COLUMN private_note TEXT;
+    CREATE TABLE symptoms (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        day        TEXT NOT NULL,             -- local date, YYYY-MM-DD
+        place      TEXT NOT NULL,             -- heel, arch, ball of foot, toes, inner ankle, calf, other
+        side       TEXT NOT NULL,             -- left, right, both
+        kind       TEXT NOT NULL,             -- tingling, numbness, burning, …
+        timing     TEXT,                      -- during, after, night, morning
+        intensity  INTEGER NOT NULL CHECK (intensity BETWEEN 0 AND 10),
+        note       TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX symptoms_day ON symptoms (day);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -179,13 +200,18 @@ class Store:
 
         Unchanged rows are left alone, so importing the same data twice changes
         nothing. With `keep_source`, rows already stored from that source are not
-        overwritten (an export never downgrades what the API delivered).
+        overwritten (an export never downgrades what the API delivered). The notes
+        (NOTE_COLUMNS) change only for rows that carry them: Strava's activity list
+        has none, and must not erase what an export or a detail call brought.
         """
-        rows = [_activity_row(r) for r in rows]
+        raw = list(rows)
+        rows = [_activity_row(r) for r in raw]
         if not rows:
             return 0, 0
-        existing = self._existing("activities", ACTIVITY_COLUMNS, [r["id"] for r in rows])
-        inserts, updates = [], []
+        notes = {row["id"]: tuple(r.get(c) for c in NOTE_COLUMNS)
+                 for r, row in zip(raw, rows) if any(c in r for c in NOTE_COLUMNS)}
+        existing = self._existing("activities", ACTIVITY_COLUMNS + NOTE_COLUMNS, [r["id"] for r in rows])
+        inserts, updates, note_updates = [], [], []
         for row in rows:
             old = existing.get(row["id"])
             values = tuple(row[c] for c in ACTIVITY_COLUMNS)
@@ -193,8 +219,10 @@ class Store:
                 inserts.append(values)
             elif keep_source and old["source"] == keep_source:
                 continue
-            elif tuple(old) != values:
+            elif tuple(old)[:len(ACTIVITY_COLUMNS)] != values:
                 updates.append(values)
+            if row["id"] in notes and (old is None or tuple(old)[len(ACTIVITY_COLUMNS):] != notes[row["id"]]):
+                note_updates.append(notes[row["id"]] + (row["id"],))
         now = _now()
         cols = ", ".join(ACTIVITY_COLUMNS)
         marks = ", ".join("?" for _ in ACTIVITY_COLUMNS)
@@ -203,9 +231,13 @@ class Store:
             f"INSERT INTO activities ({cols}, updated_at) VALUES ({marks}, ?) "
             f"ON CONFLICT(id) DO UPDATE SET {sets}, updated_at = excluded.updated_at"
         )
+        note_sets = ", ".join(f"{c} = ?" for c in NOTE_COLUMNS)
         with self.transaction() as conn:
             conn.executemany(sql, [v + (now,) for v in inserts + updates])
-        return len(inserts), len(updates)
+            conn.executemany(f"UPDATE activities SET {note_sets}, updated_at = ? WHERE id = ?",
+                             [n[:-1] + (now, n[-1]) for n in note_updates])
+        changed = {v[0] for v in updates} | {n[-1] for n in note_updates}
+        return len(inserts), len(changed - {v[0] for v in inserts})
 
     def mark_deleted(self, ids: Sequence[int]) -> int:
         """Flag activities that Strava no longer returns; they leave detection."""

@@ -455,6 +455,9 @@ def _activity(table: _Table, row: list[str], zone: tzinfo | None) -> dict:
         "elev_gain_m": _non_negative(table.cell(row, "Elevation Gain")[0], "Elevation Gain"),
         "gear_id": gear_name or None,  # a name for now; `_attach_gear` turns it into an id
         "avg_cadence": _number(table.cell(row, "Average Cadence")[0], "Average Cadence"),
+        # the runner's notes, read for symptom words (issue 9); absent columns read as none
+        "description": table.cell(row, "Activity Description")[0] or None,
+        "private_note": table.cell(row, "Activity Private Note")[0] or None,
         "trainer": bool(trainer) or sport in TRAINER_TYPES,
         # An activity typed in by hand was not uploaded from a device.
         "manual": from_upload is False,

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+
+import click
+
+from loadguard.cli import App, Day, pass_app
+from loadguard.symptoms import BadValue
+
+# Shown in --help; the engine (loadguard.symptoms) holds the lists themselves and
+# checks every value, so a bad one is one line naming the field and the choices.
+WHERE_HELP = "heel, arch, ball of foot, toes, inner ankle, calf, other"
+WHAT_HELP = "tingling, numbness, burning, electric, stabbing, dull ache, stiffness"
+WHEN_HELP = ("during (the run, growing with distance), after (the run), night, "
+             "morning (first steps)")
+
+
+def _choice(value: str | None) -> str | None:
+    """'ball-of-foot', 'Ball_of_Foot' and 'ball of foot' are one place."""
+    return None if value is None else " ".join(value.replace("-", " ").replace("_", " ").lower().split())
+
+
+def _intensity(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise BadValue(f"symptom --intensity must be a whole number from 0 to 10; got {value!r}") from None
+
+
+def _fields(func):
+    for option in reversed([
+        click.option("--date", "day", type=Day(), default=None, help="Day of the symptom (default: today)."),
+        click.option("--where", "place", help=f"Where: {WHERE_HELP}."),
+        click.option("--side", help="left, right or both."),
+        click.option("--what", "kind", help=f"What it feels like: {WHAT_HELP}."),
+        click.option("--when", "timing", help=f"When it shows: {WHEN_HELP}."),
+        click.option("--intensity", help="0 (barely) to 10 (worst imaginable)."),
+        click.option("--note", help="Free text, kept on this machine only."),
+    ]):
+        func = option(func)
+    return func
+
+
+@click.group()
+def symptom() -> None:
+    """Log what your feet and legs tell you; kept on this machine only, never sent to Strava."""
+
+
+@symptom.command("add")
+@_fields
+@click.option("--today", "today", type=Day(), default=None, help="Stand-in for today (YYYY-MM-DD).")
+@pass_app
+def add(app: App, day, place, side, kind, timing, intensity, note, today) -> None:
+    """Record a symptom (--where, --side, --what and --intensity are needed)."""
+    from loadguard import symptoms
+
+    missing = [name for name, value in (("--where", place), ("--side", side), ("--what", kind),
+                                        ("--intensity", intensity)) if value is None]
+    if missing:
+        raise BadValue(f"symptom add needs {', '.join(missing)}")
+    when = day or today
+    entry = symptoms.add(app.store, day=when.date() if when else app.today(), place=_choice(place),
+                         side=_choice(side), kind=_choice(kind), timing=_choice(timing),
+                         intensity=_intensity(intensity), note=note)
+    click.echo(f"symptom {entry.id} logged: {entry.day.isoformat()}, {entry.describe()}")
+
+
+@symptom.command("list")
+@click.option("--since", type=Day(), default=None, help="Only entries from this day on.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def list_cmd(app: App, since, fmt: str) -> None:
+    """Every logged symptom, oldest first."""
+    from loadguard import symptoms
+
+    entries = symptoms.between(app.store, since.date() if since else None)
+    if fmt == "json":
+        click.echo(json.dumps({"symptoms": [e.to_dict() for e in entries]}, indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo("no symptoms logged")
+        return
+    for e in entries:
+        note = f" — {e.note}" if e.note else ""
+        click.echo(f"{e.id:>4}  {e.day.isoformat()}  {e.describe()}{note}")
+
+
+@symptom.command("edit")
+@click.argument("symptom_id", type=int)
+@_fields
+@pass_app
+def edit(app: App, symptom_id: int, day, place, side, kind, timing, intensity, note) -> None:
+    """Correct fields of an entry; those not given stay as they were."""
+    from loadguard import symptoms
+
+    given = {"day": day.date() if day else None, "place": _choice(place), "side": _choice(side),
+             "kind": _choice(kind), "timing": _choice(timing), "intensity": _intensity(intensity), "note": note}
+    changes = {k: v for k, v in given.items() if v is not None}
+    entry = symptoms.edit(app.store, symptom_id, changes)
+    click.echo(f"symptom {entry.id} now: {entry.day.isoformat()}, {entry.describe()}")
+
+
+@symptom.command("rm")
+@click.argument("symptom_id", type=int)
+@pass_app
+def rm(app: App, symptom_id: int) -> None:
+    """Remove an entry."""
+    from loadguard import symptoms
+
+    gone = symptoms.remove(app.store, symptom_id)
+    click.echo(f"symptom {gone.id} removed ({gone.day.isoformat()}, {gone.describe()})")

@@ -1,0 +1,165 @@
+"""The symptom log: what a runner felt, where and when, kept in the local store only.
+
+Nothing here talks to Strava or any other service: symptoms are health data and
+never leave the machine. The vocabulary below is the one place for the choices
+the command offers and the rules read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from loadguard.errors import LoadguardError
+
+if TYPE_CHECKING:
+    from loadguard.store import Store
+
+PLACES = ("heel", "arch", "ball of foot", "toes", "inner ankle", "calf", "other")
+# The foot itself, where the plantar nerves run (the inner ankle is the tarsal tunnel).
+FOOT_PLACES = frozenset({"heel", "arch", "ball of foot", "toes", "inner ankle"})
+SIDES = ("left", "right", "both")
+KINDS = ("tingling", "numbness", "burning", "electric", "stabbing", "dull ache", "stiffness")
+# Sensations that come from a nerve rather than a muscle or tendon.
+NERVE_KINDS = frozenset({"tingling", "numbness", "burning", "electric"})
+# When it shows: the pattern the triage wording reads.
+TIMINGS = {
+    "during": "during the run, growing with distance",
+    "after": "after the run",
+    "night": "at night",
+    "morning": "first steps in the morning",
+}
+MAX_INTENSITY = 10
+USAGE_EXIT = 2
+
+
+class BadValue(LoadguardError):
+    """A value outside the log's choices: a usage error (exit 2), one line naming field and choices."""
+
+    def __init__(self, message: str):
+        super().__init__(message, USAGE_EXIT)
+
+
+@dataclass(frozen=True)
+class Symptom:
+    id: int
+    day: date
+    place: str
+    side: str
+    kind: str
+    timing: str | None
+    intensity: int
+    note: str | None
+
+    @property
+    def nerve_in_foot(self) -> bool:
+        return self.kind in NERVE_KINDS and self.place in FOOT_PLACES
+
+    def describe(self) -> str:
+        """'tingling, left arch, during the run, growing with distance, 4/10'."""
+        where = f"{self.place}, both sides" if self.side == "both" else f"{self.side} {self.place}"
+        parts = [self.kind, where]
+        if self.timing:
+            parts.append(TIMINGS[self.timing])
+        parts.append(f"{self.intensity}/{MAX_INTENSITY}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["day"] = self.day.isoformat()
+        return out
+
+
+# How the runner names each field (the command's options); the columns avoid SQL's words.
+LABELS = {"day": "--date", "place": "--where", "side": "--side", "kind": "--what", "timing": "--when",
+          "intensity": "--intensity", "note": "--note"}
+
+
+def check_value(field: str, value: Any) -> Any:
+    """The value if it is one the log takes, else one error line naming the field and the choices."""
+    label = LABELS.get(field, field)
+    choices = {"place": PLACES, "side": SIDES, "kind": KINDS, "timing": tuple(TIMINGS)}.get(field)
+    if choices is not None:
+        if value is None and field == "timing":
+            return None
+        if value not in choices:
+            raise BadValue(f"symptom {label} must be one of {', '.join(choices)}; got {value!r}")
+        return value
+    if field == "intensity":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INTENSITY:
+            raise BadValue(f"symptom --intensity must be a whole number from 0 to {MAX_INTENSITY}; got {value!r}")
+        return value
+    if field == "day":
+        if not isinstance(value, date):
+            raise BadValue(f"symptom --date must be a date (YYYY-MM-DD); got {value!r}")
+        return value
+    if field == "note":
+        return (value or "").strip() or None
+    raise LoadguardError(f"symptoms have no field {field!r}")
+
+
+_COLUMNS = ("id", "day", "place", "side", "kind", "timing", "intensity", "note")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _from_row(row: Any) -> Symptom:
+    values = dict(zip(_COLUMNS, row))
+    values["day"] = date.fromisoformat(values["day"])
+    return Symptom(**values)
+
+
+def add(store: "Store", *, day: date, place: str, side: str, kind: str, timing: str | None,
+        intensity: int, note: str | None = None) -> Symptom:
+    values = {"day": day, "place": place, "side": side, "kind": kind, "timing": timing,
+              "intensity": intensity, "note": note}
+    values = {k: check_value(k, v) for k, v in values.items()}
+    now = _now()
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "INSERT INTO symptoms (day, place, side, kind, timing, intensity, note, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (values["day"].isoformat(), values["place"], values["side"], values["kind"], values["timing"],
+             values["intensity"], values["note"], now, now))
+    return get(store, int(cur.lastrowid))
+
+
+def get(store: "Store", symptom_id: int) -> Symptom:
+    row = store.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM symptoms WHERE id = ?", (symptom_id,)).fetchone()
+    if row is None:
+        raise LoadguardError(f"no symptom entry {symptom_id} (see `loadguard symptom list`)")
+    return _from_row(row)
+
+
+def between(store: "Store", first: date | None = None, last: date | None = None) -> list[Symptom]:
+    """Entries whose day lies in [first, last] (open ends when None), oldest first."""
+    rows = store.conn.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM symptoms WHERE day >= ? AND day <= ? ORDER BY day, id",
+        ((first or date.min).isoformat(), (last or date.max).isoformat()))
+    return [_from_row(r) for r in rows]
+
+
+def edit(store: "Store", symptom_id: int, changes: dict[str, Any]) -> Symptom:
+    """Correct the given fields of one entry; the others stay as they were."""
+    get(store, symptom_id)  # a missing id is one clear line, not a silent no-op
+    checked = {k: check_value(k, v) for k, v in changes.items()}
+    if not checked:
+        raise BadValue("nothing to change: give at least one of --date, --where, --side, --what, "
+                             "--when, --intensity, --note")
+    if "day" in checked:
+        checked["day"] = checked["day"].isoformat()
+    sets = ", ".join(f"{k} = ?" for k in checked)
+    with store.transaction() as conn:
+        conn.execute(f"UPDATE symptoms SET {sets}, updated_at = ? WHERE id = ?",
+                     (*checked.values(), _now(), symptom_id))
+    return get(store, symptom_id)
+
+
+def remove(store: "Store", symptom_id: int) -> Symptom:
+    gone = get(store, symptom_id)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM symptoms WHERE id = ?", (symptom_id,))
+    return gone
