@@ -23,11 +23,39 @@ CHECKLIST = (
     "deserves a podiatrist's or sports physician's look.",
 )
 
+# Shown by the digest beside a week with symptoms: mobility and nerve gliding, as
+# a routine to discuss with a professional, not a treatment plan.
+SYMPTOM_CHECKLIST = (
+    "Calves: an easy stretch after each run, held for about a minute a side.",
+    "Arches: a few minutes rolling the sole over a ball on rest days, gently on sore spots.",
+    "Small foot and ankle muscles: toe curls, slow heel raises and standing on one leg, twice a week.",
+    "Nerve gliding: slow, painless ankle and toe movements with the knee straight and then bent, "
+    "a few sets a day; a 2019 trial saw clear relief in 41% of participants after four weeks. "
+    "Ask a physiotherapist to show you the movements; stop any that bring the tingling on.",
+    "Ask for a look: a podiatrist or sports physician can test the nerve (a conduction study or "
+    "EMG, which can miss it) and check shoes and fit.",
+)
+
+# What a recorded pattern is often associated with. Worded as an association,
+# never a diagnosis: only a professional's examination can tell.
+TRIAGE = {
+    "nerve": ("Pain that grows the longer you run, or that lingers at night, is often associated with "
+              "an irritated nerve rather than the plantar fascia; say so when you have it looked at."),
+    "fascia": ("Pain worst on the first steps in the morning that eases once you are warm is often "
+               "associated with the plantar fascia; nerve irritation can look similar, so have it "
+               "looked at if it persists."),
+}
+TRIAGE_BY_TIMING = {"during": "nerve", "night": "nerve", "morning": "fascia"}
+
 GABBETT = "Gabbett 2016, Br J Sports Med 50:273 (acute:chronic workload ratio)"
 NIELSEN = "Nielsen et al. 2014, J Orthop Sports Phys Ther 44:739 (>30% weekly increases, novice runners)"
 WILLIAMS = "Williams et al. 2017, Br J Sports Med 51:209 (EWMA workload ratio)"
 IMPELLIZZERI = "Impellizzeri et al. 2020, Int J Sports Physiol Perform 15:907 (limits of the ratio)"
 FRANDSEN = "Frandsen et al. 2025, Br J Sports Med 59:1203 (single-session spikes, 5,205 runners)"
+HEIDERSCHEIT = ("Heiderscheit et al. 2011, Med Sci Sports Exerc 43:296 (a 5-10% higher step rate "
+                "lowered hip and knee loading)")
+ENTRAPMENT = ("Prevention guidance on plantar nerve entrapment: in one review nearly 30% of 62 runners "
+              "with chronic plantar pain had an entrapped nerve, often taken for plantar fasciitis")
 MALISOUX = "Malisoux et al. 2015, Scand J Med Sci Sports 25:110 (shoe rotation and injury risk)"
 
 
@@ -113,5 +141,42 @@ RULES: dict[str, Rule] = {
             "Strava and add the pair to the runs that lack one, so replacement warnings stay right."
         ),
         reference="Shoe wear can only be tracked when runs name their shoe",
+    ),
+    "symptoms.nerve": Rule(
+        title="Nerve-type symptom in the foot",
+        advice=(
+            "Do not run through tingling, numbness, burning or electric jolts in the foot: pause "
+            "running, or keep it short and easy only if nothing comes back, and have it looked at "
+            "by a podiatrist or sports physician, whatever your training looks like. Persisting "
+            "nerve symptoms deserve an examination, not a training plan."
+        ),
+        reference=ENTRAPMENT,
+    ),
+    "symptoms.after_load": Rule(
+        title="Symptom after a jump in load",
+        advice=(
+            "What came before a symptom is worth telling whoever examines it. Until then take the "
+            "load back below the jump, keep runs easy and on familiar ground, and add again only "
+            "once you have been free of symptoms for a while."
+        ),
+        reference=f"{FRANDSEN}; {NIELSEN}",
+    ),
+    "symptoms.notes": Rule(
+        title="Symptom mentioned in your notes",
+        advice=(
+            "loadguard found these words in your own notes and knows nothing more than the words. "
+            "If they describe your foot or leg, log it with `loadguard symptom add` so the rules can "
+            "weigh it, and never run through tingling, numbness or burning."
+        ),
+        reference=ENTRAPMENT,
+    ),
+    "stride.cadence": Rule(
+        title="Step rate below your usual",
+        advice=(
+            "A lower step rate than usual often means a longer stride, landing further ahead of the "
+            "hips, which loads heel and arch harder. Try a slightly shorter, quicker step, about 5-10% "
+            "more steps a minute than now, on easy runs first; a metronome app helps."
+        ),
+        reference=HEIDERSCHEIT,
     ),
 }

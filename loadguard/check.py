@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from loadguard.errors import LoadguardError
@@ -16,11 +17,16 @@ if TYPE_CHECKING:
 def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning]:
     from loadguard import frames as frames_mod
     from loadguard.detectors import load_detectors
+    from loadguard.prior_findings import load_findings
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
     settings = {d.id: detector_settings(config, d) for d in detectors}
     frames = frames_mod.build(store, config, as_of)
+    # What came before a symptom is judged as it was told then: with the usual thresholds.
+    usual, cache = settings, {}
+    frames.load_findings = lambda first, last: load_findings(frames, detectors, usual, first, last, cache)
+    settings, careful = careful_settings(settings, config, frames)
     found: list[Warning] = []
     for detector in detectors:
         if not settings[detector.id]["enabled"]:
@@ -31,7 +37,46 @@ def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning
             raise
         except Exception as exc:
             raise LoadguardError(f"detector {detector.id} failed: {type(exc).__name__}: {exc}") from exc
+    if careful:
+        found = [_said_careful(w) if w.rule in CAREFUL else w for w in found]
     return sort_warnings(found)
+
+
+# rule id -> {its setting: the [symptoms] setting that tightens it while symptoms are recent}
+CAREFUL = {
+    "volume.weekly_load": {"warn": "weekly_load_warn", "alert": "weekly_load_alert"},
+    "volume.long_run_spike": {"warn_over": "long_run_warn_over", "alert_over": "long_run_alert_over"},
+}
+
+
+def careful_settings(settings: dict[str, dict], config: "Config", frames) -> tuple[dict[str, dict], bool]:
+    """The volume rules' settings made stricter while a symptom is recent; the one place that does it.
+
+    Returns the settings to use and whether they were tightened. Each threshold
+    becomes the lower of the runner's own and the careful one, so both keep their order.
+    """
+    from loadguard.detectors.symptoms import events
+
+    careful = config["symptoms"]
+    for rule, keys in CAREFUL.items():
+        low, high = (careful[k] for k in keys.values())
+        if not 0 < low < high:
+            names = list(keys.values())
+            raise LoadguardError(f"{config.path or 'config.toml'}: symptoms.{names[0]} ({low}) must be above "
+                                 f"zero and below symptoms.{names[1]} ({high})")
+    days = int(careful["careful_days"])
+    if days <= 0 or not events(frames, frames.as_of - timedelta(days=days - 1), frames.as_of):
+        return settings, False
+    tightened = dict(settings)
+    for rule, keys in CAREFUL.items():
+        if rule in settings:
+            tightened[rule] = {**settings[rule], **{k: min(settings[rule][k], careful[c]) for k, c in keys.items()}}
+    return tightened, True
+
+
+def _said_careful(warning: Warning) -> Warning:
+    return dataclasses.replace(warning, message=f"{warning.message} Stricter thresholds apply while a symptom "
+                                                f"is recent (see [symptoms] in config.toml).")
 
 
 def detector_settings(config: "Config", detector) -> dict:

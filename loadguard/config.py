@@ -39,6 +39,16 @@ DEFAULTS: dict[str, Any] = {
     "sync": {
         "overlap_days": 30,
     },
+    "symptoms": {
+        # While a symptom (logged, or found in a run's notes) is at most this many
+        # days old, the volume rules judge with the stricter thresholds below
+        # (a stricter value of your own in [detectors.*] is kept).
+        "careful_days": 28,
+        "weekly_load_warn": 1.1,
+        "weekly_load_alert": 1.3,
+        "long_run_warn_over": 0.05,
+        "long_run_alert_over": 0.3,
+    },
     "shoes": {
         # Pairs you no longer run in (gear id, exact name or name pattern): a bulk
         # export does not say which shoes are retired, Strava's API does.

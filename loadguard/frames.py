@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import sqlite3
 
@@ -24,8 +24,9 @@ HORIZON_DAYS = 400
 
 RUN_COLUMNS = [
     "id", "name", "sport_type", "start_local", "day", "distance_km", "moving_s",
-    "elev_m", "gear_id", "trainer", "manual", "trail",
+    "elev_m", "gear_id", "trainer", "manual", "trail", "avg_cadence", "description", "private_note",
 ]
+SYMPTOM_COLUMNS = ["id", "day", "place", "side", "kind", "timing", "intensity", "note"]
 
 
 @dataclass
@@ -36,6 +37,10 @@ class Frames:
            is the local calendar day.
     shoes: one row per shoe with its distance as of `as_of`, its last run, and
            whether it was in use by then.
+    symptoms: the runner's logged symptoms (loadguard.symptoms) of the same
+           days, oldest first, `day` as a local day.
+    load_findings: the load rules' findings on the days [first, last], for the
+           rules that look back at what came before a symptom; check.py sets it.
     """
 
     as_of: date
@@ -43,6 +48,8 @@ class Frames:
     shoes: pd.DataFrame
     break_days: int                 # config's `break_days`: this many run-free days are a break
     first_run: date | None = None   # the first run on record, which may predate `runs`
+    symptoms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SYMPTOM_COLUMNS))
+    load_findings: Callable[[date, date], list] | None = None
 
     @property
     def as_of_ts(self) -> pd.Timestamp:
@@ -93,7 +100,7 @@ def _build(store: "Store", config: "Config", as_of: date) -> Frames:
     where = f"deleted = 0 AND sport_type IN ({marks}) AND start_local < ?"
     runs = pd.read_sql_query(
         f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
-                   elev_gain_m, gear_id, trainer, manual
+                   elev_gain_m, gear_id, trainer, manual, avg_cadence, description, private_note
             FROM activities
             WHERE {where} AND start_local >= ?
             ORDER BY start_local, id""",
@@ -103,9 +110,13 @@ def _build(store: "Store", config: "Config", as_of: date) -> Frames:
     first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
     runs = _shape_runs(runs, config)
     shoes = _shoes(store, as_of, config["shoes"]["retired"])
+    symptoms = pd.read_sql_query(
+        f"SELECT {', '.join(SYMPTOM_COLUMNS)} FROM symptoms WHERE day >= ? AND day < ? ORDER BY day, id",
+        store.conn, params=[start[:10], end[:10]])
+    symptoms["day"] = pd.to_datetime(symptoms["day"], format="ISO8601")
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
                   first_run=date.fromisoformat(first[:10]) if first else None,
-                  break_days=int(config["break_days"]))
+                  break_days=int(config["break_days"]), symptoms=symptoms)
 
 
 def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
@@ -122,6 +133,9 @@ def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
     runs["trainer"] = raw["trainer"].astype(bool)
     runs["manual"] = raw["manual"].astype(bool)
     runs["trail"] = is_trail(runs, config)
+    runs["avg_cadence"] = pd.to_numeric(raw["avg_cadence"], errors="coerce")
+    for note in ("description", "private_note"):
+        runs[note] = raw[note].astype(object).where(raw[note].notna(), None)
     return runs.reset_index(drop=True)[RUN_COLUMNS]
 
 

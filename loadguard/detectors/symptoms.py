@@ -1,0 +1,157 @@
+"""Symptom rules: nerve-type symptoms in the foot, symptoms after a jump in load, and
+symptom words in the runner's own notes.
+
+A symptom is either an entry of the symptom log (`loadguard symptom add`) or a
+mention found in a run's description or private note. Log entries are the
+runner's own account; note mentions are quoted back as "mentioned in your
+notes", never read as more than the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+import pandas as pd
+
+from loadguard import note_symptoms
+from loadguard.advice import TRIAGE, TRIAGE_BY_TIMING
+from loadguard.detectors.common import build_warning, require_positive
+from loadguard.frames import Frames
+from loadguard.model import Severity, Warning
+from loadguard.prior_findings import before
+from loadguard.symptoms import FOOT_PLACES, NERVE_KINDS
+
+# The log's "listen" window: symptoms of the last two weeks are current.
+RECENT_DAYS = 14
+# How far back a load finding can explain a symptom: overuse symptoms tend to
+# follow a jump in load by days to a few weeks.
+LOOKBACK_DAYS = 21
+
+
+@dataclass(frozen=True)
+class Event:
+    """One symptom, from the log or from a note."""
+
+    day: date
+    kind: str
+    place: str
+    side: str | None
+    timing: str | None
+    source: str             # "log" or "note"
+    subject: str            # "symptom-<id>" or "run-<id>"
+    text: str               # the log entry described, or the note's words quoted
+    run: str | None = None  # the run a note belongs to, as "'name' on day"
+
+    @property
+    def nerve_in_foot(self) -> bool:
+        return self.kind in NERVE_KINDS and (self.place in FOOT_PLACES or self.place == "foot")
+
+    def said(self) -> str:
+        """The symptom as a sentence's subject: what was felt, and where loadguard read it."""
+        if self.source == "log":
+            return f"{self.text[0].upper()}{self.text[1:]} (logged for {self.day.isoformat()})"
+        return f"\u201c{self.text}\u201d (mentioned in your notes on {self.run})"
+
+
+def events(frames: Frames, first: date, last: date) -> list[Event]:
+    """Logged symptoms and note mentions on the days [first, last], oldest first."""
+    from loadguard.symptoms import Symptom
+
+    out: list[Event] = []
+    logged = frames.symptoms
+    logged = logged[(logged["day"] >= pd.Timestamp(first)) & (logged["day"] <= pd.Timestamp(last))]
+    for row in logged.itertuples(index=False):
+        entry = Symptom(id=int(row.id), day=row.day.date(), place=row.place, side=row.side, kind=row.kind,
+                        timing=row.timing if isinstance(row.timing, str) else None,
+                        intensity=int(row.intensity), note=row.note if isinstance(row.note, str) else None)
+        out.append(Event(entry.day, entry.kind, entry.place, entry.side, entry.timing, "log",
+                         f"symptom-{entry.id}", entry.describe()))
+    for row in frames.days_between(first, last).itertuples(index=False):
+        mentions = note_symptoms.find(row.description) + note_symptoms.find(row.private_note)
+        if not mentions:
+            continue
+        # One finding per run: the nerve-type mention first, as the one that matters most.
+        m = next((m for m in mentions if m.nerve_in_foot), mentions[0])
+        name = f"'{row.name}' " if row.name else ""
+        out.append(Event(row.day.date(), m.kind, m.place, m.side, m.timing, "note", f"run-{row.id}",
+                         m.quote, run=f"{name}({row.day.date().isoformat()})"))
+    return sorted(out, key=lambda e: (e.day, e.source, e.subject))
+
+
+def triage(event: Event) -> str:
+    """What the recorded pattern is often associated with, or nothing when it says little."""
+    kind = TRIAGE_BY_TIMING.get(event.timing or "")
+    return f" {TRIAGE[kind]}" if kind else ""
+
+
+def _evidence(event: Event) -> dict[str, Any]:
+    return {"source": event.source, "day": event.day.isoformat(), "kind": event.kind, "place": event.place,
+            "side": event.side, "timing": event.timing, "text": event.text}
+
+
+class Nerve:
+    id = "symptoms.nerve"
+    defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS}
+
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "recent_days")
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
+        out = []
+        for e in events(frames, first, frames.as_of):
+            if e.source != "log" or not e.nerve_in_foot:
+                continue  # note mentions speak through symptoms.notes, in their own words
+            message = f"{e.said()}: a nerve-type symptom in the foot.{triage(e)}"
+            out.append(build_warning(self.id, Severity.ALERT, e.day, e.subject, message, _evidence(e)))
+        return out
+
+
+class Notes:
+    id = "symptoms.notes"
+    defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS}
+
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "recent_days")
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
+        out = []
+        for e in events(frames, first, frames.as_of):
+            if e.source != "note":
+                continue
+            severity = Severity.WARN if e.nerve_in_foot else Severity.INFO
+            what = "nerve-type words about the foot" if e.nerve_in_foot else f"{e.kind} ({e.place})"
+            message = f"{e.said()}: {what}.{triage(e)}"
+            out.append(build_warning(self.id, severity, e.day, e.subject, message, _evidence(e)))
+        return out
+
+
+class AfterLoad:
+    id = "symptoms.after_load"
+    defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS, "lookback_days": LOOKBACK_DAYS}
+
+    def validate(self, config: Mapping[str, Any]) -> None:
+        require_positive(config, "recent_days", "lookback_days")
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        if frames.load_findings is None:
+            return []  # frames built outside a check carry no way to look back
+        first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
+        lookback = int(config["lookback_days"])
+        out = []
+        for e in events(frames, first, frames.as_of):
+            found = frames.load_findings(e.day - timedelta(days=lookback), e.day)
+            if not found:
+                continue
+            message = (f"{e.said()} began {before(e.day, found)} "
+                       f"(load findings of the {lookback} days before it).{triage(e)}")
+            severity = Severity.ALERT if e.nerve_in_foot and e.source == "log" else Severity.WARN
+            out.append(build_warning(self.id, severity, e.day, e.subject, message, {
+                **_evidence(e),
+                "after": [{"rule": w.rule, "date": w.date.isoformat(), "subject": w.subject,
+                           "days_before": (e.day - w.date).days} for w in found],
+            }))
+        return out
