@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import random
 import sys
@@ -63,6 +64,9 @@ class Session:
     gear: str = ""
     climb_m_per_km: float = 0.0
     pace_s_per_km: float = 330.0
+    description: str = ""            # added after the synthetic-data label
+    private_note: str = ""
+    cadence: float | None = None     # per leg, as Strava stores it; None: the usual random one
 
 
 def week_km(week: int, rng: random.Random) -> float:
@@ -144,10 +148,21 @@ def switch_week() -> list[Session]:
                 0.0, 300),
         Session(monday + timedelta(days=5), time(7, 15), "Trail Run", 9.3, "Palisades, up and down", SPEEDGOAT,
                 38.0, 430),
+        # Tired on the descents, long reaching strides: the step rate drops (stride.cadence), and the
+        # runner's private note mentions the arch (symptoms.notes, symptoms.after_load).
         Session(monday + timedelta(days=6), time(7, 5), "Trail Run", 22.4, "Bear Mountain, \"finally\" 🏔️",
-                SPEEDGOAT, 41.0, 440),
+                SPEEDGOAT, 41.0, 440, private_note="Left arch tingling after about 15k, worse the longer I went.",
+                cadence=76.0),
         Session(monday, time(12, 10), "Swim", 2.2, "Lunch swim", pace_s_per_km=1150),
     ]
+
+
+# Notes on earlier runs, by day: one the matcher must pass over (effort, not a symptom),
+# and a morning heel stiffness (symptoms.notes, with the plantar-fascia wording).
+NOTES = {
+    date(2026, 11, 12): {"description": "Burning pace on the last rep, legs burning on the way home."},
+    date(2026, 11, 14): {"private_note": "Right heel stiff on the first steps this morning, fine once warm."},
+}
 
 
 def sessions(rng: random.Random) -> list[Session]:
@@ -155,6 +170,7 @@ def sessions(rng: random.Random) -> list[Session]:
     for week in range(WEEKS - 1):
         out += ordinary_week(week, rng) + cross_training(week, rng)
     out += switch_week()
+    out = [dataclasses.replace(s, **NOTES[s.day]) if s.day in NOTES and s.label == "Run" else s for s in out]
     return sorted(out, key=lambda s: (s.day, s.at))
 
 
@@ -178,7 +194,8 @@ def row(activity_id: int, s: Session, rng: random.Random) -> list[str]:
         ("Activity Date", 0): strava_date(utc),
         ("Activity Name", 0): s.name,
         ("Activity Type", 0): s.label,
-        ("Activity Description", 0): DESCRIPTION,
+        ("Activity Description", 0): f"{DESCRIPTION} {s.description}".strip(),
+        ("Activity Private Note", 0): s.private_note,
         ("Elapsed Time", 0): str(elapsed),
         ("Distance", 0): f"{metres:.0f}" if s.label == "Swim" else f"{s.km:.2f}",
         ("Max Heart Rate", 0): f"{heart + rng.randrange(10, 25)}.0",
@@ -194,7 +211,7 @@ def row(activity_id: int, s: Session, rng: random.Random) -> list[str]:
         ("Average Speed", 0): f"{metres / moving:.3f}" if timed else "",
         ("Elevation Gain", 0): f"{climb:.1f}" if timed and s.label != "Swim" else "",
         ("Elevation Loss", 0): f"{climb * rng.uniform(0.95, 1.02):.1f}" if timed and s.label != "Swim" else "",
-        ("Average Cadence", 0): f"{rng.uniform(82, 88):.1f}" if running else "",
+        ("Average Cadence", 0): f"{cadence(s, rng):.1f}" if running else "",
         ("Max Heart Rate", 1): f"{heart + rng.randrange(10, 25)}.0",
         ("Average Heart Rate", 0): f"{heart}.0",
         ("Calories", 0): f"{(s.km * 62 if timed else moving / 9):.0f}",
@@ -202,6 +219,11 @@ def row(activity_id: int, s: Session, rng: random.Random) -> list[str]:
         ("From Upload", 0): "1.0",
     }
     return export_row(cells)
+
+
+def cadence(s: Session, rng: random.Random) -> float:
+    drawn = rng.uniform(82, 88)  # drawn even when overridden, so every later row stays the same
+    return drawn if s.cadence is None else s.cadence
 
 
 def csv_bytes(header: tuple[str, ...] | list[str], rows: list[list[str]], bom: bool) -> bytes:
@@ -229,9 +251,16 @@ def build() -> tuple[dict[str, bytes], list[Session]]:
 
 
 # What examples/README.md promises as of AS_OF: rule -> severity; and rules that must stay quiet.
-PROMISED = {"volume.weekly_load": "alert", "volume.long_run_spike": "warn",
-            "terrain.trail_switch": "warn", "shoes.mileage": "info"}
-QUIET = {"volume.comeback", "shoes.untracked"}
+# The long-run spike is an alert rather than a warn because the arch note on that
+# run makes the volume rules judge with their stricter, symptoms-recent thresholds.
+PROMISED = {"volume.weekly_load": "alert", "volume.long_run_spike": "alert",
+            "terrain.trail_switch": "warn", "shoes.mileage": "info", "symptoms.notes": "warn",
+            "symptoms.after_load": "warn", "stride.cadence": "info"}
+QUIET = {"volume.comeback", "shoes.untracked", "symptoms.nerve"}
+# The symptom entry examples/README.md tells the reader to log; a bulk export has no
+# symptom log, so this one is typed in. With it, symptoms.nerve raises an alert.
+LOGGED = {"day": AS_OF, "place": "arch", "side": "left", "kind": "tingling", "timing": "during",
+          "intensity": 4, "note": "synthetic example entry"}
 
 
 def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
@@ -239,9 +268,16 @@ def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
     import tempfile
 
     from loadguard import config as config_mod
+    from loadguard import symptoms
     from loadguard.check import run_detectors
     from loadguard.sources.export import read_export
     from loadguard.store import Store
+
+    def strongest(warnings) -> dict[str, str]:
+        out: dict = {}
+        for w in warnings:
+            out[w.rule] = max(out.get(w.rule, w.severity), w.severity)
+        return {rule: severity.label for rule, severity in out.items()}
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "athlete"
@@ -253,11 +289,17 @@ def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
         with Store.open(Path(tmp) / "loadguard.db") as store:
             store.upsert_activities(export.activities)
             store.upsert_gear(export.gear)
-            found = {w.rule: w.severity.label for w in run_detectors(store, settings, AS_OF)}
+            warnings = run_detectors(store, settings, AS_OF)
+            symptoms.add(store, **LOGGED)
+            logged = strongest(run_detectors(store, settings, AS_OF))
+    found = strongest(warnings)
+    noted = {w.date for w in warnings if w.rule == "symptoms.notes"}
     runs = [s for s in plan if s.label in ("Run", "Trail Run", "Virtual Run")]
     span = (runs[-1].day - runs[0].day).days
     checks = {f"{rule} {severity}": found.get(rule) == severity for rule, severity in PROMISED.items()}
     checks.update({f"{rule} quiet": rule not in found for rule in QUIET})
+    checks["notes: the heel and the arch, not the burning pace"] = noted == {date(2026, 11, 14), AS_OF}
+    checks["with the logged entry: symptoms.nerve alert"] = logged.get("symptoms.nerve") == "alert"
     checks[f"{len(runs)} runs over {span} days (>= 6 months)"] = span >= 183
     for text, ok in checks.items():
         print(("ok   " if ok else "FAIL ") + text)

@@ -17,7 +17,7 @@ AS_OF = "2026-11-22"
 
 EXPECTED = {
     ("volume.weekly_load", "alert", "2026-W47"),
-    ("volume.long_run_spike", "warn", None),          # subject: the long trail run's activity id
+    ("volume.long_run_spike", "alert", None),         # subject: the long trail run's activity id; alert: stricter while the arch note is recent
     ("terrain.trail_switch", "warn", "2026-W47"),
     ("shoes.mileage", "info", gear_id("Nike Pegasus 40")),
 }

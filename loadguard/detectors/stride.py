@@ -75,7 +75,7 @@ class Cadence:
         "min_recent_runs": 2,
         # A long or hilly run this far below the predicted step rate: a tired,
         # reaching stride, where overstriding loads heel and arch most.
-        "long_drop": 0.08,
+        "long_drop": 0.06,
         "long_factor": 1.5,      # long: this many times the base runs' median distance
         "hilly_m_per_km": 20.0,  # hilly: at least this much climb per km
     }

@@ -76,7 +76,7 @@ def events(frames: Frames, first: date, last: date) -> list[Event]:
         m = next((m for m in mentions if m.nerve_in_foot), mentions[0])
         name = f"'{row.name}' " if row.name else ""
         out.append(Event(row.day.date(), m.kind, m.place, m.side, m.timing, "note", f"run-{row.id}",
-                         m.quote, run=f"{name}({row.day.date().isoformat()})"))
+                         m.quote, run=f"{name}on {row.day.date().isoformat()}"))
     return sorted(out, key=lambda e: (e.day, e.source, e.subject))
 
 

@@ -1,0 +1,77 @@
+"""How often `stride.cadence` speaks on a real history: ../shared/strava-real/activities.json
+(1,132 recorded Strava activities, Oct 2017 - Oct 2025), mapped by loadguard's own
+Strava mapping into a scratch store and checked as of every Sunday, as a weekly
+cron would. Prints findings per month of history, so the rule's defaults can be
+tuned against noise.
+
+    python benchmarks/stride_on_real_history.py [--week-drop 0.05 --long-drop 0.08]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+from loadguard import config as config_mod
+from loadguard import frames as frames_mod
+from loadguard.check import detector_settings
+from loadguard.detectors.stride import Cadence, steps_per_minute
+from loadguard.sources.strava import activity_row
+from loadguard.store import Store
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "strava-real" / "activities.json"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--week-drop", type=float)
+    parser.add_argument("--long-drop", type=float)
+    args = parser.parse_args()
+    if not REAL.exists():
+        print(f"no recorded data at {REAL}", file=sys.stderr)
+        return 1
+    raw = json.loads(REAL.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = config_mod.load(Path(tmp) / "config.toml")
+        rule = Cadence()
+        cfg = detector_settings(settings, rule)
+        if args.week_drop is not None:
+            cfg["week_drop"] = args.week_drop
+        if args.long_drop is not None:
+            cfg["long_drop"] = args.long_drop
+        with Store.open(Path(tmp) / "loadguard.db") as store:
+            store.upsert_activities(activity_row(a, "recorded activities") for a in raw)
+            runs = frames_mod.build(store, settings, date(2025, 10, 19)).runs
+            spm = steps_per_minute(runs["avg_cadence"]).dropna()
+            first = date(2017, 10, 1)
+            last = date(2025, 10, 19)
+            day = first + timedelta(days=(6 - first.weekday()) % 7)
+            found: dict[str, object] = {}
+            checks, started = 0, time.perf_counter()
+            while day <= last:
+                for w in rule.detect(frames_mod.build(store, settings, day), cfg):
+                    found.setdefault(w.id, w)
+                checks += 1
+                day += timedelta(days=7)
+            elapsed = time.perf_counter() - started
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    kinds = Counter("week" if "W" in w.subject else "long/hilly run" for w in found.values())
+    per_month = Counter(w.date.strftime("%Y-%m") for w in found.values())
+    print(f"runs in the last 400 days with cadence: {len(spm)}, steps/min median {spm.median():.0f} "
+          f"(stored per-leg median {spm.median() / 2:.1f})")
+    print(f"{checks} weekly checks in {elapsed:.1f} s; settings week_drop={cfg['week_drop']} "
+          f"long_drop={cfg['long_drop']}")
+    print(f"findings: {len(found)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}) over {months} "
+          f"months = {len(found) / months:.2f} a month; months with any: {len(per_month)}, "
+          f"busiest {max(per_month.values()) if per_month else 0} in a month")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
