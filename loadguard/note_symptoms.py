@@ -79,7 +79,7 @@ _PLACES = _compile(_PLACE_WORDS)
 
 
 def find(text: str | None) -> list[Mention]:
-    """Symptom mentions in one note, one per clause and kind, in the order written."""
+    """Symptom mentions in one note, one per clause, in the order written."""
     if not text:
         return []
     timing = next((name for name, pattern in _TIMINGS if re.search(pattern, text.lower())), None)
@@ -102,4 +102,5 @@ def find(text: str | None) -> list[Mention]:
             if kind == "burning" and _EFFORT.search(low) and not re.search(r"\bburn\w* (?:in|under|along)\b", low):
                 continue  # "burning pace", "burned through the intervals"
             out.append(Mention(kind, place, side.group(1) if side else None, timing, clause))
+            break  # one mention per clause: the kinds are listed nerve-type first
     return out

@@ -210,7 +210,8 @@ class Store:
             return 0, 0
         notes = {row["id"]: tuple(r.get(c) for c in NOTE_COLUMNS)
                  for r, row in zip(raw, rows) if any(c in r for c in NOTE_COLUMNS)}
-        existing = self._existing("activities", ACTIVITY_COLUMNS + NOTE_COLUMNS, [r["id"] for r in rows])
+        existing = self._existing("activities", ACTIVITY_COLUMNS + (NOTE_COLUMNS if notes else ()),
+                                  [r["id"] for r in rows])
         inserts, updates, note_updates = [], [], []
         for row in rows:
             old = existing.get(row["id"])
@@ -234,8 +235,9 @@ class Store:
         note_sets = ", ".join(f"{c} = ?" for c in NOTE_COLUMNS)
         with self.transaction() as conn:
             conn.executemany(sql, [v + (now,) for v in inserts + updates])
-            conn.executemany(f"UPDATE activities SET {note_sets}, updated_at = ? WHERE id = ?",
-                             [n[:-1] + (now, n[-1]) for n in note_updates])
+            if note_updates:
+                conn.executemany(f"UPDATE activities SET {note_sets}, updated_at = ? WHERE id = ?",
+                                 [n[:-1] + (now, n[-1]) for n in note_updates])
         changed = {v[0] for v in updates} | {n[-1] for n in note_updates}
         return len(inserts), len(changed - {v[0] for v in inserts})
 

@@ -101,3 +101,36 @@ def test_a_store_from_schema_1_migrates_to_today(home, monkeypatch):
         indexes = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert "activities_gear_use" in indexes and "activities_gear" not in indexes
         assert s.activity_count() == 1
+
+
+def test_a_store_from_before_the_symptom_log_migrates_keeping_its_runs(home, monkeypatch):
+    from loadguard import symptoms
+
+    path = home / "loadguard.db"
+    mine = next(i for i, m in enumerate(store_mod.MIGRATIONS) if "CREATE TABLE symptoms" in m)
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:mine])
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", mine)
+    with Store.open(path) as s:
+        s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
+    monkeypatch.undo()
+    with Store.open(path) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        row = s.conn.execute("SELECT distance_m, description, private_note FROM activities WHERE id = 7").fetchone()
+        assert tuple(row) == (10000.0, None, None)
+        entry = symptoms.add(s, day=date(2026, 6, 2), place="arch", side="left", kind="tingling",
+                             timing=None, intensity=3)
+        assert symptoms.between(s) == [entry]
+
+
+def test_notes_survive_an_activity_list_that_carries_none(store):
+    noted = {**run(date(2026, 6, 1), 10.0, id=8), "description": "easy", "private_note": "left arch tingling"}
+    assert store.upsert_activities([noted]) == (1, 0)
+    # Strava's activity list has no notes: the same run from it changes nothing else
+    plain = run(date(2026, 6, 1), 10.0, id=8)
+    assert store.upsert_activities([plain]) == (0, 0)
+    assert store.upsert_activities([{**plain, "distance_m": 10500.0}]) == (0, 1)
+    row = store.conn.execute("SELECT distance_m, description, private_note FROM activities WHERE id = 8").fetchone()
+    assert tuple(row) == (10500.0, "easy", "left arch tingling")
+    # a source that does carry notes corrects them, and counts it as an update
+    assert store.upsert_activities([{**noted, "distance_m": 10500.0, "private_note": None}]) == (0, 1)
+    assert store.conn.execute("SELECT private_note FROM activities WHERE id = 8").fetchone()[0] is None
