@@ -41,7 +41,8 @@ def load_findings(frames: "Frames", detectors: Sequence[Any], settings: Mapping[
                                        runs=frames.runs[frames.runs["day"] <= pd.Timestamp(day)])
             cache[day] = [w for d in load for w in d.detect(then, settings[d.id])]
         for warning in cache[day]:
-            found.setdefault(warning.id, warning)
+            if warning.date >= first:  # a spike is told for a week, but dated its own run's day
+                found.setdefault(warning.id, warning)
         day += timedelta(days=1)
     per_rule: dict[str, Warning] = {}
     for w in found.values():

@@ -58,3 +58,19 @@ def test_real_history_syncs_with_strava_shoe_totals(home, run_cli):
         again = fs.FakeStrava(rsps, activities, shoes=athlete["shoes"], gear={retired["id"]: retired})
         assert run_cli("sync").exit_code == 0
         assert [c.path for c in again.calls] == ["/athlete/activities", "/athlete"]
+
+
+def test_real_cadence_is_per_leg_and_doubles_to_running_step_rates():
+    import pandas as pd
+
+    from loadguard.detectors.stride import steps_per_minute
+    from loadguard.sources.strava import activity_row
+
+    rows = [activity_row(a, "recorded activities") for a in load("activities.json")]
+    runs = pd.DataFrame([r for r in rows if r["sport_type"] in ("Run", "TrailRun") and r["avg_cadence"]])
+    assert len(runs) == 654
+    # Strava's figure is one leg's steps: 67-85 a minute here, no human runs at that step rate
+    assert runs["avg_cadence"].between(60, 90).all()
+    spm = steps_per_minute(runs["avg_cadence"])
+    assert spm.notna().all() and (spm == runs["avg_cadence"] * 2).all()
+    assert 150 <= spm.median() <= 160

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from loadguard.detectors.common import build_warning, r1, require_positive
+from loadguard.detectors.common import build_warning, r1, reaches, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
@@ -96,11 +96,12 @@ class Cadence:
         recent = recent.assign(expected=expected.at(recent["speed"]))
         recent = recent.assign(drop=1 - recent["spm"] / recent["expected"])
         out: list[Warning] = []
-        if len(recent) >= config["min_recent_runs"] and recent["drop"].median() >= config["week_drop"]:
+        if len(recent) >= config["min_recent_runs"] and reaches(recent["drop"].median(), config["week_drop"]):
             out.append(self._week(frames, recent, expected, config))
         long = ((recent["distance_km"] >= config["long_factor"] * expected.median_km)
                 | (recent["elev_m"] >= config["hilly_m_per_km"] * recent["distance_km"]))
-        for row in recent[long & (recent["drop"] >= config["long_drop"])].itertuples():
+        low = recent["drop"].map(lambda drop: reaches(drop, config["long_drop"]))
+        for row in recent[long & low].itertuples():
             out.append(self._long_run(row, expected, config))
         return out
 
