@@ -17,15 +17,13 @@ if TYPE_CHECKING:
 def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning]:
     from loadguard import frames as frames_mod
     from loadguard.detectors import load_detectors
-    from loadguard.prior_findings import load_findings
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
     settings = {d.id: detector_settings(config, d) for d in detectors}
     frames = frames_mod.build(store, config, as_of)
     # What came before a symptom is judged as it was told then: with the usual thresholds.
-    usual, cache = settings, {}
-    frames.load_findings = lambda first, last: load_findings(frames, detectors, usual, first, last, cache)
+    with_load_findings(frames, detectors, settings)
     settings, careful = careful_settings(settings, config, frames)
     found: list[Warning] = []
     for detector in detectors:
@@ -77,6 +75,14 @@ def careful_settings(settings: dict[str, dict], config: "Config", frames) -> tup
 def _said_careful(warning: Warning) -> Warning:
     return dataclasses.replace(warning, message=f"{warning.message} Stricter thresholds apply while a symptom "
                                                 f"is recent (see [symptoms] in config.toml).")
+
+
+def with_load_findings(frames, detectors, settings: dict[str, dict]) -> None:
+    """Give the frames their look back at earlier load findings (see loadguard.prior_findings)."""
+    from loadguard.prior_findings import load_findings
+
+    cache: dict = {}
+    frames.load_findings = lambda first, last: load_findings(frames, detectors, settings, first, last, cache)
 
 
 def detector_settings(config: "Config", detector) -> dict:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from loadguard.config import Config
+    from loadguard.digest.symptoms_section import SymptomSection
     from loadguard.frames import Frames
     from loadguard.store import Store
 
@@ -132,6 +133,7 @@ class Digest:
     unshod: list[RunLine]
     checklist: tuple[str, ...]
     disclaimer: str = DISCLAIMER
+    symptoms: "SymptomSection | None" = None  # loadguard.digest.symptoms_section
 
     @property
     def has_base(self) -> bool:
@@ -150,6 +152,7 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
     from loadguard import frames as frames_mod
     from loadguard.check import detector_settings
     from loadguard.detectors.shoes import Mileage
+    from loadguard.digest import symptoms_section
     from loadguard.detectors.volume import WeeklyLoad
 
     last = week.sunday if today is None else min(week.sunday, today)
@@ -173,6 +176,7 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         shoes=_shoes(frames, week, shoe_cfg),
         unshod=[_run_line(r) for r in _week_runs(frames, week).itertuples() if r.gear_id is None],
         checklist=CHECKLIST if groups else (),
+        symptoms=symptoms_section.build(frames, config, week.monday, last),
     )
 
 

@@ -1,0 +1,55 @@
+"""The digest's symptoms section: the week's logged and noted symptoms, the load
+findings of the weeks before each, and the mobility and nerve-gliding checklist.
+
+Self-contained on purpose: `weekly.build` adds one field, the templates include
+`symptoms.md` / `symptoms.html`, and nothing else in the digest depends on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from loadguard.advice import SYMPTOM_CHECKLIST
+
+if TYPE_CHECKING:
+    from loadguard.config import Config
+    from loadguard.frames import Frames
+
+
+@dataclass(frozen=True)
+class SymptomLine:
+    day: date
+    source: str               # "log" or "note"
+    text: str                 # the symptom, as loadguard names it (a note is quoted)
+    load_before: str | None   # "9 days after a run 55% over your 30-day longest", or None
+    nerve_in_foot: bool
+
+
+@dataclass(frozen=True)
+class SymptomSection:
+    lines: list[SymptomLine]
+    lookback_days: int
+    checklist: tuple[str, ...] = SYMPTOM_CHECKLIST
+
+
+def build(frames: "Frames", config: "Config", first: date, last: date) -> SymptomSection | None:
+    """The section for the days [first, last], or None when no symptom was logged or noted."""
+    from loadguard.check import detector_settings, with_load_findings
+    from loadguard.detectors import load_detectors
+    from loadguard.detectors.symptoms import AfterLoad, events
+    from loadguard.prior_findings import before
+
+    found = events(frames, first, last)
+    if not found:
+        return None
+    detectors = load_detectors()
+    with_load_findings(frames, detectors, {d.id: detector_settings(config, d) for d in detectors})
+    lookback = int(detector_settings(config, AfterLoad())["lookback_days"])
+    lines = []
+    for e in found:
+        prior = frames.load_findings(e.day - timedelta(days=lookback), e.day)
+        lines.append(SymptomLine(e.day, e.source, e.said(), before(e.day, prior) if prior else None,
+                                 e.nerve_in_foot))
+    return SymptomSection(lines, lookback)
