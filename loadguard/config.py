@@ -38,6 +38,11 @@ DEFAULTS: dict[str, Any] = {
     },
     "sync": {
         "overlap_days": 30,
+        # Notes (description, private note) need one request per run: read them
+        # for runs of the last `notes_days` days only, at most `notes_per_sync`
+        # per sync (an hourly cron stays far below Strava's limits). 0 turns it off.
+        "notes_days": 14,
+        "notes_per_sync": 5,
     },
     "symptoms": {
         # While a symptom (logged, or found in a run's notes) is at most this many

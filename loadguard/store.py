@@ -265,6 +265,19 @@ class Store:
             "SELECT id FROM activities WHERE source = ? AND deleted = 0 AND start_utc > ?", (source, start_utc))
         return [r[0] for r in rows]
 
+    def runs_started_after(self, start_utc: str, source: str, sport_types: Sequence[str]) -> list[int]:
+        """Ids of runs from `source`, not deleted, started after `start_utc`, newest first."""
+        marks = ", ".join("?" for _ in sport_types)
+        rows = self.conn.execute(
+            f"SELECT id FROM activities WHERE source = ? AND deleted = 0 AND start_utc > ? "
+            f"AND sport_type IN ({marks}) ORDER BY start_utc DESC, id DESC", (source, start_utc, *sport_types))
+        return [r[0] for r in rows]
+
+    def set_notes(self, activity_id: int, description: str | None, private_note: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE activities SET description = ?, private_note = ?, updated_at = ? WHERE id = ?",
+                         (description, private_note, _now(), activity_id))
+
     def gear_used(self, source: str, sport_types: Sequence[str]) -> list[str]:
         """Gear ids named by activities from `source` of these sport types, not deleted."""
         marks = ", ".join("?" for _ in sport_types)

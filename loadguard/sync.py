@@ -38,6 +38,8 @@ LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"
 # Gear ids Strava answered 404 for: asking again every hour would only burn requests.
 MISSING_GEAR_KEY = "strava.sync.missing_gear"
+# Runs whose notes were read with a detail call (one request each), so each is asked once.
+NOTES_READ_KEY = "strava.sync.notes_read"
 SOURCE = "strava"
 
 
@@ -71,6 +73,9 @@ class Source(Protocol):
 
     def check_budget(self) -> None:
         """Raise RemoteStop when the next request would break the rate limit."""
+
+    # Optional: `activity_notes(activity_id) -> {"description", "private_note"} | None`
+    # (None: the activity is gone), raising ItemFault for a failure of that one.
 
 
 @dataclass
@@ -131,7 +136,8 @@ def lock(home: Path) -> Iterator[None]:
 
 
 def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, ...],
-        overlap_days: int = 30, full: bool = False, progress: Progress = _no_progress) -> SyncResult:
+        overlap_days: int = 30, full: bool = False, progress: Progress = _no_progress,
+        notes_days: int = 14, notes_per_sync: int = 5) -> SyncResult:
     result = SyncResult()
     checkpoint = _load_checkpoint(store)
     if checkpoint is not None and checkpoint["activities_done"]:
@@ -163,8 +169,40 @@ def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, .
     with store.transaction():
         result.deleted += store.mark_deleted(_vanished(store, checkpoint))
         store.set_state(CHECKPOINT_KEY, None)
+    _fetch_notes(store, source, running_types, result, days=notes_days, budget=notes_per_sync)
     progress("done", result.new + result.updated)
     return result
+
+
+def _fetch_notes(store: Store, source: Source, running_types, result: SyncResult, *, days: int, budget: int,
+                 now: datetime | None = None) -> None:
+    """Descriptions and private notes of the newest runs, where symptoms get written down.
+
+    Strava's activity list carries neither, so each costs a detail request: only
+    runs of the last `days` days, each once, at most `budget` a sync, and never
+    past the rate limit — the notes wait for the next sync instead of stopping this one.
+    """
+    read_notes = getattr(source, "activity_notes", None)
+    if read_notes is None or budget <= 0 or days <= 0:
+        return
+    since = (now or datetime.now(timezone.utc)).timestamp() - days * 86400
+    recent = store.runs_started_after(_iso(int(since)), SOURCE, running_types)
+    done = set(json.loads(store.get_state(NOTES_READ_KEY) or "[]"))
+    for activity_id in [i for i in recent if i not in done][:budget]:
+        try:
+            source.check_budget()
+            notes = read_notes(activity_id)
+        except RemoteStop:
+            return
+        except ItemFault as fault:
+            result.unread.append(str(fault))
+            continue
+        with store.transaction():
+            if notes is not None:
+                store.set_notes(activity_id, notes["description"], notes["private_note"])
+            done.add(activity_id)
+            # only ids still in the window are kept, so the list stays short
+            store.set_state(NOTES_READ_KEY, json.dumps(sorted(done & set(recent))))
 
 
 def _kept(result: SyncResult) -> str:

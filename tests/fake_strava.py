@@ -122,6 +122,7 @@ class FakeStrava:
         self.activities = {a["id"]: a for a in activities or []}
         self.shoes = list(shoes) if shoes is not None else [summary_shoe("g100", "Daily trainer", 412_000.0, primary=True)]
         self.gear = dict(gear or {})
+        self.notes: dict[int, dict[str, Any]] = {}
         self.access_token = ACCESS
         self.refresh_token = REFRESH
         self.expires_at = 4_102_444_800  # 2100-01-01
@@ -137,6 +138,8 @@ class FakeStrava:
                           callback=self._list)
         rsps.add_callback(responses.GET, re.compile(re.escape(self.api) + r"/athlete(\?.*)?$"), callback=self._athlete)
         rsps.add_callback(responses.GET, re.compile(re.escape(self.api) + r"/gear/[^/?]+(\?.*)?$"), callback=self._gear)
+        rsps.add_callback(responses.GET, re.compile(re.escape(self.api) + r"/activities/\d+(\?.*)?$"),
+                          callback=self._detail)
         rsps.add_callback(responses.POST, f"{OAUTH}/token", callback=self._token)
         rsps.add_callback(responses.POST, f"{OAUTH}/deauthorize", callback=self._deauthorize)
         self._api_path = path
@@ -232,6 +235,16 @@ class FakeStrava:
             if gear_id in self.gear:
                 return 200, self.gear[gear_id]
             return 404, fault("Record Not Found", "Gear", "id", "invalid")
+        return self._api(request, answer)
+
+    def _detail(self, request):
+        """A DetailedActivity: the summary plus the notes set in `self.notes` (id -> fields)."""
+        def answer(call: Call):
+            activity_id = int(call.path.rsplit("/", 1)[1])
+            found = self.activities.get(activity_id)
+            if found is None:
+                return 404, fault("Record Not Found", "Activity", "id", "invalid")
+            return 200, {**found, "resource_state": 3, "description": None, **self.notes.get(activity_id, {})}
         return self._api(request, answer)
 
     def _token(self, request):

@@ -68,7 +68,12 @@ def test_sync_from_strava_warns_like_importing_the_export(tmp_path, monkeypatch)
     imported, synced = tmp_path / "imported", tmp_path / "synced"
     assert invoke(imported, "import", str(EXAMPLE), "--timezone", ZONE).exit_code == 0
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fs.FakeStrava(rsps, activities, shoes=listed, gear=details)
+        fake = fs.FakeStrava(rsps, activities, shoes=listed, gear=details)
+        # notes come from detail calls, read for recent runs only: here for all of them
+        fake.notes = {r["id"]: {"description": r["description"], "private_note": r["private_note"]}
+                      for r in export.activities}
+        synced.mkdir()
+        (synced / "config.toml").write_text("[sync]\nnotes_days = 100000\nnotes_per_sync = 1000\n")
         connected = invoke(synced, "auth", "--code", "good-code", "--client-id", str(fs.CLIENT_ID),
                            "--client-secret", fs.CLIENT_SECRET)
         assert connected.exit_code == 0, connected.stderr

@@ -61,8 +61,10 @@ def sync(app: App, full: bool, quiet: bool) -> None:
                                client_secret=client_secret, on_token=save_renewed)
         status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
         try:
-            result = engine.run(app.store, api, overlap_days=app.config["sync"]["overlap_days"],
-                                full=full, running_types=app.config["running_types"], progress=status)
+            sync_cfg = app.config["sync"]
+            result = engine.run(app.store, api, overlap_days=sync_cfg["overlap_days"],
+                                full=full, running_types=app.config["running_types"], progress=status,
+                                notes_days=sync_cfg["notes_days"], notes_per_sync=sync_cfg["notes_per_sync"])
         finally:
             status.clear()
     if not quiet:

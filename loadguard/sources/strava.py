@@ -241,6 +241,22 @@ class StravaAPI:
         except (BadResponse, _Rejected, _ServerFailing) as fault:
             raise ItemFault(str(fault)) from None
 
+    def activity_notes(self, activity_id: int) -> dict[str, Any] | None:
+        """The runner's description and private note of one activity (a DetailedActivity call)."""
+        self.ensure_fresh()
+        what = f"activity {activity_id}"
+        try:
+            raw = self._call(lambda: self.protocol.get(f"/activities/{activity_id}"), what)
+            if not isinstance(raw, dict):
+                raise BadResponse(f"Strava sent {what} in an unexpected shape (not an object)")
+            # private_note is only ever sent to the activity's owner, and may be absent
+            return {"description": _optional(raw, "description", str, what),
+                    "private_note": _optional(raw, "private_note", str, what)}
+        except _NotFound:
+            return None
+        except (BadResponse, _Rejected, _ServerFailing) as fault:
+            raise ItemFault(str(fault)) from None
+
     def check_budget(self) -> None:
         window = self.rate.exhausted()
         if window:
