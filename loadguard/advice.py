@@ -52,8 +52,8 @@ NIELSEN = "Nielsen et al. 2014, J Orthop Sports Phys Ther 44:739 (>30% weekly in
 WILLIAMS = "Williams et al. 2017, Br J Sports Med 51:209 (EWMA workload ratio)"
 IMPELLIZZERI = "Impellizzeri et al. 2020, Int J Sports Physiol Perform 15:907 (limits of the ratio)"
 FRANDSEN = "Frandsen et al. 2025, Br J Sports Med 59:1203 (single-session spikes, 5,205 runners)"
-HEIDERSCHEIT = ("Heiderscheit et al. 2011, Med Sci Sports Exerc 43:296 (a 5-10% higher step rate "
-                "lowered hip and knee loading)")
+HEIDERSCHEIT = ("Heiderscheit et al. 2011, Med Sci Sports Exerc 43:296 (lab study: 5% more steps a minute "
+                "lowered the load absorbed at the knee, 10% at the hip too; injuries were not measured)")
 ENTRAPMENT = ("Prevention guidance on plantar nerve entrapment: in one review nearly 30% of 62 runners "
               "with chronic plantar pain had an entrapped nerve, often taken for plantar fasciitis")
 MALISOUX = "Malisoux et al. 2015, Scand J Med Sci Sports 25:110 (shoe rotation and injury risk)"
