@@ -91,17 +91,24 @@ def _evidence(event: Event) -> dict[str, Any]:
             "side": event.side, "timing": event.timing, "text": event.text}
 
 
-class Nerve:
-    id = "symptoms.nerve"
+def recent_events(frames: Frames, config: Mapping[str, Any]) -> list[Event]:
+    """The events of the rule's `recent_days` ending on the as-of day."""
+    return events(frames, frames.as_of - timedelta(days=int(config["recent_days"]) - 1), frames.as_of)
+
+
+class _SymptomRule:
     defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS}
 
     def validate(self, config: Mapping[str, Any]) -> None:
-        require_positive(config, "recent_days")
+        require_positive(config, *self.defaults)
+
+
+class Nerve(_SymptomRule):
+    id = "symptoms.nerve"
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
         out = []
-        for e in events(frames, first, frames.as_of):
+        for e in recent_events(frames, config):
             if e.source != "log" or not e.nerve_in_foot:
                 continue  # note mentions speak through symptoms.notes, in their own words
             message = f"{e.said()}: a nerve-type symptom in the foot.{triage(e)}"
@@ -109,17 +116,12 @@ class Nerve:
         return out
 
 
-class Notes:
+class Notes(_SymptomRule):
     id = "symptoms.notes"
-    defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS}
-
-    def validate(self, config: Mapping[str, Any]) -> None:
-        require_positive(config, "recent_days")
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
         out = []
-        for e in events(frames, first, frames.as_of):
+        for e in recent_events(frames, config):
             if e.source != "note":
                 continue
             severity = Severity.WARN if e.nerve_in_foot else Severity.INFO
@@ -129,20 +131,16 @@ class Notes:
         return out
 
 
-class AfterLoad:
+class AfterLoad(_SymptomRule):
     id = "symptoms.after_load"
     defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS, "lookback_days": LOOKBACK_DAYS}
-
-    def validate(self, config: Mapping[str, Any]) -> None:
-        require_positive(config, "recent_days", "lookback_days")
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         if frames.load_findings is None:
             return []  # frames built outside a check carry no way to look back
-        first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
         lookback = int(config["lookback_days"])
         out = []
-        for e in events(frames, first, frames.as_of):
+        for e in recent_events(frames, config):
             found = frames.load_findings(e.day - timedelta(days=lookback), e.day)
             if not found:
                 continue
