@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Mapping
 
-import numpy as np
 import pandas as pd
 
 from loadguard.detectors.common import build_warning, r1, reaches, require_positive
@@ -23,6 +22,8 @@ from loadguard.model import Severity, Warning, iso_week
 STEPS_PER_CADENCE = 2
 # Step rates outside this band are sensor glitches or walking, not running strides.
 PLAUSIBLE_SPM = (120.0, 230.0)
+# Base runs whose speeds spread less than this share of their mean are one pace.
+SAME_PACE = 0.02
 
 
 def steps_per_minute(cadence: pd.Series) -> pd.Series:
@@ -47,12 +48,13 @@ class Expected:
 
 def expected_rate(base: pd.DataFrame) -> Expected:
     speed, spm = base["speed"], base["spm"]
-    if speed.nunique() > 1:
-        slope, intercept = np.polyfit(speed, spm, 1)
-        slope = max(float(slope), 0.0)  # a falling line is noise in a small base, not physiology
-        intercept = float(spm.mean() - slope * speed.mean())
-    else:
-        slope, intercept = 0.0, float(spm.median())
+    spread = float(speed.var(ddof=0))
+    slope = 0.0
+    # Paces within a couple of percent of each other say nothing about the slope.
+    if spread > (SAME_PACE * float(speed.mean())) ** 2:
+        # least squares; a falling line is noise in a small base, not physiology
+        slope = max(float(((speed - speed.mean()) * (spm - spm.mean())).mean()) / spread, 0.0)
+    intercept = float(spm.mean() - slope * speed.mean())
     return Expected(slope, intercept, float(spm.median()), float(base["distance_km"].median()), len(base))
 
 
