@@ -174,8 +174,8 @@ def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, .
     return result
 
 
-def _fetch_notes(store: Store, source: Source, running_types, result: SyncResult, *, days: int, budget: int,
-                 now: datetime | None = None) -> None:
+def _fetch_notes(store: Store, source: Source, running_types, result: SyncResult, *, days: int,
+                 budget: int) -> None:
     """Descriptions and private notes of the newest runs, where symptoms get written down.
 
     Strava's activity list carries neither, so each costs a detail request: only
@@ -185,7 +185,7 @@ def _fetch_notes(store: Store, source: Source, running_types, result: SyncResult
     read_notes = getattr(source, "activity_notes", None)
     if read_notes is None or budget <= 0 or days <= 0:
         return
-    since = (now or datetime.now(timezone.utc)).timestamp() - days * 86400
+    since = datetime.now(timezone.utc).timestamp() - days * 86400
     recent = store.runs_started_after(_iso(int(since)), SOURCE, running_types)
     done = set(json.loads(store.get_state(NOTES_READ_KEY) or "[]"))
     for activity_id in [i for i in recent if i not in done][:budget]:
