@@ -95,3 +95,11 @@ def test_symptoms_never_reach_strava(run_cli, monkeypatch):
     assert run_cli(*ADD).exit_code == 0
     assert run_cli("symptom", "list").exit_code == 0
     assert run_cli("check", "--as-of", "2026-11-22").exit_code == 0
+
+
+def test_a_day_that_has_not_come_yet_is_refused(run_cli):
+    result = run_cli("symptom", "add", "--today", "2026-11-22", "--date", "2026-11-23", "--where", "heel",
+                     "--side", "left", "--what", "stiffness", "--intensity", "2")
+    assert result.exit_code == 2
+    assert result.stderr == "loadguard: symptom --date 2026-11-23 is after today (2026-11-22)\n"
+    assert entries(run_cli) == []

@@ -29,6 +29,11 @@ def _intensity(value: str | None) -> int | None:
         raise BadValue(f"symptom --intensity must be a whole number from 0 to 10; got {value!r}") from None
 
 
+def _not_ahead(day, today) -> None:
+    if day is not None and day > today:
+        raise BadValue(f"symptom --date {day.isoformat()} is after today ({today.isoformat()})")
+
+
 def _fields(func):
     for option in reversed([
         click.option("--date", "day", type=Day(), default=None, help="Day of the symptom (default: today)."),
@@ -60,8 +65,10 @@ def add(app: App, day, place, side, kind, timing, intensity, note, today) -> Non
                                         ("--intensity", intensity)) if value is None]
     if missing:
         raise BadValue(f"symptom add needs {', '.join(missing)}")
-    when = day or today
-    entry = symptoms.add(app.store, day=when.date() if when else app.today(), place=_choice(place),
+    today = today.date() if today else app.today()
+    when = day.date() if day else today
+    _not_ahead(when, today)
+    entry = symptoms.add(app.store, day=when, place=_choice(place),
                          side=_choice(side), kind=_choice(kind), timing=_choice(timing),
                          intensity=_intensity(intensity), note=note)
     click.echo(f"symptom {entry.id} logged: {entry.day.isoformat()}, {entry.describe()}")
@@ -98,6 +105,7 @@ def edit(app: App, symptom_id: int, day, place, side, kind, timing, intensity, n
     given = {"day": day.date() if day else None, "place": _choice(place), "side": _choice(side),
              "kind": _choice(kind), "timing": _choice(timing), "intensity": _intensity(intensity), "note": note}
     changes = {k: v for k, v in given.items() if v is not None}
+    _not_ahead(changes.get("day"), app.today())
     entry = symptoms.edit(app.store, symptom_id, changes)
     click.echo(f"symptom {entry.id} now: {entry.day.isoformat()}, {entry.describe()}")
 
