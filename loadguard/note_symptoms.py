@@ -15,13 +15,13 @@ from dataclasses import dataclass
 # symptom kind (the log's vocabulary, plus plain pain) -> words that name it
 _KIND_WORDS = {
     "tingling": r"tingl\w*|pins and needles|prickl\w*",
-    "numbness": r"numb\w*",
+    "numbness": r"numb(?:ness|ed|ing)?",
     "burning": r"burn\w*",
     "electric": r"electric\w*|shoot\w*|zap\w*|jolt\w*",
-    "stabbing": r"stab\w*",
+    "stabbing": r"stab(?:s|bed|bing|by)?",
     "dull ache": r"ach(?:e|es|ed|ing|y)|sore\w*",
     "stiffness": r"stiff\w*",
-    "pain": r"pain\w*|hurt\w*|twinge\w*",
+    "pain": r"pain(?:s|ful)?|hurt\w*|twinge\w*",
 }
 # place (the log's vocabulary, plus the foot as a whole) -> words that name it
 _PLACE_WORDS = {

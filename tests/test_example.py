@@ -1,4 +1,4 @@
-"""The bundled example athlete shows the four headline warnings as of 2026-11-22."""
+"""The bundled example athlete shows its headline warnings as of 2026-11-22."""
 
 from __future__ import annotations
 
@@ -17,14 +17,17 @@ AS_OF = "2026-11-22"
 
 EXPECTED = {
     ("volume.weekly_load", "alert", "2026-W47"),
-    ("volume.long_run_spike", "alert", None),         # subject: the long trail run's activity id; alert: stricter while the arch note is recent
+    ("volume.long_run_spike", "alert", None),         # the trail run; alert: the arch note makes it stricter
     ("terrain.trail_switch", "warn", "2026-W47"),
     ("shoes.mileage", "info", gear_id("Nike Pegasus 40")),
+    ("symptoms.notes", "warn", None),                 # the arch note on the long trail run
+    ("symptoms.after_load", "warn", None),
+    ("stride.cadence", "info", None),
 }
 
 
 @pytest.mark.parametrize("setup", ["example config", "--timezone only"])
-def test_example_athlete_triggers_the_four_headline_rules(run_cli, home, setup):
+def test_example_athlete_triggers_its_headline_rules(run_cli, home, setup):
     if setup == "example config":
         shutil.copy(EXAMPLES / "config.toml", home / "config.toml")
         imported = run_cli("import", str(EXAMPLES / "athlete"))

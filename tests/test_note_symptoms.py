@@ -37,6 +37,9 @@ def test_true_mentions(text, kind, place, side, timing):
     "Heel-toe drill and toe box check",          # technique and shoe words
     "arch support insoles burning a hole in my wallet",
     "Synthetic example data; not a real athlete.",
+    "ankle stability drills, toes strong",       # words that merely begin like symptoms
+    "good numbers today, heel felt fine",
+    "painted toenails for race day",
     "",
     None,
 ])
