@@ -200,7 +200,8 @@ class Store:
 
         Unchanged rows are left alone, so importing the same data twice changes
         nothing. With `keep_source`, rows already stored from that source are not
-        overwritten (an export never downgrades what the API delivered). The notes
+        overwritten (an export never downgrades what the API delivered), except
+        that such a row without notes takes the notes offered. The notes
         (NOTE_COLUMNS) change only for rows that carry them: Strava's activity list
         has none, and must not erase what an export or a detail call brought.
         """
@@ -219,6 +220,10 @@ class Store:
             if old is None:
                 inserts.append(values)
             elif keep_source and old["source"] == keep_source:
+                # the kept row gains notes it never had (an export's, for a run synced from the API)
+                if row["id"] in notes and tuple(old)[len(ACTIVITY_COLUMNS):] == (None,) * len(NOTE_COLUMNS) \
+                        and any(notes[row["id"]]):
+                    note_updates.append(notes[row["id"]] + (row["id"],))
                 continue
             elif tuple(old)[:len(ACTIVITY_COLUMNS)] != values:
                 updates.append(values)

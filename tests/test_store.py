@@ -134,3 +134,15 @@ def test_notes_survive_an_activity_list_that_carries_none(store):
     # a source that does carry notes corrects them, and counts it as an update
     assert store.upsert_activities([{**noted, "distance_m": 10500.0, "private_note": None}]) == (0, 1)
     assert store.conn.execute("SELECT private_note FROM activities WHERE id = 8").fetchone()[0] is None
+
+
+def test_an_export_adds_notes_to_a_run_synced_from_the_api_and_nothing_else(store):
+    synced = {**run(date(2026, 6, 1), 10.0, id=9), "source": "strava"}
+    store.upsert_activities([synced])
+    exported = {**run(date(2026, 6, 1), 9.0, id=9), "private_note": "right heel stiff in the morning",
+                "description": None}
+    assert store.upsert_activities([exported], keep_source="strava") == (0, 1)
+    row = store.conn.execute("SELECT distance_m, source, private_note FROM activities WHERE id = 9").fetchone()
+    assert tuple(row) == (10000.0, "strava", "right heel stiff in the morning")
+    # notes the run already has are the API's word: a later export does not replace them
+    assert store.upsert_activities([{**exported, "private_note": "other"}], keep_source="strava") == (0, 0)
