@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loadguard.symptoms import NERVE_KINDS, nerve_in_foot
+
 # symptom kind (the log's vocabulary, plus plain pain) -> words that name it
 _KIND_WORDS = {
     "tingling": r"tingl\w*|pins and needles|prickl\w*",
@@ -33,8 +35,6 @@ _PLACE_WORDS = {
     "calf": r"calf|calves",
     "foot": r"foot|feet|soles?|plantar",
 }
-FOOT_PLACES = frozenset({"ball of foot", "inner ankle", "heel", "arch", "toes", "foot"})
-NERVE_KINDS = frozenset({"tingling", "numbness", "burning", "electric"})
 
 # Shoe parts and technique words that contain a body part but are not one.
 _NOT_A_PART = re.compile(
@@ -67,7 +67,7 @@ class Mention:
 
     @property
     def nerve_in_foot(self) -> bool:
-        return self.kind in NERVE_KINDS and self.place in FOOT_PLACES
+        return nerve_in_foot(self.kind, self.place)
 
 
 def _compile(table: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:

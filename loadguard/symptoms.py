@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from loadguard.store import Store
 
 PLACES = ("heel", "arch", "ball of foot", "toes", "inner ankle", "calf", "other")
-# The foot itself, where the plantar nerves run (the inner ankle is the tarsal tunnel).
-FOOT_PLACES = frozenset({"heel", "arch", "ball of foot", "toes", "inner ankle"})
+# The foot itself, where the plantar nerves run (the inner ankle is the tarsal tunnel);
+# "foot" is the whole foot, as a note may say.
+FOOT_PLACES = frozenset({"heel", "arch", "ball of foot", "toes", "inner ankle", "foot"})
 SIDES = ("left", "right", "both")
 KINDS = ("tingling", "numbness", "burning", "electric", "stabbing", "dull ache", "stiffness")
 # Sensations that come from a nerve rather than a muscle or tendon.
@@ -31,6 +32,11 @@ TIMINGS = {
     "morning": "first steps in the morning",
 }
 MAX_INTENSITY = 10
+
+
+def nerve_in_foot(kind: str, place: str) -> bool:
+    """A sensation that comes from a nerve, felt in the foot: the one the rules never let pass."""
+    return kind in NERVE_KINDS and place in FOOT_PLACES
 USAGE_EXIT = 2
 
 
@@ -54,7 +60,7 @@ class Symptom:
 
     @property
     def nerve_in_foot(self) -> bool:
-        return self.kind in NERVE_KINDS and self.place in FOOT_PLACES
+        return nerve_in_foot(self.kind, self.place)
 
     def describe(self) -> str:
         """'tingling, left arch, during the run, growing with distance, 4/10'."""

@@ -21,7 +21,7 @@ from loadguard.detectors.common import build_warning, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
 from loadguard.prior_findings import before
-from loadguard.symptoms import FOOT_PLACES, NERVE_KINDS
+from loadguard.symptoms import Symptom, nerve_in_foot
 
 # The log's "listen" window: symptoms of the last two weeks are current.
 RECENT_DAYS = 14
@@ -46,7 +46,7 @@ class Event:
 
     @property
     def nerve_in_foot(self) -> bool:
-        return self.kind in NERVE_KINDS and (self.place in FOOT_PLACES or self.place == "foot")
+        return nerve_in_foot(self.kind, self.place)
 
     def said(self) -> str:
         """The symptom as a sentence's subject: what was felt, and where loadguard read it."""
@@ -57,8 +57,6 @@ class Event:
 
 def events(frames: Frames, first: date, last: date) -> list[Event]:
     """Logged symptoms and note mentions on the days [first, last], oldest first."""
-    from loadguard.symptoms import Symptom
-
     out: list[Event] = []
     logged = frames.symptoms
     logged = logged[(logged["day"] >= pd.Timestamp(first)) & (logged["day"] <= pd.Timestamp(last))]
