@@ -270,14 +270,84 @@ def test_twelve_week_chart_numbers_and_ratio_line(athlete, digest):
     assert md_table(md, "| Week | Road") == expected
 
 
-def test_chart_is_matplotlib_svg_with_the_twelve_weeks(athlete, digest):
+def svg_group(svg: str, gid: str) -> str:
+    """The text of matplotlib's `<g id="…gid">` element (ids carry the drawing's prefix),
+    nested groups included."""
+    start = re.search(rf'<g id="[\w-]*{gid}">', svg).start()
+    depth, pos = 0, start
+    for m in re.finditer(r"<g\b[^>]*?(/?)>|</g>", svg[start:]):
+        if m.group(0) == "</g>":
+            depth -= 1
+        elif not m.group(1):           # `<g …/>` opens and closes at once
+            depth += 1
+        if depth == 0:
+            pos = start + m.end()
+            break
+    return svg[start:pos]
+
+
+def test_chart_is_matplotlib_svg_in_a_narrow_and_a_wide_drawing(athlete, digest):
     html = digest("--week", WEEK)
-    svg = html[html.index("<svg"):html.index("</svg>")]
-    assert "Matplotlib" in svg                        # drawn by matplotlib, not by hand
+    narrow, wide = re.findall(r'<div class="chart chart-(?:narrow|wide)"><svg.*?</svg>', html, re.S)
+    assert 'class="chart chart-narrow"' in narrow and 'class="chart chart-wide"' in wide
+    for svg in (narrow, wide):
+        assert "Matplotlib" in svg                        # drawn by matplotlib, not by hand
+        for label in ("road km", "trail km", "load ratio", ">1.30<", ">1.50<", ">caution<", ">high<"):
+            assert label in svg                           # legend, band lines, bands named in words
     for week in range(36, 48):
-        assert f">W{week}<" in svg
-    for label in ("road km", "trail km", "load ratio", " 1.3", " 1.5"):
-        assert label in svg                            # legend, and the two band lines labelled
+        assert f">W{week}<" in wide and f">{week}<" in narrow   # a phone gets the short labels
+    # the two hatched bands shade the ratio strip (second axes), never the km bars (first),
+    # which hold one hatch: trail
+    for svg in (narrow, wide):
+        bars, strip = svg_group(svg, "axes_1"), svg_group(svg, "axes_2")
+        bar_fills, strip_fills = (set(re.findall(r"fill: url\(#([\w-]+)\)", g)) for g in (bars, strip))
+        assert len(bar_fills) == 1 and len(strip_fills) == 2 and not bar_fills & strip_fills
+
+
+def test_legend_names_only_the_series_run(store, digest):
+    store.upsert_activities(steady_weeks(MONDAY - timedelta(weeks=5), 6, 30.0))   # road only
+    html = digest("--week", WEEK)
+    assert "road km" in html and "load ratio" in html
+    assert "trail km" not in html
+    assert "No trail running." in html                    # and the text alternative says so
+
+
+def test_chart_has_a_text_alternative_of_the_twelve_weeks(athlete, digest):
+    html = digest("--week", WEEK)
+    caption = re.search(r'<figcaption id="chart-summary">(.*?)</figcaption>', html, re.S)[1]
+    totals = [week_totals(athlete, MONDAY - timedelta(weeks=back))["km"] for back in range(11, -1, -1)]
+    assert caption.startswith("Weekly distance from 2026-W36 to 2026-W47: "
+                              f"{min(totals):.1f} km to {max(totals):.1f} km a week")
+    assert f"this week {totals[-1]:.1f} km" in caption
+    ratio = load_ratio(athlete, SUNDAY)
+    assert f"Load ratio this week {ratio:.2f}" in caption
+    # both drawings are labelled by it, for screen readers
+    assert html.count('role="img" aria-labelledby="chart-summary"') == 2
+    md = digest("--week", WEEK, fmt="md")
+    assert f"![{caption}](out.svg)" in md
+
+
+def test_twelve_week_numbers_are_folded_away(athlete, digest):
+    html = digest("--week", WEEK)
+    folded = html[html.index("<details>"):html.index("</details>")]
+    assert '<table class="weeks">' in folded and "<summary>" in folded
+
+
+def test_headings_in_plain_words_rule_ids_in_small_print(athlete, digest):
+    html = digest("--week", WEEK)
+    headings = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html, re.S)
+    assert "How much you ran" in headings and "Where you ran" in headings
+    for heading in headings:
+        assert not re.search(r"\b(volume|terrain|shoes)\.\w+", re.sub(r'title="[^"]*"', "", heading))
+    card = html[html.index('data-rule="volume.weekly_load"'):]
+    card = card[:card.index('<div class="rule-id">')]
+    assert '<h4 title="rule volume.weekly_load">' in card
+    assert "Weekly distance well above your recent weeks</h4>" in card
+    assert "volume.weekly_load" not in card.split("</h4>", 1)[1]       # not in the text read
+    md = digest("--week", WEEK, fmt="md")
+    line = next(x for x in md.splitlines() if "Weekly distance well above your recent weeks" in x and x.startswith("- "))
+    assert "volume.weekly_load" not in line
+    assert "rule id in config.toml: volume.weekly_load" in md
 
 
 def test_shoe_table_limits_and_week_runs(athlete, digest):
@@ -335,7 +405,7 @@ def test_a_finding_gone_by_sunday_is_still_in_the_digest(store, digest, run_cli)
     # reported as of a weekday, with that day's numbers
     day = re.search(r"in the 7 days to (2026-11-\d\d)", card)[1]
     assert MONDAY.isoformat() <= day < SUNDAY.isoformat()
-    assert f"{date.fromisoformat(day):%a} {date.fromisoformat(day).day} Nov)" in card
+    assert f"Found {date.fromisoformat(day):%a} {date.fromisoformat(day).day} Nov" in card
 
 
 # -- weeks with little in them ----------------------------------------------------------------
@@ -456,7 +526,7 @@ def test_markdown_file_gets_its_chart_beside_it(athlete, run_cli, tmp_path):
     assert result.exit_code == 0
     md = (tmp_path / "w" / "2026-W47 review.md").read_text()
     svg = (tmp_path / "w" / "2026-W47 review.svg").read_text()
-    assert "![12 weeks of distance with the load ratio](2026-W47%20review.svg)" in md
+    assert re.search(r"!\[Weekly distance from 2026-W36 to 2026-W47: [^\]]+\]\(2026-W47%20review\.svg\)", md)
     assert svg.startswith("<?xml") and "<svg" in svg and 'width="' in svg[:svg.index(">", svg.index("<svg"))]
 
 
@@ -466,8 +536,9 @@ def test_html_is_self_contained(athlete, digest):
     assert " src=" not in html
     assert all(u.startswith("#") for u in re.findall(r"url\(([^)]*)\)", html))   # only the SVG's own clip paths
     assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', html))
-    assert html.count("<svg") == 1
+    assert html.count("<svg") == 2                     # one drawing for phones, one for wider screens
     assert '<meta name="viewport"' in html and "@media print" in html
+    assert "prefers-color-scheme: dark" in html
 
 
 def test_same_week_same_file(athlete, digest):
