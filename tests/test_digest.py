@@ -657,29 +657,64 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
 CRONTAB = EXAMPLES / "cron" / "digest.crontab"
 
 
-def test_cron_example_line_runs_in_crons_bare_environment(store, home, tmp_path):
-    """The example's job line as /bin/sh runs it for cron: no terminal, a bare environment."""
-    import os
+def cron_env(home: Path, tmp_path: Path) -> dict[str, str]:
+    """cron's bare environment for a job, with loadguard's folder on PATH."""
     import shutil
 
     program = shutil.which("loadguard", path=str(Path(sys.executable).parent))
     if program is None:
         pytest.skip("the loadguard command is not installed beside this Python")
-    [job] = [line for line in CRONTAB.read_text().splitlines() if line[:1].isdigit()]
-    command = job.split(None, 5)[5]
-    assert command == "loadguard digest --week last -o ~/loadguard/digests/{week}.html"
-    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))
     user_home = tmp_path / "user"
     user_home.mkdir()
-    env = {"HOME": str(user_home), "PATH": f"{Path(program).parent}:/usr/bin:/bin",
-           "LOADGUARD_HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "runner"}
+    return {"HOME": str(user_home), "PATH": f"{Path(program).parent}:/usr/bin:/bin",
+            "LOADGUARD_HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "runner"}
+
+
+def cron_job(needle: str) -> str:
+    [job] = [line for line in CRONTAB.read_text().splitlines() if line[:1].isdigit() and needle in line]
+    return job.split(None, 5)[5]
+
+
+def run_as_cron(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_cron_example_line_runs_in_crons_bare_environment(store, home, tmp_path):
+    """The example's job line as /bin/sh runs it for cron: no terminal, a bare environment."""
+    import os
+
+    env = cron_env(home, tmp_path)
+    command = cron_job(" -o ")
+    assert command == "loadguard digest --week last -o ~/loadguard/digests/{week}.html"
+    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))
     # --today pins "last" to 2026-W47, as on Monday 23 November
-    done = subprocess.run(["/bin/sh", "-c", command + " --today 2026-11-23"], env=env,
-                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    done = run_as_cron(command + " --today 2026-11-23", env)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")   # nothing for cron to mail
-    page = user_home / "loadguard" / "digests" / "2026-W47.html"
+    page = Path(env["HOME"]) / "loadguard" / "digests" / "2026-W47.html"
     assert "<h1>Week 47, 2026</h1>" in page.read_text()
     assert not (Path(os.getcwd()) / "~").exists()
+
+
+def test_cron_mail_line_hands_sendmail_one_message(store, home, tmp_path):
+    """The example's mail job, with a stand-in for sendmail that keeps what it was given."""
+    env = cron_env(home, tmp_path)
+    command = cron_job("--email")
+    assert command == "loadguard digest --week last --email | /usr/sbin/sendmail -t"
+    assert "loadguard digest --week last --email | /usr/sbin/sendmail -t" in (EXAMPLES / "cron" / "README.md").read_text()
+    assert "loadguard digest --week last --email | /usr/sbin/sendmail -t" in (EXAMPLES.parent / "README.md").read_text()
+    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))
+    (home / "config.toml").write_text('[digest]\nemail_to = "runner@example.com"\nemail_from = "lg@example.org"\n')
+    sendmail = tmp_path / "sendmail"
+    sendmail.write_text(f'#!/bin/sh\n[ "$1" = "-t" ] || exit 64\ncat > {tmp_path / "sent.eml"}\n')
+    sendmail.chmod(0o755)
+    done = run_as_cron(command.replace("--email", "--email --today 2026-11-23")
+                       .replace("/usr/sbin/sendmail", str(sendmail)), env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    msg = parse_mail((tmp_path / "sent.eml").read_text())
+    assert msg["To"] == "runner@example.com" and msg["Subject"].startswith("loadguard 2026-W47: ")
+    assert [p.get_content_type() for p in msg.walk()] == [
+        "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/png"]
 
 
 def test_bad_ratio_method_is_one_line_even_with_the_detector_off(store, home, run_cli):
@@ -696,3 +731,90 @@ def test_markdown_named_like_its_chart_is_refused(run_cli, tmp_path):
     result = run_cli("digest", "--week", WEEK, "--today", TODAY, "-o", str(tmp_path / "w.svg"))
     assert result.exit_code == 3 and "not ending in .svg" in result.stderr
     assert not (tmp_path / "w.svg").exists()
+
+
+# -- e-mail -------------------------------------------------------------------------------------
+
+
+def parse_mail(raw: str):
+    from email import policy
+    from email.parser import BytesParser
+
+    return BytesParser(policy=policy.default).parsebytes(raw.encode("ascii"))   # 7-bit clean, as SMTP wants
+
+
+def test_email_is_text_and_html_with_the_chart_inline(athlete, run_cli):
+    from email.utils import parsedate_to_datetime
+    from io import BytesIO
+
+    from PIL import Image
+
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--email",
+                     "--to", "runner@example.com", "--from", "loadguard <lg@example.org>")
+    assert result.exit_code == 0, result.stderr
+    msg = parse_mail(result.stdout)
+    assert msg["To"] == "runner@example.com" and msg["From"] == "loadguard <lg@example.org>"
+    assert msg["Subject"] == "loadguard 2026-W47: " + re.search(r'<p class="headline" id="headline">(.*?)</p>',
+                                                                 run_cli_html(run_cli))[1]
+    assert parsedate_to_datetime(msg["Date"]).tzinfo is not None
+    assert re.fullmatch(r"<[^<>@\s]+@example\.org>", msg["Message-ID"])
+
+    assert msg.get_content_type() == "multipart/alternative"
+    text, related = msg.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert related.get_content_type() == "multipart/related"
+    html_part, image = related.iter_parts()
+    assert html_part.get_content_type() == "text/html" and image.get_content_type() == "image/png"
+
+    plain = text.get_content()
+    assert plain.startswith("# loadguard digest 2026-W47\n")
+    assert "The 12-week chart is in the HTML version of this message." in plain
+    assert md_table(plain, "| | This week") == expected_rows(athlete, MONDAY)
+    html = html_part.get_content()
+    assert Tables(html).tables["totals"][1:] == expected_rows(athlete, MONDAY)
+    assert "<svg" not in html                          # mail clients drop inline SVG
+    # the <img> names the image part by its Content-ID, and carries the chart in words
+    img = re.search(r'<img class="chart-img" src="cid:([^"]+)" width="400" alt="([^"]+)">', html)
+    assert img and image["Content-ID"] == f"<{img[1]}>"
+    assert img[2].startswith("Weekly distance from 2026-W36 to 2026-W47:")
+    with Image.open(BytesIO(image.get_content())) as png:
+        assert png.format == "PNG" and png.size == (720, 680)    # the narrow drawing at 2x
+
+
+def run_cli_html(run_cli) -> str:
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--format", "html")
+    assert result.exit_code == 0
+    return result.stdout
+
+
+def test_email_addresses_from_config_and_to_a_file(athlete, home, run_cli, tmp_path):
+    (home / "config.toml").write_text('[digest]\nemail_to = "Runner <r@example.com>"\nemail_from = "lg@example.org"\n')
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--email", "-o", str(tmp_path / "{week}.eml"))
+    assert result.exit_code == 0 and result.stdout == ""
+    msg = parse_mail((tmp_path / "2026-W47.eml").read_text())
+    assert msg["To"] == "Runner <r@example.com>" and msg["From"] == "lg@example.org"
+    # a flag wins over the file
+    msg = parse_mail(run_cli("digest", "--today", TODAY, "--week", WEEK, "--email", "--to", "x@example.net").stdout)
+    assert msg["To"] == "x@example.net" and msg["From"] == "lg@example.org"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--email"], "--email needs --to ADDRESS or email_to under [digest]"),
+    (["--email", "--to", "a@example.com"], "--email needs --from ADDRESS or email_from under [digest]"),
+    (["--email", "--to", "not an address", "--from", "a@example.com"], "e-mail address"),
+    (["--email", "--format", "md", "--to", "a@example.com", "--from", "a@example.com"], "exclude each other"),
+    (["--to", "a@example.com"], "--to and --from go with --email"),
+])
+def test_email_usage_errors(store, run_cli, args, message):
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_address_in_config_is_one_line(store, home, run_cli):
+    (home / "config.toml").write_text('[digest]\nemail_to = "runner"\n')
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--email", "--from", "a@example.com")
+    assert result.exit_code == 3
+    assert "digest.email_to must be an e-mail address" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
