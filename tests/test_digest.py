@@ -778,7 +778,7 @@ def test_email_is_text_and_html_with_the_chart_inline(athlete, run_cli):
     assert img and image["Content-ID"] == f"<{img[1]}>"
     assert img[2].startswith("Weekly distance from 2026-W36 to 2026-W47:")
     with Image.open(BytesIO(image.get_content())) as png:
-        assert png.format == "PNG" and png.size == (720, 680)    # the narrow drawing at 2x
+        assert png.format == "PNG" and png.width == 720     # the phone-width drawing (360 pt) at 2x
 
 
 def run_cli_html(run_cli) -> str:

@@ -39,7 +39,7 @@ class Layout:
 
 
 # Shown 340-450 px wide (phones, the e-mail): week numbers only, so twelve fit.
-NARROW = Layout("narrow", 360, 340, 12.5, "")
+NARROW = Layout("narrow", 360, 350, 12.5, "")
 # Shown 600-700 px wide (tablets, desktops, paper).
 WIDE = Layout("wide", 640, 380, 12.5, "W")
 LAYOUTS = (NARROW, WIDE)
@@ -71,7 +71,7 @@ def _figure(weeks: "list[ChartWeek]", load: "LoadBand", layout: Layout):
     small = layout.font_pt
 
     fig = Figure(figsize=(layout.width_pt / 72, layout.height_pt / 72))
-    km_ax, ratio_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1.9, 1], "hspace": 0.12})
+    km_ax, ratio_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1.6, 1], "hspace": 0.12})
 
     # -- kilometres ------------------------------------------------------------------
     handles = {}
