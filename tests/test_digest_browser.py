@@ -112,7 +112,10 @@ def test_screenshot_shows_the_chart(page, browser, width):
     assert colour_pixels(png, TRAIL_BROWN) > 100
 
 
-@pytest.mark.parametrize("width, drawing", [(390, "narrow"), (1000, "wide")])
+@pytest.mark.parametrize("width, drawing", [
+    (390, "narrow"), (640, "narrow"),     # a phone; the widest screen given the narrow drawing
+    (641, "wide"), (1000, "wide"),        # the narrowest given the wide one, where it is smallest; desktop
+])
 def test_chart_labels_measure_at_least_11px(page, browser, width, drawing):
     browser.open(page.as_uri(), width)
     seen = browser.evaluate(MEASURE_CHART)

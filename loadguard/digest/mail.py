@@ -25,8 +25,8 @@ def subject(d: "Digest") -> str:
     return f"loadguard {d.week.label}: {headline(d)}"
 
 
-def message(d: "Digest", *, to: str, sender: str, now: datetime | None = None) -> "EmailMessage":
-    """The message for `d`; `now` (aware) stamps the Date header, default the current time."""
+def message(d: "Digest", *, to: str, sender: str) -> "EmailMessage":
+    """The message for `d`, dated now."""
     from email.message import EmailMessage
     from email.utils import format_datetime, make_msgid
 
@@ -40,7 +40,7 @@ def message(d: "Digest", *, to: str, sender: str, now: datetime | None = None) -
     msg["Subject"] = subject(d)
     msg["From"] = sender
     msg["To"] = to
-    msg["Date"] = format_datetime(now or datetime.now().astimezone())
+    msg["Date"] = format_datetime(datetime.now().astimezone())
     msg["Message-ID"] = make_msgid("digest", domain=domain)
     # quoted-printable keeps every line short whatever the HTML holds, as SMTP requires
     msg.set_content(render.markdown(d, None, mail=True), cte="quoted-printable")
