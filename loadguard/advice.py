@@ -26,14 +26,9 @@ CHECKLIST = (
 # Shown by the digest beside a week with symptoms: mobility and nerve gliding, as
 # a routine to discuss with a professional, not a treatment plan.
 SYMPTOM_CHECKLIST = (
-    "Calves: an easy stretch after each run, held for about a minute a side.",
-    "Arches: a few minutes rolling the sole over a ball on rest days, gently on sore spots.",
-    "Small foot and ankle muscles: toe curls, slow heel raises and standing on one leg, twice a week.",
-    "Nerve gliding: slow, painless ankle and toe movements with the knee straight and then bent, "
-    "a few sets a day; a 2019 trial saw clear relief in 41% of participants after four weeks. "
-    "Ask a physiotherapist to show you the movements; stop any that bring the tingling on.",
-    "Ask for a look: a podiatrist or sports physician can test the nerve (a conduction study or "
-    "EMG, which can miss it) and check shoes and fit.",
+    "Calves stretched, arches rolled, feet and ankles strengthened.",
+    "Nerve gliding, shown by a physiotherapist (a 2019 trial: 41% clearly better in 4 weeks).",
+    "If it persists: a podiatrist or sports physician.",
 )
 
 # What a recorded pattern is often associated with. Worded as an association,
@@ -62,8 +57,8 @@ NIELSEN = "Nielsen et al. 2014, J Orthop Sports Phys Ther 44:739 (>30% weekly in
 WILLIAMS = "Williams et al. 2017, Br J Sports Med 51:209 (EWMA workload ratio)"
 IMPELLIZZERI = "Impellizzeri et al. 2020, Int J Sports Physiol Perform 15:907 (limits of the ratio)"
 FRANDSEN = "Frandsen et al. 2025, Br J Sports Med 59:1203 (single-session spikes, 5,205 runners)"
-HEIDERSCHEIT = ("Heiderscheit et al. 2011, Med Sci Sports Exerc 43:296 (lab study: 5% more steps a minute "
-                "lowered the load absorbed at the knee, 10% at the hip too; injuries were not measured)")
+HEIDERSCHEIT = ("Heiderscheit et al. 2011, Med Sci Sports Exerc 43:296 (lab: 5-10% more steps, less "
+                "knee and hip load; no injury data)")
 ENTRAPMENT = ("Prevention guidance on plantar nerve entrapment: in one review nearly 30% of 62 runners "
               "with chronic plantar pain had an entrapped nerve, often taken for plantar fasciitis")
 MALISOUX = "Malisoux et al. 2015, Scand J Med Sci Sports 25:110 (shoe rotation and injury risk)"
@@ -183,9 +178,8 @@ RULES: dict[str, Rule] = {
     "stride.cadence": Rule(
         title="Step rate below your usual",
         advice=(
-            "A lower step rate than usual often means a longer stride, landing further ahead of the "
-            "hips, which loads heel and arch harder. Try a slightly shorter, quicker step, about 5-10% "
-            "more steps a minute than now, on easy runs first; a metronome app helps."
+            "A low step rate often means a long stride landing ahead of the hips, loading heel and "
+            "arch: try a slightly shorter, quicker step (5-10% more steps a minute), easy runs first."
         ),
         reference=HEIDERSCHEIT,
     ),

@@ -73,8 +73,7 @@ def careful_settings(settings: dict[str, dict], config: "Config", frames) -> tup
 
 
 def _said_careful(warning: Warning) -> Warning:
-    return dataclasses.replace(warning, message=f"{warning.message} Stricter thresholds apply while a symptom "
-                                                f"is recent (see [symptoms] in config.toml).")
+    return dataclasses.replace(warning, message=f"{warning.message} Stricter thresholds while a symptom is recent.")
 
 
 def with_load_findings(frames, detectors, settings: dict[str, dict]) -> None:

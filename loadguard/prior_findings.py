@@ -20,12 +20,17 @@ if TYPE_CHECKING:
 
 # Rule families that describe load, as opposed to shoes or symptoms.
 LOAD_FAMILIES = ("volume", "terrain")
+# Within a family, at equal severity, the finding named: the single-run spike has the
+# strongest evidence behind it (Frandsen et al. 2025), the weekly ratio the weakest.
+NAMED_FIRST = ("volume.long_run_spike", "volume.comeback", "volume.weekly_load",
+               "terrain.trail_switch", "terrain.climb_jump")
 
 
 def load_findings(frames: "Frames", detectors: Sequence[Any], settings: Mapping[str, Mapping[str, Any]],
                   first: date, last: date, cache: dict[date, list[Warning]] | None = None) -> list[Warning]:
-    """The load findings raised on the days [first, last]: per rule the most severe, and of
-    those the latest, dated the first day it was raised.
+    """The load findings raised on the days [first, last]: per family (volume, terrain) the
+    most severe, then by NAMED_FIRST, then the latest, dated the first day it was
+    raised — so a sentence names what changed without listing every rule that saw it.
 
     `cache` keeps each day's findings between calls, since symptoms a few days
     apart ask about mostly the same days.
@@ -44,12 +49,16 @@ def load_findings(frames: "Frames", detectors: Sequence[Any], settings: Mapping[
             if warning.date >= first:  # a spike is told for a week, but dated its own run's day
                 found.setdefault(warning.id, warning)
         day += timedelta(days=1)
-    per_rule: dict[str, Warning] = {}
+    def rank(w: Warning) -> tuple:
+        order = NAMED_FIRST.index(w.rule) if w.rule in NAMED_FIRST else len(NAMED_FIRST)
+        return (int(w.severity), -order, w.date)
+
+    per_family: dict[str, Warning] = {}
     for w in found.values():
-        kept = per_rule.get(w.rule)
-        if kept is None or (w.severity, w.date) >= (kept.severity, kept.date):
-            per_rule[w.rule] = w
-    return sorted(per_rule.values(), key=lambda w: (w.date, w.rule))
+        kept = per_family.get(w.family)
+        if kept is None or rank(w) >= rank(kept):
+            per_family[w.family] = w
+    return sorted(per_family.values(), key=lambda w: (w.date, w.rule))
 
 
 def phrase(warning: Warning) -> str:

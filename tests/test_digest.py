@@ -650,7 +650,7 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
         line = f"{local_day(r):%a} {local_day(r).day} {local_day(r):%b}: {r['name']}, {r['distance_m'] / 1000:.1f} km"
         assert line.replace('"', "&#34;") in html
     # the symptoms section (the example's arch note) is tested in test_digest_symptoms.py
-    symptom_items = html.split('<section id="symptoms">')[1].split("</section>")[0].count("<li>") \
+    symptom_items = html.split('<h3 id="symptoms">')[1].split("</section>")[0].count("<li>") \
         if 'id="symptoms"' in html else 0
     assert html.count("<li>") - symptom_items == len(week_runs) + (len(CHECKLIST) if "id=\"checklist\"" in html else 0)
 

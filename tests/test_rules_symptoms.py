@@ -113,7 +113,7 @@ def test_volume_rules_are_stricter_while_a_symptom_is_recent(store, check_json, 
     found = by_rule(check_json(as_of), "volume.weekly_load")
     assert [w["severity"] for w in found] == (["warn"] if warns else [])
     if warns:
-        assert "Stricter thresholds apply while a symptom is recent" in found[0]["message"]
+        assert "Stricter thresholds while a symptom is recent." in found[0]["message"]
         assert found[0]["evidence"]["thresholds"] == {"warn": 1.1, "alert": 1.3}
 
 

@@ -127,7 +127,7 @@ class Cadence:
         kind = "long" if row.distance_km >= config["long_factor"] * expected.median_km else "hilly"
         message = (
             f"Run {name}on {day.isoformat()} ({row.distance_km:.1f} km, {kind}): {row.spm:.0f} steps a minute, "
-            f"{row.drop:.0%} below the {row.expected:.0f} your recent runs took at that pace."
+            f"{row.drop:.0%} below your usual {row.expected:.0f} at that pace."
         )
         return build_warning(self.id, Severity.INFO, day, str(row.id), message, {
             "activity_id": int(row.id), "steps_per_minute": r1(row.spm),

@@ -43,6 +43,7 @@ class Event:
     subject: str            # "symptom-<id>" or "run-<id>"
     text: str               # the log entry described, or the note's words quoted
     run: str | None = None  # the run a note belongs to, as "'name' on day"
+    run_name: str | None = None
 
     @property
     def nerve_in_foot(self) -> bool:
@@ -53,6 +54,12 @@ class Event:
         if self.source == "log":
             return f"{self.text[0].upper()}{self.text[1:]} (logged for {self.day.isoformat()})"
         return f"\u201c{self.text}\u201d (mentioned in your notes on {self.run})"
+
+    def short(self) -> str:
+        """The symptom where its day is shown beside it: the entry, or the quote and its run."""
+        if self.source == "log":
+            return f"{self.text[0].upper()}{self.text[1:]}"
+        return f"\u201c{self.text}\u201d" + (f" ('{self.run_name}')" if self.run_name else "")
 
 
 def events(frames: Frames, first: date, last: date) -> list[Event]:
@@ -74,7 +81,7 @@ def events(frames: Frames, first: date, last: date) -> list[Event]:
         m = next((m for m in mentions if m.nerve_in_foot), mentions[0])
         name = f"'{row.name}' " if row.name else ""
         out.append(Event(row.day.date(), m.kind, m.place, m.side, m.timing, "note", f"run-{row.id}",
-                         m.quote, run=f"{name}on {row.day.date().isoformat()}"))
+                         m.quote, run=f"{name}on {row.day.date().isoformat()}", run_name=row.name or None))
     return sorted(out, key=lambda e: (e.day, e.source, e.subject))
 
 

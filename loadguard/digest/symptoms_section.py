@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 from loadguard.advice import SYMPTOM_CHECKLIST
 
+# The rule family this section stands in for in the digest's list of warnings.
+FAMILY = "symptoms"
+
 if TYPE_CHECKING:
     from loadguard.config import Config
     from loadguard.frames import Frames
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 class SymptomLine:
     day: date
     source: str               # "log" or "note"
-    text: str                 # the symptom, as loadguard names it (a note is quoted)
+    text: str                 # the symptom, as loadguard names it (a note quoted, with its run)
     load_before: str | None   # "9 days after a run 55% over your 30-day longest", or None
     nerve_in_foot: bool
 
@@ -50,6 +53,6 @@ def build(frames: "Frames", config: "Config", first: date, last: date) -> Sympto
     lines = []
     for e in found:
         prior = frames.load_findings(e.day - timedelta(days=lookback), e.day)
-        lines.append(SymptomLine(e.day, e.source, e.said(), before(e.day, prior) if prior else None,
+        lines.append(SymptomLine(e.day, e.source, e.short(), before(e.day, prior) if prior else None,
                                  e.nerve_in_foot))
     return SymptomSection(lines, lookback)

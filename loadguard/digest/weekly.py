@@ -149,8 +149,8 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
     from loadguard import frames as frames_mod
     from loadguard.check import detector_settings
     from loadguard.detectors.shoes import Mileage
-    from loadguard.digest import symptoms_section
     from loadguard.detectors.volume import WeeklyLoad
+    from loadguard.digest import symptoms_section
 
     last = week.sunday if today is None else min(week.sunday, today)
     frames = frames_mod.build(store, config, week.sunday)
@@ -160,7 +160,12 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
     base_first = week.shifted(-BASE_WEEKS).monday
     base_last = week.shifted(-1).sunday
     has_base = frames.first_day is not None and frames.first_day <= base_first
-    groups = _warning_groups(week_warnings(store, config, week, last))
+    symptoms = symptoms_section.build(frames, config, week.monday, last)
+    warnings = week_warnings(store, config, week, last)
+    if symptoms is not None:
+        # the symptoms section tells these, each once, with the load before it
+        warnings = [w for w in warnings if w.family != symptoms_section.FAMILY]
+    groups = _warning_groups(warnings)
     return Digest(
         week=week,
         first_day=frames.first_day,
@@ -172,8 +177,9 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         groups=groups,
         shoes=_shoes(frames, week, shoe_cfg),
         unshod=[_run_line(r) for r in _week_runs(frames, week).itertuples() if r.gear_id is None],
-        checklist=CHECKLIST if groups else (),
-        symptoms=symptoms_section.build(frames, config, week.monday, last),
+        # a week with symptoms has its own, fuller routine in the symptoms section
+        checklist=CHECKLIST if groups and symptoms is None else (),
+        symptoms=symptoms,
     )
 
 
