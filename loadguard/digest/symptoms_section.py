@@ -28,12 +28,18 @@ class SymptomLine:
     text: str                 # the symptom, as loadguard names it (a note quoted, with its run)
     load_before: str | None   # "9 days after a run 55% over your 30-day longest", or None
     nerve_in_foot: bool
+    lookback_days: int
+
+    @property
+    def load_text(self) -> str:
+        if self.load_before:
+            return f"Came {self.load_before}."
+        return f"No load finding in the {self.lookback_days} days before it."
 
 
 @dataclass(frozen=True)
 class SymptomSection:
     lines: list[SymptomLine]
-    lookback_days: int
     checklist: tuple[str, ...] = SYMPTOM_CHECKLIST
 
 
@@ -54,5 +60,5 @@ def build(frames: "Frames", config: "Config", first: date, last: date) -> Sympto
     for e in found:
         prior = frames.load_findings(e.day - timedelta(days=lookback), e.day)
         lines.append(SymptomLine(e.day, e.source, e.short(), before(e.day, prior) if prior else None,
-                                 e.nerve_in_foot))
-    return SymptomSection(lines, lookback)
+                                 e.nerve_in_foot, lookback))
+    return SymptomSection(lines)
