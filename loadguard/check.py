@@ -1,8 +1,12 @@
-"""Run the enabled detectors as of a day, and pick the warnings not reported yet."""
+"""Run the enabled detectors over a span of days, and pick the warnings not reported yet.
+
+`check` judges one day and `replay` a span; both go through `findings_by_day`, so
+what replay says cron would have mailed is what `check --new` mails.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from loadguard.errors import LoadguardError
@@ -14,24 +18,49 @@ if TYPE_CHECKING:
 
 
 def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning]:
+    return findings_by_day(store, config, as_of, as_of).get(as_of, [])
+
+
+def findings_by_day(store: "Store", config: "Config", first: date, last: date) -> dict[date, list[Warning]]:
+    """Each day's warnings from `first` to `last`, as `check --as-of DAY` shows them.
+
+    A detector with `evaluate(frames, settings, first, last)` judges the span at
+    once; one with only `detect` is asked day by day. An episodic rule is judged
+    from the first run on, so an episode's first day (its subject) is the same
+    whichever day it is looked at from.
+    """
     from loadguard import frames as frames_mod
     from loadguard.detectors import load_detectors
+    from loadguard.episodes import name_episodes
+    from loadguard.findings import one_message_per_cause
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
     settings = {d.id: detector_settings(config, d) for d in detectors}
-    frames = frames_mod.build(store, config, as_of)
-    found: list[Warning] = []
+    frames = frames_mod.build(store, config, last, rewind_from=first if first < last else None)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    dated: list[tuple[date, Warning]] = []
     for detector in detectors:
-        if not settings[detector.id]["enabled"]:
+        cfg = settings[detector.id]
+        if not cfg["enabled"]:
             continue
         try:
-            found.extend(detector.detect(frames, settings[detector.id]))
+            evaluate = getattr(detector, "evaluate", None)
+            if evaluate is not None:
+                since = min(first, frames.first_day or first) if getattr(detector, "episodic", False) else first
+                dated.extend(evaluate(frames, cfg, since, last))
+            else:
+                for day in days:
+                    dated.extend((day, w) for w in detector.detect(frames if day == last else frames.at(day), cfg))
         except LoadguardError:
             raise
         except Exception as exc:
             raise LoadguardError(f"detector {detector.id} failed: {type(exc).__name__}: {exc}") from exc
-    return sort_warnings(found)
+    by_day: dict[date, list[Warning]] = {}
+    for day, w in name_episodes(dated):
+        if first <= day <= last:
+            by_day.setdefault(day, []).append(w)
+    return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}
 
 
 def detector_settings(config: "Config", detector) -> dict:
@@ -43,14 +72,21 @@ def sort_warnings(warnings: Iterable[Warning]) -> list[Warning]:
     return sorted(warnings, key=lambda w: (-int(w.severity), w.rule, w.date, w.subject))
 
 
+def at_least(warnings: list[Warning], level: Severity) -> list[Warning]:
+    return [w for w in warnings if w.severity >= level]
+
+
 def only_new(store: "Store", warnings: list[Warning]) -> list[Warning]:
-    """Warnings never reported, or reported at a lower severity than now."""
-    seen = store.reported_severities()
-    return [w for w in warnings if seen.get(w.id, 0) < int(w.severity)]
+    """Warnings never reported, reported at a lower severity, or clearly worse than reported."""
+    from loadguard.reported import Ledger
+
+    return Ledger(store.reported()).news(warnings)
 
 
 def mark_reported(store: "Store", warnings: list[Warning]) -> None:
-    store.record_reported((w.id, w.rule, w.subject, int(w.severity)) for w in warnings)
+    from loadguard.reported import Ledger
+
+    store.record_reported(Ledger().record(warnings))
 
 
 def at_or_above(warnings: list[Warning], level: Severity) -> bool:

@@ -460,7 +460,17 @@ def _activity(table: _Table, row: list[str], zone: tzinfo | None) -> dict:
         "manual": from_upload is False,
         "source": SOURCE,
         "deleted": False,
+        "workout_type": _workout_type(table, row),
     }
+
+
+def _workout_type(table: _Table, row: list[str]) -> int | None:
+    """The export's "Competition" / "Long Run" flags as the API's workout type (1 race, 2 long run)."""
+    # Optional columns we only take a hint from: a value we cannot read is no flag.
+    for column, kind in (("Competition", 1), ("Long Run", 2)):
+        if column in table.columns and table.cell(row, column)[0].strip().lower() in _TRUE:
+            return kind
+    return None
 
 
 def _parse_activities(source: _Text, zone: tzinfo | None) -> list[dict]:

@@ -1,0 +1,36 @@
+"""Findings as episodes: a condition that holds day after day is one finding.
+
+Rules whose finding has no natural subject (a jump in the weekly load, a move to
+trail, weeks without a shoe) give it the subject `EPISODE`; here it becomes the
+first day of the episode, so the finding keeps one id while its condition holds,
+across ISO weeks, and a later return of the condition is a new finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Iterable
+
+from loadguard.model import EPISODE, Warning
+
+# A condition that pauses for up to this many days and holds again is the same
+# episode: a 7-day window dips under a line for a day or two as single runs leave it.
+GAP_DAYS = 3
+
+
+def name_episodes(dated: Iterable[tuple[date, Warning]], gap_days: int = GAP_DAYS) -> list[tuple[date, Warning]]:
+    """(day, warning) pairs with every EPISODE subject replaced by its episode's first day."""
+    dated = sorted(dated, key=lambda p: p[0])
+    last_seen: dict[str, tuple[date, date]] = {}  # rule -> (episode start, last day it held)
+    out = []
+    for day, warning in dated:
+        if warning.subject != EPISODE:
+            out.append((day, warning))
+            continue
+        start, previous = last_seen.get(warning.rule, (day, day))
+        if (day - previous).days > gap_days + 1:
+            start = day
+        last_seen[warning.rule] = (start, day)
+        out.append((day, replace(warning, subject=start.isoformat())))
+    return out
