@@ -152,12 +152,14 @@ class WeeklyLoad:
         # ratios and injury in runners, so the rule's alert line sits far out.
         "caution": 1.3,
         "warn": 1.5,
-        "alert": 2.5,
+        "alert": 3.0,
         "method": "rolling",
-        # The lightest of the four base weeks is left out (holiday, illness).
-        "lightest_weeks_dropped": 1,
-        # The week must exceed its base by at least this much: 9 km against 5 is no jump.
-        "min_increase_km": 5.0,
+        # The base is the mean of the two busiest of the four weeks before: a holiday,
+        # a sick week or two light ones must not make an ordinary week look like a jump.
+        "lightest_weeks_dropped": 2,
+        # The week must exceed its base by at least this much: 9 km against 6 is no jump
+        # (low enough that a 7 km-a-week novice going to 12.6 km is still told).
+        "min_increase_km": 4.0,
         # The 4-week base must lie inside the history, or a beginner's second
         # week looks like a spike.
         "min_history_days": 35,
@@ -222,6 +224,8 @@ class Comeback:
         # The first week back may hold this share of the pre-break weekly average.
         # How long a break is: the global `break_days` in config.toml.
         "max_share": 0.5,
+        # Below this pre-break weekly average there was no routine to come back to.
+        "min_base_km": 5.0,
     }
 
     def validate(self, config: Mapping[str, Any]) -> None:
@@ -247,7 +251,7 @@ class Comeback:
             if history_days(frames, prev) < CHRONIC_DAYS:
                 continue  # no settled routine before the break to compare against
             base_week = float(km[pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)].sum()) / 4
-            if base_week <= 0:
+            if base_week <= 0 or base_week < config["min_base_km"]:
                 continue
             since = km[back_ts:pd.Timestamp(back + timedelta(days=ACUTE_DAYS - 1))].cumsum()
             over = since[since.round(6) > round(base_week * config["max_share"], 6)]
