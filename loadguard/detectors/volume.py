@@ -138,7 +138,7 @@ def assess_weekly_load(frames: Frames, config: Mapping[str, Any], day: date | No
     row = table.loc[at]
     ratio = None if pd.isna(row["ratio"]) else float(row["ratio"])
     load = LoadRatio(float(row["acute"]), float(row["base"]), ratio, config["method"])
-    if row["silence"] is not None:
+    if isinstance(row["silence"], str):
         return LoadVerdict(load, None, None, row["silence"])
     return LoadVerdict(load, ratio, Severity(row["severity"]) if row["severity"] else None, None)
 

@@ -64,8 +64,8 @@ class LoadBand:
     chronic_week_km: float
     method: str
     band: str                 # light | steady | caution | high | none
-    warn: float
-    alert: float
+    warn: float               # where the caution band starts (the rule's `caution` line)
+    alert: float              # where "well above" starts (the rule's `warn` line: mailed)
     silence: str | None = None  # why the rule is silent, in its own words
 
     @property
@@ -221,16 +221,16 @@ def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
 
 
 def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
-    """The weekly-load rule's own verdict on `day`, put in bands."""
+    """The weekly-load rule's own ratio on `day`, put in bands by its lines."""
+    from loadguard.detectors.common import reaches
     from loadguard.detectors.volume import assess_weekly_load
-    from loadguard.model import Severity
 
     verdict = assess_weekly_load(frames, load_cfg, day)
     if verdict.ratio is None:
         band = "none"
-    elif verdict.severity is Severity.ALERT:
+    elif reaches(verdict.ratio, load_cfg["warn"]):
         band = "high"
-    elif verdict.severity is Severity.WARN:
+    elif reaches(verdict.ratio, load_cfg["caution"]):
         band = "caution"
     elif verdict.ratio < LIGHT_BELOW:
         band = "light"
@@ -238,7 +238,7 @@ def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
         band = "steady"
     load = verdict.load
     return LoadBand(verdict.ratio, load.acute_km, load.chronic_week_km, load.method, band,
-                    float(load_cfg["warn"]), float(load_cfg["alert"]), verdict.silence)
+                    float(load_cfg["caution"]), float(load_cfg["warn"]), verdict.silence)
 
 
 def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any]) -> list[ChartWeek]:
