@@ -97,7 +97,8 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
     else:
         ratio = acute / base.where(base > 0)
     # A break of `break_days` run-free days ending inside the 35 days, starting in them.
-    rest = (km == 0).astype(int)
+    # days before the first run are no break: the history check speaks for them
+    rest = ((km == 0) & (km.index >= pd.Timestamp(frames.first_day or km.index[0]))).astype(int)
     streak = rest.groupby((rest == 0).cumsum()).cumsum()
     span = ACUTE_DAYS + CHRONIC_DAYS
     breaks = (streak >= frames.break_days).astype(float).rolling(max(span - frames.break_days + 1, 1),
