@@ -35,10 +35,7 @@ class TrailSwitch:
         "share_points": 30.0,   # rise of the trail share, in percentage points
         "growth": 1.5,          # trail km of the week ÷ trail km per week of the 4 before
         "road_weeks": 6,        # a first trail run after this many weeks on road only
-        # Below this much trail in the week nothing is said, and the week must hold at
-        # least this much more trail than a base week: one trail run after a trail
-        # block is no switch.
-        "min_trail_km": 5.0,
+        "min_trail_km": 5.0,    # below this much trail in the week, nothing is said
         "min_history_days": 35,
     }
 
@@ -68,8 +65,7 @@ class TrailSwitch:
         by_share = _at_least(share - base_share, config["share_points"])
         by_growth = (base_week > 0) & _at_least(trail, config["growth"] * base_week)
         first_in_weeks = (history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0) & (earlier_trail == 0)
-        holds = (_at_least(trail, config["min_trail_km"]) & _at_least(trail - base_week, config["min_trail_km"])
-                 & (history >= config["min_history_days"]) & (by_share | by_growth | first_in_weeks))
+        holds = (_at_least(trail, config["min_trail_km"]) & (history >= config["min_history_days"]) & (by_share | by_growth | first_in_weeks))
         out = []
         for ts in _span(daily, first, last).index[_span(holds, first, last).to_numpy()]:
             reasons = []

@@ -86,6 +86,8 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
     if key in frames.cache:
         return frames.cache[key]
     daily = daily_table(frames)
+    if daily.empty:
+        return pd.DataFrame(columns=["acute", "base", "ratio", "severity", "silence"], index=daily.index)
     km = daily["km"]
     acute = window(km, ACUTE_DAYS)
     base = base_weeks(acute, int(config["lightest_weeks_dropped"]))
