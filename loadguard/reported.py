@@ -16,12 +16,11 @@ from loadguard.model import Warning
 WORSE_BY = 1.25
 
 # The evidence number that says how bad a finding is, for the rules whose
-# severity alone does not follow it. Comebacks grow by the day through their
-# first week and shoes by the run: those are told again only at a higher severity.
+# severity alone does not follow it. Comebacks, trail and climbing grow with every
+# run of the week they are about, and shoes by the run: those are told again only
+# at a higher severity, or each run of a trail week would be a mail.
 MAGNITUDE = {
     "volume.weekly_load": "ratio",
-    "terrain.trail_switch": "trail_km",
-    "terrain.climb_jump": "m_per_km",
 }
 
 
