@@ -25,13 +25,13 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
     """Each day's warnings from `first` to `last`, as `check --as-of DAY` shows them.
 
     A detector with `evaluate(frames, settings, first, last)` judges the span at
-    once; one with only `detect` is asked day by day. An episodic rule is judged
-    from the first run on, so an episode's first day (its subject) is the same
-    whichever day it is looked at from.
+    once; one with only `detect` is asked day by day. A rule with `holds(frames,
+    settings)` says on which days of the whole history its condition held, so an
+    episode's first day (its subject) is the same whichever day it is looked at from.
     """
     from loadguard import frames as frames_mod
     from loadguard.detectors import load_detectors
-    from loadguard.episodes import name_episodes
+    from loadguard.episodes import episode_starts, name_episodes
     from loadguard.findings import one_message_per_cause
 
     detectors = load_detectors()
@@ -40,15 +40,17 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
     frames = frames_mod.build(store, config, last, rewind_from=first if first < last else None)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     dated: list[tuple[date, Warning]] = []
+    starts = {}
     for detector in detectors:
         cfg = settings[detector.id]
         if not cfg["enabled"]:
             continue
         try:
             evaluate = getattr(detector, "evaluate", None)
+            if hasattr(detector, "holds"):
+                starts[detector.id] = episode_starts(detector.holds(frames, cfg))
             if evaluate is not None:
-                since = min(first, frames.first_day or first) if getattr(detector, "episodic", False) else first
-                dated.extend(evaluate(frames, cfg, since, last))
+                dated.extend(evaluate(frames, cfg, first, last))
             else:
                 for day in days:
                     dated.extend((day, w) for w in detector.detect(frames if day == last else frames.at(day), cfg))
@@ -57,7 +59,7 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
         except Exception as exc:
             raise LoadguardError(f"detector {detector.id} failed: {type(exc).__name__}: {exc}") from exc
     by_day: dict[date, list[Warning]] = {}
-    for day, w in name_episodes(dated):
+    for day, w in name_episodes(dated, starts):
         if first <= day <= last:
             by_day.setdefault(day, []).append(w)
     return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}

@@ -6,6 +6,7 @@ import math
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from loadguard.detectors.common import (
@@ -55,9 +56,14 @@ class Mileage:
             life = km / shoe.limit_km
             # not in use yet on a day before its first run, unless it had km already
             owned = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else km > -1
-            for ts in days[(owned & ((life - config["info"]).round(6) >= 0)).to_numpy()]:
-                day = ts.date()
-                out.append((day, self._warning(shoe, float(km[ts]), float(life[ts]), last_run[ts], day, config)))
+            level = pd.Series(0, index=days)
+            for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
+                level[(life - config[severity.label]).round(6) >= 0] = int(severity)
+            level = level.where(owned, 0)
+            for i in changes(level.to_numpy(), len(days)):
+                day = days[i].date()
+                out.append((day, self._warning(shoe, float(km.iloc[i]), float(life.iloc[i]), last_run.iloc[i],
+                                               day, config)))
         return out
 
     def _warning(self, shoe: Any, km: float, life: float, last_run: Any, day: date,
@@ -77,6 +83,19 @@ class Mileage:
             "life_used": r2(life),
             "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
         })
+
+
+def changes(level: np.ndarray, n: int) -> list[int]:
+    """Positions of the days a shoe finding must be told on when a span is judged: where
+    it starts or changes, and the span's last day. A shoe's finding is news only when
+    its severity rises, so the unchanged days between say nothing new and are left out
+    (a decade of days times forty shoes would otherwise build a warning each)."""
+    if n == 0:
+        return []
+    keep = np.flatnonzero((level != np.concatenate(([0], level[:-1]))) & (level > 0)).tolist()
+    if level[-1] > 0 and (not keep or keep[-1] != n - 1):
+        keep.append(n - 1)
+    return keep
 
 
 def mileage_severity(life: float | None, config: Mapping[str, Any]) -> Severity | None:
@@ -146,10 +165,14 @@ class Rotation:
         holds = (total > 0) & ((total - config["min_km"]).round(6) >= 0) & ((share - config["share"]).round(6) >= 0)
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[~frames.shoes["retired"] & frames.shoes["owned"]]
+        tops = per_shoe.idxmax(axis=1).where(holds, "")
+        codes = pd.factorize(tops)[0] + 1
+        codes[~holds.to_numpy()] = 0
         out = []
-        for ts in per_shoe.index[holds.to_numpy()]:
+        for i in changes(codes, len(codes)):
+            ts = per_shoe.index[i]
             day = ts.date()
-            top_id = str(per_shoe.loc[ts].idxmax())
+            top_id = str(tops.iloc[i])
             in_use = active[active["first_used"].isna() | (active["first_used"] <= ts)]
             # With another active pair the advice is to rotate it in; without one (the
             # rest retired, or never a second pair), to get one.
@@ -181,7 +204,6 @@ class Rotation:
 
 class Untracked:
     id = "shoes.untracked"
-    episodic = True
     defaults: Mapping[str, Any] = {
         "share": 0.2,     # more than this share of the distance without a shoe
         "weeks": 4,
@@ -194,19 +216,26 @@ class Untracked:
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
+        return self._table(frames, config)["holds"]
+
+    def _table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         daily = daily_table(frames)
-        if daily.empty:
-            return []
         days = int(config["weeks"]) * 7
         total = window(daily["km"], days)
         bare = window(daily["bare_km"], days)
-        runs = window(daily["bare_runs"], days)
         share = bare / total.where(total > 0)
         holds = (total > 0) & ((total - config["min_km"]).round(6) >= 0) & ((share - config["share"]).round(6) > 0)
-        span = (daily.index >= pd.Timestamp(first)) & (daily.index <= pd.Timestamp(last))
+        return pd.DataFrame({"total": total, "bare": bare, "runs": window(daily["bare_runs"], days),
+                             "share": share, "holds": holds.astype(bool)}, index=daily.index)
+
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+        t = self._table(frames, config)
+        t = t[(t.index >= pd.Timestamp(first)) & (t.index <= pd.Timestamp(last)) & t["holds"]]
+        days = int(config["weeks"]) * 7
+        total, bare, runs, share = t["total"], t["bare"], t["runs"], t["share"]
         out = []
-        for ts in daily.index[(holds & span).to_numpy()]:
+        for ts in t.index:
             day = ts.date()
             message = (
                 f"{bare[ts]:.1f} of {total[ts]:.1f} km ({share[ts]:.0%}) in the last {int(config['weeks'])} weeks "

@@ -1,8 +1,8 @@
 """Terrain rules: a sudden switch to trail, and a jump in climbing.
 
-Both judge every day of a span at once from window sums of the daily table, and
-their findings are episodes (`loadguard.episodes`): one finding while the week
-stays changed, not one per calendar week.
+Both judge every day of the history at once from window sums of the daily table
+(cached on the frames), and their findings are episodes (`loadguard.episodes`):
+one finding while the week stays changed, not one per calendar week.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ def _span(table: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     return table[(table.index >= pd.Timestamp(first)) & (table.index <= pd.Timestamp(last))]
 
 
+def _settings_key(config: Mapping[str, Any]) -> tuple:
+    return tuple(sorted((k, v) for k, v in config.items() if not isinstance(v, (dict, list))))
+
+
 def _at_least(values: pd.Series, line: Any) -> pd.Series:
     """values >= line with float noise absorbed, like `reaches`."""
     return (values - line).round(6) >= 0
@@ -30,7 +34,6 @@ def _at_least(values: pd.Series, line: Any) -> pd.Series:
 
 class TrailSwitch:
     id = "terrain.trail_switch"
-    episodic = True
     defaults: Mapping[str, Any] = {
         "share_points": 30.0,   # rise of the trail share, in percentage points
         "growth": 1.5,          # trail km of the week ÷ trail km per week of the 4 before
@@ -45,10 +48,15 @@ class TrailSwitch:
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
+        return self._table(frames, config)["holds"]
+
+    def _table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        """The rule's numbers for every day of the daily table, and whether it fires."""
+        key = (self.id, _settings_key(config))
+        if key in frames.cache:
+            return frames.cache[key]
         daily = daily_table(frames)
-        if daily.empty:
-            return []
         road_days = int(config["road_weeks"]) * 7
         trail = window(daily["trail_km"], ACUTE_DAYS)
         week = window(daily["km"], ACUTE_DAYS)
@@ -57,7 +65,6 @@ class TrailSwitch:
         earlier_runs = window(daily["runs"], road_days, ACUTE_DAYS)
         earlier_trail = window(daily["trail_km"], road_days, ACUTE_DAYS)
         trail_days = daily.index.to_series().where(daily["trail_km"] > 0).ffill()
-        last_trail = trail_days.shift(ACUTE_DAYS)
         history = history_series(frames, daily.index)
         share = trail / week.where(week > 0) * 100
         base_share = (base_trail / base_km.where(base_km > 0) * 100).fillna(0.0)
@@ -65,9 +72,22 @@ class TrailSwitch:
         by_share = _at_least(share - base_share, config["share_points"])
         by_growth = (base_week > 0) & _at_least(trail, config["growth"] * base_week)
         first_in_weeks = (history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0) & (earlier_trail == 0)
-        holds = (_at_least(trail, config["min_trail_km"]) & (history >= config["min_history_days"]) & (by_share | by_growth | first_in_weeks))
+        holds = (_at_least(trail, config["min_trail_km"]) & (history >= config["min_history_days"])
+                 & (by_share | by_growth | first_in_weeks))
+        table = pd.DataFrame({"trail": trail, "week": week, "share": share, "base_share": base_share,
+                              "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
+                              "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
+                              "holds": holds.astype(bool)}, index=daily.index)
+        frames.cache[key] = table
+        return table
+
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+        t = self._table(frames, config)
+        t = _span(t, first, last)
+        trail, week, share, base_share, base_week = t["trail"], t["week"], t["share"], t["base_share"], t["base_week"]
+        by_share, by_growth, first_in_weeks, last_trail = t["by_share"], t["by_growth"], t["first_in_weeks"], t["last_trail"]
         out = []
-        for ts in _span(daily, first, last).index[_span(holds, first, last).to_numpy()]:
+        for ts in t.index[t["holds"].to_numpy()]:
             reasons = []
             if by_share[ts]:
                 reasons.append(f"trail share {share[ts]:.0f}% against {base_share[ts]:.0f}% over the 4 weeks before")
@@ -94,7 +114,6 @@ class TrailSwitch:
 
 class ClimbJump:
     id = "terrain.climb_jump"
-    episodic = True
     defaults: Mapping[str, Any] = {
         "ratio": 1.5,            # climb per km of the week ÷ that of the 4 weeks before
         "min_m_per_km": 15.0,    # and at least this steep on average
@@ -108,10 +127,14 @@ class ClimbJump:
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
+        return self._table(frames, config)["holds"]
+
+    def _table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        key = (self.id, _settings_key(config))
+        if key in frames.cache:
+            return frames.cache[key]
         daily = daily_table(frames)
-        if daily.empty:
-            return []
         week = window(daily["km"], ACUTE_DAYS)
         climb = window(daily["elev_m"], ACUTE_DAYS)
         base_km = window(daily["km"], CHRONIC_DAYS, ACUTE_DAYS)
@@ -122,8 +145,16 @@ class ClimbJump:
         holds = ((week > 0) & _at_least(week, config["min_km"]) & _at_least(per_km, config["min_m_per_km"])
                  & ((base_per_km <= 0) | _at_least(per_km, config["ratio"] * base_per_km))
                  & (history >= config["min_history_days"]))
+        table = pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
+                              "holds": holds.astype(bool)}, index=daily.index)
+        frames.cache[key] = table
+        return table
+
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+        t = _span(self._table(frames, config), first, last)
+        week, climb, per_km, base_per_km = t["week"], t["climb"], t["per_km"], t["base_per_km"]
         out = []
-        for ts in _span(daily, first, last).index[_span(holds, first, last).to_numpy()]:
+        for ts in t.index[t["holds"].to_numpy()]:
             day = ts.date()
             base = base_per_km[ts]
             times = f"{per_km[ts] / base:.1f}x" if base > 0 else "up from none"

@@ -148,7 +148,6 @@ def assess_weekly_load(frames: Frames, config: Mapping[str, Any], day: date | No
 
 class WeeklyLoad:
     id = "volume.weekly_load"
-    episodic = True
     defaults: Mapping[str, Any] = {
         # Ratio lines: the caution band is info (digest and plain `check`), a week at
         # `warn` or more is mailed. Frandsen et al. 2025 found no link between weekly
@@ -179,6 +178,9 @@ class WeeklyLoad:
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
+
+    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
+        return load_table(frames, config)["severity"] > 0
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
         table = load_table(frames, config)
