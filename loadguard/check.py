@@ -29,40 +29,74 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
     settings)` says on which days of the whole history its condition held, so an
     episode's first day (its subject) is the same whichever day it is looked at from.
     """
+    import pandas as pd
+
     from loadguard import frames as frames_mod
     from loadguard.detectors import load_detectors
-    from loadguard.episodes import episode_starts, name_episodes
+    from loadguard.episodes import GAP_DAYS, name_episodes
     from loadguard.findings import one_message_per_cause
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
     settings = {d.id: detector_settings(config, d) for d in detectors}
-    frames = frames_mod.build(store, config, last, rewind_from=first if first < last else None)
+    enabled = [d for d in detectors if settings[d.id]["enabled"]]
+    rewind = first if first < last else None
+    since = first - timedelta(days=frames_mod.HORIZON_DAYS)
+    frames = frames_mod.build(store, config, last, rewind_from=rewind, since=since)
+    starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
+    reach = pd.Timestamp(since + timedelta(days=WARMUP_DAYS + GAP_DAYS + 1))
+    if any(not s.empty and s.iloc[0] <= reach for s in starts.values()):
+        # An episode reaches back to where the runs read begin: read them all, so its
+        # first day (the finding's subject) is the true one, not the edge of what was read.
+        frames = frames_mod.build(store, config, last, rewind_from=rewind)
+        starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     dated: list[tuple[date, Warning]] = []
-    starts = {}
-    for detector in detectors:
+    for detector in enabled:
         cfg = settings[detector.id]
-        if not cfg["enabled"]:
-            continue
-        try:
-            evaluate = getattr(detector, "evaluate", None)
-            if hasattr(detector, "holds"):
-                starts[detector.id] = episode_starts(detector.holds(frames, cfg))
-            if evaluate is not None:
-                dated.extend(evaluate(frames, cfg, first, last))
-            else:
-                for day in days:
-                    dated.extend((day, w) for w in detector.detect(frames if day == last else frames.at(day), cfg))
-        except LoadguardError:
-            raise
-        except Exception as exc:
-            raise LoadguardError(f"detector {detector.id} failed: {type(exc).__name__}: {exc}") from exc
+        if hasattr(detector, "evaluate"):
+            dated.extend(_guarded(lambda: detector.evaluate(frames, cfg, first, last), detector.id))
+        else:
+            for day in days:
+                found = _guarded(lambda: detector.detect(frames if day == last else frames.at(day), cfg), detector.id)
+                dated.extend((day, w) for w in found)
     by_day: dict[date, list[Warning]] = {}
     for day, w in name_episodes(dated, starts):
         if first <= day <= last:
             by_day.setdefault(day, []).append(w)
     return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}
+
+
+# The longest window a built-in rule sums over (8 weeks of rotation, plus a week):
+# where runs were read from a later day, the first this-many days are not judged.
+WARMUP_DAYS = 63
+
+
+def episode_starts_of(detectors, settings, frames) -> dict:
+    """Rule id -> the first day of the episode of each day its condition held."""
+    import pandas as pd
+
+    from loadguard.episodes import episode_starts
+
+    out = {}
+    for d in detectors:
+        if hasattr(d, "holds"):
+            holds = d.holds(frames, settings[d.id])
+            if frames.since is not None and frames.first_day is not None and frames.first_day < frames.since:
+                holds = holds[holds.index >= pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))]
+            out[d.id] = episode_starts(holds)
+    return out
+
+
+def _guarded(call, rule: str | None = None):
+    """A detector's fault as one line naming it, not a traceback."""
+    try:
+        return call()
+    except LoadguardError:
+        raise
+    except Exception as exc:
+        name = f"detector {rule}" if rule else "a detector"
+        raise LoadguardError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def detector_settings(config: "Config", detector) -> dict:

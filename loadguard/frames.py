@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from loadguard.config import Config
     from loadguard.store import Store
 
+# Runs older than this before the first day judged are read only when a finding's
+# episode reaches back that far (`check.findings_by_day`): every rule looks back
+# at most a few months, and reading a decade of runs would cost more than the
+# whole check. A break longer than this reads as a fresh start.
+HORIZON_DAYS = 400
+
 RUN_COLUMNS = [
     "id", "name", "sport_type", "start_local", "day", "distance_km", "moving_s",
     "elev_m", "gear_id", "trainer", "manual", "trail", "race",
@@ -30,10 +36,8 @@ RACE_WORKOUT_TYPE = 1
 class Frames:
     """Running history up to and including `as_of` (local days).
 
-    runs:  one row per run on record, sorted by start time; `day` is the local
-           calendar day. The whole history is read: a finding is an episode, and
-           where an episode began can lie far back (a decade of runs reads in a
-           few milliseconds).
+    runs:  one row per run from `since` (default: the first on record), sorted by
+           start time; `day` is the local calendar day.
     shoes: one row per shoe with its distance as of `as_of`, its first and last
            run, and whether it was in use by then.
     gear_use: activities (any sport) with a shoe from `rewind_from` on: what
@@ -45,7 +49,8 @@ class Frames:
     runs: pd.DataFrame
     shoes: pd.DataFrame
     break_days: int                 # config's `break_days`: this many run-free days are a break
-    first_run: date | None = None   # the first run on record
+    first_run: date | None = None   # the first run on record, which may predate `runs`
+    since: date | None = None       # runs before this day were not read
     gear_use: pd.DataFrame | None = None
     cache: dict = field(default_factory=dict)  # per-frames results shared by rules and the digest
 
@@ -102,13 +107,15 @@ class Frames:
         return shoes
 
 
-def build(store: "Store", config: "Config", as_of: date, rewind_from: date | None = None) -> Frames:
+def build(store: "Store", config: "Config", as_of: date, rewind_from: date | None = None,
+          since: date | None = None) -> Frames:
     """Frames as of `as_of`; a store whose rows cannot be read gives one clear error.
 
     `rewind_from`: also read what `Frames.shoes_on` needs for days from then on.
+    `since`: read runs from this day on only (the first run on record is still known).
     """
     try:
-        return _build(store, config, as_of, rewind_from)
+        return _build(store, config, as_of, rewind_from, since)
     except (sqlite3.Error, pd.errors.DatabaseError, ValueError, TypeError) as exc:
         # A damaged file or rows written by hand ("7am" as a start time) must not
         # end in a traceback; the message says which store.
@@ -116,20 +123,23 @@ def build(store: "Store", config: "Config", as_of: date, rewind_from: date | Non
         raise LoadguardError(f"store {store.path} cannot be read: {cause}") from None
 
 
-def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | None) -> Frames:
+def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | None, since: date | None) -> Frames:
     running = list(config["running_types"])
     end = (as_of + timedelta(days=1)).isoformat()
     marks = ", ".join("?" for _ in running)
+    where = f"deleted = 0 AND sport_type IN ({marks}) AND start_local < ?"
     runs = pd.read_sql_query(
         f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
                    elev_gain_m, gear_id, trainer, manual, workout_type
             FROM activities
-            WHERE deleted = 0 AND sport_type IN ({marks}) AND start_local < ?
-            ORDER BY start_local, id""",
+            WHERE {where} AND start_local >= ?""",
         store.conn,
-        params=[*running, end],
+        params=[*running, end, since.isoformat() if since else ""],
     )
-    runs = _shape_runs(runs, config)
+    first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
+    # sorted here, not by SQL: a table scan and a sort beat walking the start-time index
+    # row by row once the history holds tens of thousands of activities
+    runs = _shape_runs(runs, config).sort_values(["start_local", "id"], kind="stable").reset_index(drop=True)
     shoes = _shoes(store, as_of, config["shoes"]["retired"])
     gear_use = None
     if rewind_from is not None and rewind_from < as_of:
@@ -143,7 +153,7 @@ def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | No
             "distance_km": gear_use["distance_m"].astype(float).fillna(0.0) / 1000.0,
         })
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
-                  first_run=None if runs.empty else runs["day"].iloc[0].date(),
+                  first_run=date.fromisoformat(first[:10]) if first else None, since=since,
                   break_days=int(config["break_days"]), gear_use=gear_use)
 
 

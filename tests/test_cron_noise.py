@@ -277,3 +277,12 @@ def test_replay_mails_what_daily_check_new_would_and_leaves_reported_alone(store
 def test_replay_refuses_a_range_that_ends_before_it_starts(run_cli):
     result = run_cli("replay", "--from", "2026-03-01", "--to", "2026-02-01")
     assert result.exit_code == 2 and "before --from" in result.stderr
+
+
+def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, check_json):
+    # two years without a shoe: the episode began long before the 400 days a check reads
+    store.upsert_activities(weeks_of(START, 104, 30.0, gear_id=None))
+    end = START + timedelta(weeks=104)
+    subjects = {w["subject"] for day in (end, end + timedelta(days=1))
+                for w in check_json(day) if w["rule"] == "shoes.untracked"}
+    assert subjects == {(START + timedelta(days=2)).isoformat()}   # 10 km reached on the first Wednesday
