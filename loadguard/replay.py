@@ -84,6 +84,6 @@ def running_days(store: "Store", config: "Config", first: date, last: date) -> l
     kinds = list(config["running_types"])
     rows = store.conn.execute(
         f"SELECT DISTINCT substr(start_local, 1, 10) FROM activities WHERE deleted = 0 "
-        f"AND sport_type IN ({', '.join('?' for _ in kinds)}) AND start_local >= ? AND start_local < ?",
+        f"AND sport_type IN ({', '.join('?' for _ in kinds)}) AND +start_local >= ? AND +start_local < ?",
         [*kinds, first.isoformat(), (last + timedelta(days=1)).isoformat()]).fetchall()
     return [date.fromisoformat(r[0]) for r in rows]
