@@ -99,8 +99,8 @@ class Frames:
         later = use[use["day"] > pd.Timestamp(day)].groupby("gear_id")["distance_km"].sum()
         before = use[use["day"] <= pd.Timestamp(day)].groupby("gear_id")["day"].max()
         shoes = self.shoes.copy()
-        shoes["distance_km"] = (shoes["distance_km"] - shoes["id"].map(later).fillna(0.0)).clip(lower=0.0)
-        last = shoes["id"].map(before)
+        shoes["distance_km"] = (shoes["distance_km"] - shoes["id"].map(later.to_dict()).fillna(0.0)).clip(lower=0.0)
+        last = pd.to_datetime(shoes["id"].map(before.to_dict()))
         # a last run before the rewound span is known only when it is the shoe's last run at all
         shoes["last_used"] = last.where(last.notna(), shoes["last_used"].where(shoes["last_used"] <= pd.Timestamp(day)))
         shoes["owned"] = shoes["first_used"].isna() | (shoes["first_used"] <= pd.Timestamp(day)) | (shoes["distance_km"] > 0)

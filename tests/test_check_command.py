@@ -290,6 +290,13 @@ def test_third_party_detector_plugin_is_picked_up(history, run_cli, home, tmp_pa
     doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
     [w] = [w for w in doc["warnings"] if w["rule"] == "form.cadence"]
     assert w["message"] == "4 runs checked against 170 spm"
+    # replay asks a plugin without `evaluate` day by day: one finding for the ISO week it names
+    replayed = run_cli("replay", "--from", (AS_OF - timedelta(days=3)).isoformat(), "--to",
+                       AS_OF.isoformat(), "--format", "json")
+    assert replayed.exit_code == 0, replayed.stderr
+    days = json.loads(replayed.stdout)["mailed"]
+    assert [(m["day"], m["subject"]) for m in days if m["rule"] == "form.cadence"] == [
+        ((AS_OF - timedelta(days=3)).isoformat(), "2026-W26")]
     (home / "config.toml").write_text('[detectors."form.cadence"]\nmin_spm = 180\n')
     doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
     assert [w["message"] for w in doc["warnings"] if w["rule"] == "form.cadence"] == [

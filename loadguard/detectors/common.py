@@ -33,10 +33,6 @@ class Windows:
         return cls(acute_first, last, chronic_last - timedelta(days=CHRONIC_DAYS - 1), chronic_last)
 
 
-def days_in(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
 def daily_table(frames: Frames) -> pd.DataFrame:
     """Per local day, from 35 days before the first run to the as-of day: running km,
     trail km, climb, km and runs without a shoe, runs. Windows ending on any day

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from loadguard.advice import RACE_RECOVERY
+from loadguard.config import SettingError
 from loadguard.detectors.common import (
     ACUTE_DAYS, CHRONIC_DAYS, Windows, build_warning, daily_table, exceeds, history_days, history_series, r1,
     r2, reaches, require_choice, require_order, require_positive, window,
@@ -173,8 +174,8 @@ class WeeklyLoad:
         require_order(config, "caution", "warn", "alert")
         require_choice(config, "method", ("rolling", "ewma"))
         if config["lightest_weeks_dropped"] not in range(BASE_WEEKS):
-            raise_setting("lightest_weeks_dropped", f"must be 0 to {BASE_WEEKS - 1}",
-                          config["lightest_weeks_dropped"])
+            raise SettingError("lightest_weeks_dropped",
+                               f"must be 0 to {BASE_WEEKS - 1}, got {config['lightest_weeks_dropped']!r}")
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
         return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
@@ -215,12 +216,6 @@ class WeeklyLoad:
                        "chronic": [win.chronic_first.isoformat(), win.chronic_last.isoformat()]},
             "thresholds": {k: config[k] for k in ("caution", "warn", "alert")},
         })
-
-
-def raise_setting(key: str, problem: str, value: Any) -> None:
-    from loadguard.config import SettingError
-
-    raise SettingError(key, f"{problem}, got {value!r}")
 
 
 class Comeback:
