@@ -129,7 +129,8 @@ class Planter:
     def run(self, day: date, km: float, hour: int = 7, **kw) -> dict:
         self.next_id += 1
         row = {"id": self.next_id, "name": "Planted", "sport_type": "Run",
-               "start_utc": f"{day.isoformat()}T{hour:02d}:00:00Z", "start_local": f"{day.isoformat()}T{hour:02d}:00:00",
+               "start_utc": f"{day.isoformat()}T{hour:02d}:00:00Z",
+               "start_local": f"{day.isoformat()}T{hour:02d}:00:00",
                "distance_m": km * 1000, "moving_s": int(km * 330), "elapsed_s": int(km * 340),
                "elev_gain_m": km * 5, "gear_id": None, "avg_cadence": None, "trainer": False,
                "manual": False, "source": "strava", "workout_type": None}
@@ -166,8 +167,9 @@ class Planter:
                     for d, h in ((0, 7), (1, 7), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (6, 18), (2, 18))]
             return self.before(at - timedelta(weeks=5)) + self.steady(at - timedelta(weeks=5), 5, km) + jump, []
         if kind == "run 2x the 30-day longest":
-            recent = [a["distance_m"] / 1000 for a in self.before(at) if a["start_local"][:10] >= (at - timedelta(days=30)).isoformat()
-                      and a["sport_type"] in ("Run", "TrailRun", "VirtualRun")]
+            month = (at - timedelta(days=30)).isoformat()
+            recent = [a["distance_m"] / 1000 for a in self.before(at)
+                      if a["start_local"][:10] >= month and a["sport_type"] in ("Run", "TrailRun", "VirtualRun")]
             if not recent:
                 return None
             return self.before(at) + [self.run(at, 2 * max(recent))], []
@@ -184,7 +186,8 @@ class Planter:
                 return None      # no routine before the break to come back to
             return self.before(at - timedelta(weeks=3)) + self.steady(at, 1, km), []
         if kind == "pair crossing its limit":
-            shoe = {"id": "gPlanted", "name": "Planted pair", "kind": "shoe", "source": "strava", "distance_m": 705_000.0}
+            shoe = {"id": "gPlanted", "name": "Planted pair", "kind": "shoe", "source": "strava",
+                    "distance_m": 705_000.0}
             return self.before(at) + [self.run(at, 10.0, gear_id="gPlanted")], [shoe]
         raise ValueError(kind)
 

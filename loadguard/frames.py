@@ -103,7 +103,8 @@ class Frames:
         last = pd.to_datetime(shoes["id"].map(before.to_dict()))
         # a last run before the rewound span is known only when it is the shoe's last run at all
         shoes["last_used"] = last.where(last.notna(), shoes["last_used"].where(shoes["last_used"] <= pd.Timestamp(day)))
-        shoes["owned"] = shoes["first_used"].isna() | (shoes["first_used"] <= pd.Timestamp(day)) | (shoes["distance_km"] > 0)
+        shoes["owned"] = (shoes["first_used"].isna() | (shoes["first_used"] <= pd.Timestamp(day))
+                          | (shoes["distance_km"] > 0))
         return shoes
 
 

@@ -61,7 +61,8 @@ def test_a_steady_week_times_one_point_eight_is_mailed(store, run_cli, seed):
     store.upsert_activities(weeks_of(START, 8, 30.0, rng=rng))
     jump_week = START + timedelta(weeks=8)
     # the same runs as ever, and as many again: 1.8 times the week, no run longer than usual
-    store.upsert_activities(weeks_of(jump_week, 1, 30.0, rng=rng) + weeks_of(jump_week, 1, 24.0, rng=rng, days=(1, 3, 5, 6), long_share=0.25))
+    store.upsert_activities(weeks_of(jump_week, 1, 30.0, rng=rng)
+                            + weeks_of(jump_week, 1, 24.0, rng=rng, days=(1, 3, 5, 6), long_share=0.25))
     found = caught(run_cli, jump_week, jump_week + timedelta(days=6), "volume.weekly_load")
     assert len(found) == 1 and found[0]["severity"] in ("warn", "alert")
 

@@ -63,6 +63,45 @@ def daily_table(frames: Frames) -> pd.DataFrame:
 DAILY_COLUMNS = ("km", "trail_km", "elev_m", "bare_km", "bare_runs", "runs")
 
 
+# What a rule judging a span gives: each day's warning, as (day, warning).
+Dated = list[tuple[date, Warning]]
+
+
+class SpanRule:
+    """A rule that judges a span of days at once (its `evaluate(frames, config, first,
+    last)` gives (day, warning) pairs); `detect` is its as-of day."""
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
+
+
+class EpisodeRule(SpanRule):
+    """A span rule whose condition is a table over every day of the history (`compute`,
+    with a boolean `holds` column), kept on the frames; its findings are episodes."""
+
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        key = (self.id, settings_key(config))
+        if key not in frames.cache:
+            frames.cache[key] = self.compute(frames, config)
+        return frames.cache[key]
+
+    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
+        return self.table(frames, config)["holds"]
+
+    def span(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> pd.DataFrame:
+        """The table's days in [first, last] on which the condition held."""
+        t = self.table(frames, config)
+        return t[(t.index >= pd.Timestamp(first)) & (t.index <= pd.Timestamp(last)) & t["holds"]]
+
+
+def settings_key(config: Mapping[str, Any]) -> tuple:
+    """A rule's settings as a key for results kept on the frames."""
+    return tuple(sorted((k, v) for k, v in config.items() if not isinstance(v, (dict, list))))
+
+
 def window(series: pd.Series, days: int, lag: int = 0) -> pd.Series:
     """Sum of the `days` days ending `lag` days before each day."""
     out = series.rolling(days, min_periods=1).sum()

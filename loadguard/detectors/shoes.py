@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 
 from loadguard.detectors.common import (
-    build_warning, daily_table, r1, r2, reaches, require_order, require_positive, window,
+    Dated, EpisodeRule, SpanRule, build_warning, daily_table, r1, r2, reaches, require_order, require_positive, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
 from loadguard.shoe_keys import first_match
 
 
-class Mileage:
+class Mileage(SpanRule):
     id = "shoes.mileage"
     defaults: Mapping[str, Any] = {
         "limit_km": 700.0,
@@ -32,10 +32,7 @@ class Mileage:
         require_positive(config, "limit_km")
         require_order(config, "info", "warn", "alert")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         table = shoe_table(frames, config)
         table = table[~table["retired"] & table["life"].notna()]
         days = pd.date_range(first, last, freq="D")
@@ -135,7 +132,7 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     return table.sort_values(["retired", "life"], ascending=[True, False]).reset_index(drop=True)
 
 
-class Rotation:
+class Rotation(SpanRule):
     id = "shoes.rotation"
     defaults: Mapping[str, Any] = {
         "share": 0.9,     # one shoe carrying at least this share of the tracked distance
@@ -146,10 +143,7 @@ class Rotation:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "share", "weeks")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         days = int(config["weeks"]) * 7
         runs = frames.runs[frames.runs["gear_id"].notna()
                            & (frames.runs["day"] > pd.Timestamp(first) - pd.Timedelta(days=days))]
@@ -202,7 +196,7 @@ class Rotation:
         })
 
 
-class Untracked:
+class Untracked(EpisodeRule):
     id = "shoes.untracked"
     defaults: Mapping[str, Any] = {
         "share": 0.2,     # more than this share of the distance without a shoe
@@ -213,13 +207,7 @@ class Untracked:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "share", "weeks")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
-        return self._table(frames, config)["holds"]
-
-    def _table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         daily = daily_table(frames)
         days = int(config["weeks"]) * 7
         total = window(daily["km"], days)
@@ -229,9 +217,8 @@ class Untracked:
         return pd.DataFrame({"total": total, "bare": bare, "runs": window(daily["bare_runs"], days),
                              "share": share, "holds": holds.astype(bool)}, index=daily.index)
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
-        t = self._table(frames, config)
-        t = t[(t.index >= pd.Timestamp(first)) & (t.index <= pd.Timestamp(last)) & t["holds"]]
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        t = self.span(frames, config, first, last)
         days = int(config["weeks"]) * 7
         total, bare, runs, share = t["total"], t["bare"], t["runs"], t["share"]
         out = []

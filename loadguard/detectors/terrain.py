@@ -13,18 +13,11 @@ from typing import Any, Mapping
 import pandas as pd
 
 from loadguard.detectors.common import (
-    ACUTE_DAYS, CHRONIC_DAYS, build_warning, daily_table, history_series, r1, r2, require_positive, window,
+    ACUTE_DAYS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series, r1, r2,
+    require_positive, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
-
-
-def _span(table: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
-    return table[(table.index >= pd.Timestamp(first)) & (table.index <= pd.Timestamp(last))]
-
-
-def _settings_key(config: Mapping[str, Any]) -> tuple:
-    return tuple(sorted((k, v) for k, v in config.items() if not isinstance(v, (dict, list))))
 
 
 def _at_least(values: pd.Series, line: Any) -> pd.Series:
@@ -32,7 +25,7 @@ def _at_least(values: pd.Series, line: Any) -> pd.Series:
     return (values - line).round(6) >= 0
 
 
-class TrailSwitch:
+class TrailSwitch(EpisodeRule):
     id = "terrain.trail_switch"
     defaults: Mapping[str, Any] = {
         "share_points": 30.0,   # rise of the trail share, in percentage points
@@ -45,17 +38,8 @@ class TrailSwitch:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "share_points", "growth", "road_weeks")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
-        return self._table(frames, config)["holds"]
-
-    def _table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         """The rule's numbers for every day of the daily table, and whether it fires."""
-        key = (self.id, _settings_key(config))
-        if key in frames.cache:
-            return frames.cache[key]
         daily = daily_table(frames)
         road_days = int(config["road_weeks"]) * 7
         trail = window(daily["trail_km"], ACUTE_DAYS)
@@ -71,23 +55,22 @@ class TrailSwitch:
         base_week = base_trail / 4
         by_share = _at_least(share - base_share, config["share_points"])
         by_growth = (base_week > 0) & _at_least(trail, config["growth"] * base_week)
-        first_in_weeks = (history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0) & (earlier_trail == 0)
+        first_in_weeks = ((history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0)
+                          & (earlier_trail == 0))
         holds = (_at_least(trail, config["min_trail_km"]) & (history >= config["min_history_days"])
                  & (by_share | by_growth | first_in_weeks))
-        table = pd.DataFrame({"trail": trail, "week": week, "share": share, "base_share": base_share,
-                              "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
-                              "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
-                              "holds": holds.astype(bool)}, index=daily.index)
-        frames.cache[key] = table
-        return table
+        return pd.DataFrame({"trail": trail, "week": week, "share": share, "base_share": base_share,
+                             "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
+                             "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
+                             "holds": holds.astype(bool)}, index=daily.index)
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
-        t = self._table(frames, config)
-        t = _span(t, first, last)
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        t = self.span(frames, config, first, last)
         trail, week, share, base_share, base_week = t["trail"], t["week"], t["share"], t["base_share"], t["base_week"]
-        by_share, by_growth, first_in_weeks, last_trail = t["by_share"], t["by_growth"], t["first_in_weeks"], t["last_trail"]
+        by_share, by_growth = t["by_share"], t["by_growth"]
+        first_in_weeks, last_trail = t["first_in_weeks"], t["last_trail"]
         out = []
-        for ts in t.index[t["holds"].to_numpy()]:
+        for ts in t.index:
             reasons = []
             if by_share[ts]:
                 reasons.append(f"trail share {share[ts]:.0f}% against {base_share[ts]:.0f}% over the 4 weeks before")
@@ -112,7 +95,7 @@ class TrailSwitch:
         return out
 
 
-class ClimbJump:
+class ClimbJump(EpisodeRule):
     id = "terrain.climb_jump"
     defaults: Mapping[str, Any] = {
         "ratio": 1.5,            # climb per km of the week ÷ that of the 4 weeks before
@@ -124,16 +107,7 @@ class ClimbJump:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "ratio", "min_m_per_km")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
-        return self._table(frames, config)["holds"]
-
-    def _table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
-        key = (self.id, _settings_key(config))
-        if key in frames.cache:
-            return frames.cache[key]
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         daily = daily_table(frames)
         week = window(daily["km"], ACUTE_DAYS)
         climb = window(daily["elev_m"], ACUTE_DAYS)
@@ -145,16 +119,14 @@ class ClimbJump:
         holds = ((week > 0) & _at_least(week, config["min_km"]) & _at_least(per_km, config["min_m_per_km"])
                  & ((base_per_km <= 0) | _at_least(per_km, config["ratio"] * base_per_km))
                  & (history >= config["min_history_days"]))
-        table = pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
-                              "holds": holds.astype(bool)}, index=daily.index)
-        frames.cache[key] = table
-        return table
+        return pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
+                             "holds": holds.astype(bool)}, index=daily.index)
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
-        t = _span(self._table(frames, config), first, last)
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        t = self.span(frames, config, first, last)
         week, climb, per_km, base_per_km = t["week"], t["climb"], t["per_km"], t["base_per_km"]
         out = []
-        for ts in t.index[t["holds"].to_numpy()]:
+        for ts in t.index:
             day = ts.date()
             base = base_per_km[ts]
             times = f"{per_km[ts] / base:.1f}x" if base > 0 else "up from none"

@@ -17,8 +17,8 @@ import pandas as pd
 from loadguard.advice import RACE_RECOVERY
 from loadguard.config import SettingError
 from loadguard.detectors.common import (
-    ACUTE_DAYS, CHRONIC_DAYS, Windows, build_warning, daily_table, exceeds, history_days, history_series, r1,
-    r2, reaches, require_choice, require_order, require_positive, window,
+    ACUTE_DAYS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds, history_days,
+    history_series, r1, r2, reaches, require_choice, require_order, require_positive, settings_key, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
@@ -83,7 +83,7 @@ def base_weeks(acute: pd.Series, lightest_dropped: int) -> pd.Series:
 
 def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
     """The weekly-load rule's numbers and verdict for every day of the daily table."""
-    key = ("load", tuple(sorted((k, v) for k, v in config.items() if not isinstance(v, (dict, list)))))
+    key = ("load", settings_key(config))
     if key in frames.cache:
         return frames.cache[key]
     daily = daily_table(frames)
@@ -147,7 +147,7 @@ def assess_weekly_load(frames: Frames, config: Mapping[str, Any], day: date | No
     return LoadVerdict(load, ratio, Severity(row["severity"]) if row["severity"] else None, None)
 
 
-class WeeklyLoad:
+class WeeklyLoad(SpanRule):
     id = "volume.weekly_load"
     defaults: Mapping[str, Any] = {
         # Ratio lines: the caution band is info (digest and plain `check`), a week at
@@ -177,13 +177,10 @@ class WeeklyLoad:
             raise SettingError("lightest_weeks_dropped",
                                f"must be 0 to {BASE_WEEKS - 1}, got {config['lightest_weeks_dropped']!r}")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
     def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
         return load_table(frames, config)["severity"] > 0
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         table = load_table(frames, config)
         span = table[(table.index >= pd.Timestamp(first)) & (table.index <= pd.Timestamp(last))]
         out = []
@@ -206,7 +203,8 @@ class WeeklyLoad:
         dropped = int(config["lightest_weeks_dropped"])
         base_text = ("a week over the 4 weeks before" if not dropped else
                      f"a week over the {BASE_WEEKS - dropped} busiest of the 4 weeks before")
-        message = f"{acute:.1f} km in the 7 days to {day.isoformat()} against {base:.1f} km {base_text} {ratio_text}, {band}."
+        message = (f"{acute:.1f} km in the 7 days to {day.isoformat()} against {base:.1f} km {base_text} "
+                   f"{ratio_text}, {band}.")
         return build_warning(self.id, severity, day, EPISODE, message, {
             "acute_km": r1(acute),
             "chronic_weekly_km": r1(base),
@@ -218,7 +216,7 @@ class WeeklyLoad:
         })
 
 
-class Comeback:
+class Comeback(SpanRule):
     id = "volume.comeback"
     defaults: Mapping[str, Any] = {
         # The first week back may hold this share of the pre-break weekly average.
@@ -231,10 +229,7 @@ class Comeback:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "max_share")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         """One finding per return from a break, keyed on the day back: it holds from the
         day the first week back passes the share until that week ends."""
         runs = frames.runs
@@ -280,7 +275,7 @@ class Comeback:
         })
 
 
-class LongRunSpike:
+class LongRunSpike(SpanRule):
     id = "volume.long_run_spike"
     defaults: Mapping[str, Any] = {
         # Longer than the 30-day longest by more than these shares. Runs 10-30% over are
@@ -299,10 +294,7 @@ class LongRunSpike:
         require_order(config, "info_over", "warn_over", "alert_over")
         require_positive(config, "lookback_days", "recent_days")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> list[tuple[date, Warning]]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         recent = int(config["recent_days"])
         lookback = int(config["lookback_days"])
         runs = frames.days_between(first - timedelta(days=recent - 1 + lookback), last)
