@@ -37,13 +37,15 @@ class Mileage(SpanRule):
         table = table[~table["retired"] & table["life"].notna()]
         days = pd.date_range(first, last, freq="D")
         use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
+        by_shoe = {gid: rows.groupby("day")["distance_km"].sum() for gid, rows in use.groupby("gear_id")} \
+            if use is not None else {}
         out = []
         for shoe in table.itertuples():
             # the shoe's distance on each day: today's, less what it ran after that day
             km = pd.Series(shoe.distance_km, index=days)
             last_run = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
             if use is not None:
-                mine = use[use["gear_id"] == shoe.id].groupby("day")["distance_km"].sum()
+                mine = by_shoe.get(shoe.id, pd.Series(dtype=float))
                 per_day = mine.reindex(pd.date_range(first, frames.as_of, freq="D"), fill_value=0.0)
                 after = per_day[::-1].cumsum()[::-1].shift(-1, fill_value=0.0)
                 km = (shoe.distance_km - after.reindex(days)).clip(lower=0.0)
