@@ -260,13 +260,13 @@ def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -
     to show it. Each finding (rule + subject) appears once, at its worst severity
     and, among equals, with its latest numbers.
     """
-    from loadguard.check import run_detectors, sort_warnings
+    from loadguard.check import findings_by_day, sort_warnings
 
     best: dict[str, Warning] = {}
-    for day in week.days():
-        if day > last:
-            break
-        for w in run_detectors(store, config, day):
+    end = min(last, week.sunday)
+    by_day = findings_by_day(store, config, week.monday, end) if end >= week.monday else {}
+    for day in sorted(by_day):
+        for w in by_day[day]:
             seen = best.get(w.id)
             if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
                 best[w.id] = w
