@@ -153,6 +153,8 @@ def test_threshold_override(history, run_cli, home):
     ('timezone = "America"\n', "America"),
     ('[detectors."volume.weekly_load"]\nwarn = nan\n', "detectors.volume.weekly_load.warn"),
     ('[detectors."volume.weekly_load"]\nwarn = 3.5\n', "detectors.volume.weekly_load.warn (3.5) must be below alert"),
+    ('[detectors."volume.weekly_load"]\nlightest_weeks_dropped = 4\n',
+     "detectors.volume.weekly_load.lightest_weeks_dropped must be 0 to 3, got 4"),
     ('[detectors."shoes.mileage"]\nlimit_km = 0\n', "detectors.shoes.mileage.limit_km must be above zero"),
     ('[detectors."shoes.rotation"]\nweeks = 2.5\n', "detectors.shoes.rotation.weeks must be a whole number"),
     ('[detectors."volume.long_run_spike"]\nwarn_over = inf\n', "detectors.volume.long_run_spike.warn_over"),

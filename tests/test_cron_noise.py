@@ -287,3 +287,14 @@ def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, 
     subjects = {w["subject"] for day in (end, end + timedelta(days=1))
                 for w in check_json(day) if w["rule"] == "shoes.untracked"}
     assert subjects == {(START + timedelta(days=2)).isoformat()}   # 10 km reached on the first Wednesday
+
+
+def test_one_trail_run_two_weeks_after_a_trail_block_is_no_switch(store, check_json):
+    store.upsert_activities(weeks_of(START, 8, 30.0))
+    block = START + timedelta(weeks=8)
+    store.upsert_activities(weeks_of(block, 3, 30.0, sport_type="TrailRun", elev_m=200.0))
+    store.upsert_activities(weeks_of(block + timedelta(weeks=3), 2, 30.0))
+    week = block + timedelta(weeks=5)
+    store.upsert_activities(weeks_of(week, 1, 22.0, days=(0, 2, 4)) + [run(week + timedelta(days=6), 8.0,
+                                                                             sport_type="TrailRun")])
+    assert "terrain.trail_switch" not in all_rules(check_json(week + timedelta(days=6)))
