@@ -83,7 +83,6 @@ class Frames:
         full = pd.date_range(per_day.index[0], self.as_of_ts, freq="D")
         return per_day.reindex(full, fill_value=0.0)
 
-
     def at(self, day: date) -> "Frames":
         """These frames as they were on an earlier `day` (for plugins judged day by day)."""
         return replace(self, as_of=day, runs=self.runs[self.runs["day"] <= pd.Timestamp(day)],

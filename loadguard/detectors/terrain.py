@@ -17,7 +17,7 @@ from loadguard.detectors.common import (
     require_positive, window,
 )
 from loadguard.frames import Frames
-from loadguard.model import EPISODE, Severity, Warning
+from loadguard.model import EPISODE, Severity
 
 
 def _at_least(values: pd.Series, line: Any) -> pd.Series:

@@ -18,7 +18,7 @@ from loadguard.advice import RACE_RECOVERY
 from loadguard.config import SettingError
 from loadguard.detectors.common import (
     ACUTE_DAYS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds, history_days,
-    history_series, r1, r2, reaches, require_choice, require_order, require_positive, settings_key, window,
+    history_series, r1, r2, require_choice, require_order, require_positive, settings_key, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
@@ -99,8 +99,8 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         ratio = (a / c.where(c > 0)).reindex(km.index)
     else:
         ratio = acute / base.where(base > 0)
-    # A break of `break_days` run-free days ending inside the 35 days, starting in them.
-    # days before the first run are no break: the history check speaks for them
+    # A break: `break_days` run-free days lying inside the 35 days (days before the
+    # first run are no break; the history check speaks for them).
     rest = ((km == 0) & (km.index >= pd.Timestamp(frames.first_day or km.index[0]))).astype(int)
     streak = rest.groupby((rest == 0).cumsum()).cumsum()
     span = ACUTE_DAYS + CHRONIC_DAYS
