@@ -34,8 +34,12 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
         for row in store.conn.execute("SELECT id, name FROM gear WHERE source != ?", (export_source.SOURCE,))
     }
     export.adopt_gear(known)
+    new = updated = 0
     with store.transaction():
-        new, updated = store.upsert_activities(export.activities, keep_source="strava")
+        # In batches: the export is read again row by row, never held whole.
+        for batch in export.activities.batches():
+            added, changed = store.upsert_activities(batch, keep_source="strava")
+            new, updated = new + added, updated + changed
         store.upsert_gear(g for g in export.gear if not g.get("adopted"))
         # A shoe first imported from an export and since synced from the API would
         # otherwise show twice; its export copy goes once nothing points at it.
@@ -49,8 +53,18 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
     click.echo(
         f"imported {total} {_plural(total, 'activity', 'activities')} "
         f"({new} new, {updated} updated, {total - new - updated} unchanged), "
-        f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}"
+        f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}{_skipped(export)}"
     )
+
+
+def _skipped(export) -> str:
+    """The activities left out for impossible values, named (the first few) so they can be fixed on Strava."""
+    count = export.skipped_count
+    if not count:
+        return ""
+    named = "; ".join(str(s) for s in export.skipped)
+    more = f"; and {count - len(export.skipped)} more" if count > len(export.skipped) else ""
+    return f"; skipped {count} {_plural(count, 'activity', 'activities')} with impossible values: {named}{more}"
 
 
 def _plural(count: int, one: str, many: str) -> str:
