@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     },
     "sync": {
         "overlap_days": 30,
+        # The longest a sync may run, in seconds, however slowly Strava answers:
+        # a cron run never holds the sync lock past it. A first sync of ten years
+        # (about 30 pages) takes well under a minute.
+        "max_seconds": 600,
     },
     "shoes": {
         # Pairs you no longer run in (gear id, exact name or name pattern): a bulk
@@ -100,7 +104,7 @@ def load(path: Path) -> Config:
     raw: dict[str, Any] = {}
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no config: all defaults
         text = ""
     except UnicodeDecodeError as exc:
         raise LoadguardError(f"{path}: not valid TOML: {exc}") from None

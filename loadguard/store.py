@@ -353,6 +353,16 @@ class Store:
                 (key, value),
             )
 
+    def states(self, prefix: str) -> dict[str, str | None]:
+        """Every sync-state entry whose key starts with `prefix`."""
+        rows = self.conn.execute("SELECT key, value FROM sync_state WHERE substr(key, 1, ?) = ?",
+                                 (len(prefix), prefix))
+        return {r[0]: r[1] for r in rows}
+
+    def delete_states(self, prefix: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sync_state WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+
     # -- helpers -------------------------------------------------------------------
 
     def _existing(self, table: str, columns: Sequence[str], ids: list[Any]) -> dict[Any, sqlite3.Row]:
