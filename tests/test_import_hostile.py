@@ -231,3 +231,16 @@ def test_a_damaged_row_near_the_end_of_a_long_export_leaves_the_store_as_it_was(
     path = zip_folder(write_export(tmp_path / "long", rows), tmp_path / "long.zip")
     one_line_failure(run_cli("import", str(path)), "line 2992", "Activity Date")
     assert db_rows(home) == before
+
+
+def test_every_hour_of_strava_dates_reads_back_exactly():
+    """The usual date shape is read without strptime (for speed); it must agree with it to the second."""
+    from datetime import timedelta
+
+    from loadguard.sources.export_rows import _date
+    from strava_export import strava_date
+
+    start = datetime(2023, 12, 31, 0, 0, 7)
+    for step in range(0, 24 * 40, 7):
+        when = start + timedelta(hours=step, minutes=step % 60)
+        assert _date(strava_date(when), "Activity Date") == when

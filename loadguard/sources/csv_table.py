@@ -42,6 +42,9 @@ class Table:
         for index, name in enumerate(header[1]):
             self.columns.setdefault(name.strip(), []).append(index)
         self.width = len(header[1])
+        # (occurrence, position) in the order `cell` tries them: looked up per cell, so built once.
+        self._order = {(name, last): (list(enumerate(positions))[::-1] if last else list(enumerate(positions)))
+                       for name, positions in self.columns.items() for last in (True, False)}
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the record starts, fields) of every record after the header."""
@@ -59,11 +62,7 @@ class Table:
 
     def cell(self, row: list[str], name: str, *, prefer_last: bool = True) -> tuple[str, int]:
         """(value, occurrence) of the first non-empty occurrence, the later block first."""
-        positions = self.columns.get(name, ())
-        order = list(enumerate(positions))
-        if prefer_last:
-            order.reverse()
-        for occurrence, pos in order:
+        for occurrence, pos in self._order.get((name, prefer_last), ()):
             value = row[pos].strip() if pos < len(row) else ""
             if value:
                 return value, occurrence

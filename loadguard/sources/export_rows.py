@@ -21,6 +21,7 @@ the file is damaged. A readable value that cannot be true is left for
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone, tzinfo
 from typing import Mapping, Sequence
@@ -84,6 +85,10 @@ DATE_FORMATS = (
     "%Y-%m-%dT%H:%M:%SZ",
     "%Y-%m-%dT%H:%M:%S",
 )
+# The usual shape, read without strptime: a million rows spend seconds in it.
+_USUAL_DATE = re.compile(r"([A-Z][a-z]{2}) (\d{1,2}), (\d{4}), (\d{1,2}):(\d\d):(\d\d) ([AP]M)")
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                        "Nov", "Dec"), start=1)}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _TRUE = {"true", "yes", "1", "1.0"}
 _FALSE = {"false", "no", "0", "0.0", ""}
@@ -112,6 +117,7 @@ def export_row(cells: Mapping[tuple[str, int], str], columns: Sequence[str] = EX
     return out
 
 
+@functools.lru_cache(maxsize=512)
 def sport_type(label: str) -> str:
     """The API sport type for an export's activity label ("Trail Run" -> "TrailRun")."""
     label = " ".join(label.split())
@@ -174,6 +180,13 @@ def _date(value: str, column: str) -> datetime:
     # Newer exports put a (narrow) no-break space before AM/PM, and "Sept" for Sep.
     text = " ".join(value.replace("\u202f", " ").replace("\xa0", " ").split())
     text = re.sub(r"^Sept\b", "Sep", text)
+    usual = _USUAL_DATE.fullmatch(text)
+    if usual and usual[1] in _MONTHS and 1 <= int(usual[4]) <= 12:
+        hour = int(usual[4]) % 12 + (12 if usual[7] == "PM" else 0)
+        try:
+            return datetime(int(usual[3]), _MONTHS[usual[1]], int(usual[2]), hour, int(usual[5]), int(usual[6]))
+        except ValueError:
+            pass  # e.g. Feb 30: strptime below refuses it with the usual message
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt)
