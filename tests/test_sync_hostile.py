@@ -16,20 +16,7 @@ import responses
 
 import fake_strava as fs
 from loadguard import sync as engine
-from test_sync import DETAILS, checkpoint, stored
-
-
-@pytest.fixture
-def mock(monkeypatch):
-    monkeypatch.setattr("loadguard.sources.strava.sleep", lambda s: None)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def connected(home):
-    fs.write_token(home)
-    return home
+from test_sync import DETAILS, checkpoint, connected, mock, sleeps, stored  # noqa: F401 - fixtures
 
 
 # -- impossible values from the API: skipped, named, and never blocking --------------------------------
