@@ -248,7 +248,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
     # deleted on Strava meanwhile, everything after it moved one place up, and
     # re-reading that page is what keeps the first of them from falling in a gap.
     page = max(checkpoint["page"], 1)
-    pages = _seen_pages(store)
+    pages = _seen_pages(store) or {}
     earlier = set().union(*(ids for number, ids in pages.items() if number < page))
     while True:
         deadline.check()
@@ -347,11 +347,13 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
 def _vanished(store: Store, checkpoint: dict[str, Any]) -> list[int]:
     """Stored API activities inside the window just read that Strava did not return.
 
-    None when the list was not read to its real end: absence then proves nothing.
+    Nothing when the list was not read to its real end, or what was seen cannot be
+    read back: absence then proves nothing.
     """
-    if not checkpoint["complete"]:
+    pages = _seen_pages(store)
+    if not checkpoint["complete"] or pages is None:
         return []
-    seen = set().union(*_seen_pages(store).values())
+    seen = set().union(*pages.values())
     return [i for i in store.ids_started_after(_iso(checkpoint["after"]), SOURCE) if i not in seen]
 
 
@@ -373,14 +375,14 @@ def _load_checkpoint(store: Store) -> dict[str, Any] | None:
     return checkpoint
 
 
-def _seen_pages(store: Store) -> dict[int, set[int]]:
-    """The ids each page of the current run brought, by page number."""
+def _seen_pages(store: Store) -> dict[int, set[int]] | None:
+    """The ids each page of the current run brought, by page number; None if any is unreadable."""
     pages: dict[int, set[int]] = {}
     for key, value in store.states(SEEN_KEY).items():
         try:
             pages[int(key[len(SEEN_KEY):])] = {int(i) for i in json.loads(value or "[]")}
         except (ValueError, TypeError):
-            continue  # unreadable: the ids are read again from Strava next time
+            return None
     return pages
 
 
