@@ -37,7 +37,7 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
     new = updated = 0
     with store.transaction():
         # In batches: the export is read again row by row, never held whole.
-        for batch in export.activities.batches():
+        for batch in export.activity_batches():
             added, changed = store.upsert_activities(batch, keep_source="strava")
             new, updated = new + added, updated + changed
         store.upsert_gear(g for g in export.gear if not g.get("adopted"))

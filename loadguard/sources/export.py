@@ -59,12 +59,6 @@ class ExportActivities:
                 row["gear_id"] = self.remap.get(gid, gid)
             yield row
 
-    def batches(self, size: int = 5000) -> Iterator[list[dict]]:
-        """The rows in lists of `size`, for writes that stay small in memory."""
-        rows = iter(self)
-        while batch := list(islice(rows, size)):
-            yield batch
-
 
 @dataclass
 class Export:
@@ -82,6 +76,12 @@ class Export:
     @property
     def shoe_count(self) -> int:
         return sum(1 for g in self.gear if g["kind"] == "shoe")
+
+    def activity_batches(self, size: int = 5000) -> Iterator[list[dict]]:
+        """The activity rows in lists of `size`, for writes that stay small in memory."""
+        rows = iter(self.activities)
+        while batch := list(islice(rows, size)):
+            yield batch
 
     def adopt_gear(self, known: dict[str, str]) -> None:
         """Point activities at gear the store already has under the same name.
