@@ -48,8 +48,6 @@ LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"
 # The ids one page brought, under this prefix plus the page number.
 SEEN_KEY = "strava.sync.seen."
-# How many skipped activities the summary names one by one.
-SKIPPED_SHOWN = 10
 # Gear ids Strava answered 404 for: asking again every hour would only burn requests.
 MISSING_GEAR_KEY = "strava.sync.missing_gear"
 SOURCE = "strava"
@@ -116,8 +114,7 @@ class SyncResult:
     pages: int = 0
     resumed: bool = False
     unread: list[str] = field(default_factory=list)  # why a piece of gear was skipped
-    skipped: list[validate.Skipped] = field(default_factory=list)  # the first SKIPPED_SHOWN
-    skipped_count: int = 0
+    skipped: validate.Skips = field(default_factory=validate.Skips)
     repeated_page: int | None = None  # a page that brought nothing new, where reading stopped
 
     def summary(self) -> str:
@@ -126,17 +123,9 @@ class SyncResult:
             shoes += f" ({self.new_shoes} new)"
         resumed = " (resumed an interrupted sync)" if self.resumed else ""
         unread = "".join(f"; not read this time: {why}" for why in self.unread)
+        skipped = self.skipped.summary(" (fix or delete on Strava)")
         return (f"synced from Strava: {self.new} new, {self.updated} updated, "
-                f"{self.deleted} deleted activities; {shoes}{resumed}{self._skipped()}{self._repeated()}{unread}")
-
-    def _skipped(self) -> str:
-        if not self.skipped_count:
-            return ""
-        count = self.skipped_count
-        named = "; ".join(f"activity {s}" for s in self.skipped)
-        more = f"; and {count - len(self.skipped)} more" if count > len(self.skipped) else ""
-        return (f"; skipped {count} {'activity' if count == 1 else 'activities'} with impossible values "
-                f"(fix or delete on Strava): {named}{more}")
+                f"{self.deleted} deleted activities; {shoes}{resumed}{skipped}{self._repeated()}{unread}")
 
     def _repeated(self) -> str:
         if self.repeated_page is None:
@@ -264,9 +253,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
             if reason is None:
                 good.append(row)
                 continue
-            result.skipped_count += 1
-            if len(result.skipped) < SKIPPED_SHOWN:
-                result.skipped.append(validate.Skipped(row["id"], reason))
+            result.skipped.add(validate.Skipped(row["id"], reason))
         with store.transaction():
             new, updated = store.upsert_activities(good)
             store.set_state(f"{SEEN_KEY}{page}", json.dumps(sorted(r["id"] for r in good)))

