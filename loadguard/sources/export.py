@@ -104,8 +104,7 @@ class Export:
 
 
 def _checked_rows(table: Table, zone: tzinfo | None) -> Iterator[tuple[int, dict]]:
-    """(line, row) for every record. A record that cannot be read raises LoadguardError naming file, line and column.
-    """
+    """(line, row) for every record; one that cannot be read raises LoadguardError naming line and column."""
     for line, fields in table.rows():
         if len(fields) > table.width:
             raise LoadguardError(
