@@ -1,8 +1,12 @@
-"""Run the enabled detectors as of a day, and pick the warnings not reported yet."""
+"""Run the enabled detectors over a span of days, and pick the warnings not reported yet.
+
+`check` judges one day and `replay` a span; both go through `findings_by_day`, so
+what replay says cron would have mailed is what `check --new` mails.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
@@ -15,35 +19,65 @@ if TYPE_CHECKING:
 
 
 def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning]:
+    return findings_by_day(store, config, as_of, as_of).get(as_of, [])
+
+
+def findings_by_day(store: "Store", config: "Config", first: date, last: date) -> dict[date, list[Warning]]:
+    """Each day's warnings from `first` to `last`, as `check --as-of DAY` shows them.
+
+    A detector with `evaluate(frames, settings, first, last)` judges the span at
+    once; one with only `detect` is asked day by day. A rule with `holds(frames,
+    settings)` says on which days of the whole history its condition held, so an
+    episode's first day (its subject) is the same whichever day it is looked at from.
+    """
+    import pandas as pd
+
     from loadguard import frames as frames_mod
     from loadguard.detectors import load_detectors
+    from loadguard.episodes import GAP_DAYS, name_episodes
+    from loadguard.findings import one_message_per_cause
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
     settings = {d.id: detector_settings(config, d) for d in detectors}
-    frames = frames_mod.build(store, config, as_of)
+    enabled = [d for d in detectors if settings[d.id]["enabled"]]
+    rewind = first if first < last else None
+    since = first - timedelta(days=frames_mod.HORIZON_DAYS)
+    frames = frames_mod.build(store, config, last, rewind_from=rewind, since=since)
     # What came before a symptom is judged as it was told then: with the usual thresholds.
-    with_load_findings(frames, detectors, settings)
+    usual = settings
     settings, careful = careful_settings(settings, config, frames)
-    found: list[Warning] = []
-    for detector in detectors:
-        if not settings[detector.id]["enabled"]:
-            continue
-        try:
-            found.extend(detector.detect(frames, settings[detector.id]))
-        except LoadguardError:
-            raise
-        except Exception as exc:
-            raise LoadguardError(f"detector {detector.id} failed: {type(exc).__name__}: {exc}") from exc
-    if careful:
-        found = [_said_careful(w) if w.rule in CAREFUL else w for w in found]
-    return sort_warnings(found)
+    starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
+    reach = pd.Timestamp(since + timedelta(days=WARMUP_DAYS + GAP_DAYS + 1))
+    if any(not s.empty and s.iloc[0] <= reach for s in starts.values()):
+        # An episode reaches back to where the runs read begin: read them all, so its
+        # first day (the finding's subject) is the true one, not the edge of what was read.
+        frames = frames_mod.build(store, config, last, rewind_from=rewind)
+        starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
+    with_load_findings(frames, enabled, usual)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    dated: list[tuple[date, Warning]] = []
+    for detector in enabled:
+        cfg = settings[detector.id]
+        if hasattr(detector, "evaluate"):
+            dated.extend(_guarded(lambda: detector.evaluate(frames, cfg, first, last), detector.id))
+        else:
+            for day in days:
+                found = _guarded(lambda: detector.detect(frames if day == last else frames.at(day), cfg), detector.id)
+                dated.extend((day, w) for w in found)
+    by_day: dict[date, list[Warning]] = {}
+    for day, w in name_episodes(dated, starts):
+        if first <= day <= last:
+            by_day.setdefault(day, []).append(_said_careful(w) if careful and w.rule in CAREFUL else w)
+    return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}
 
 
 # rule id -> {its setting: the [symptoms] setting that tightens it while symptoms are recent}
 CAREFUL = {
-    "volume.weekly_load": {"warn": "weekly_load_warn", "alert": "weekly_load_alert"},
-    "volume.long_run_spike": {"warn_over": "long_run_warn_over", "alert_over": "long_run_alert_over"},
+    "volume.weekly_load": {"caution": "weekly_load_caution", "warn": "weekly_load_warn",
+                           "alert": "weekly_load_alert"},
+    "volume.long_run_spike": {"info_over": "long_run_info_over", "warn_over": "long_run_warn_over",
+                              "alert_over": "long_run_alert_over"},
 }
 
 
@@ -51,17 +85,19 @@ def careful_settings(settings: dict[str, dict], config: "Config", frames) -> tup
     """The volume rules' settings made stricter while a symptom is recent; the one place that does it.
 
     Returns the settings to use and whether they were tightened. Each threshold
-    becomes the lower of the runner's own and the careful one, so both keep their order.
+    becomes the lower of the runner's own and the careful one, so both keep their
+    order. Judged as of the frames' day (for a span, its last day).
     """
     from loadguard.detectors.symptoms import events
 
     careful = config["symptoms"]
-    for rule, keys in CAREFUL.items():
-        low, high = (careful[k] for k in keys.values())
-        if not 0 < low < high:
-            names = list(keys.values())
-            raise LoadguardError(f"{config.path or 'config.toml'}: symptoms.{names[0]} ({low}) must be above "
-                                 f"zero and below symptoms.{names[1]} ({high})")
+    for keys in CAREFUL.values():
+        names = list(keys.values())
+        for low, high in zip([None, *names], names):
+            if not (careful[low] if low else 0) < careful[high]:
+                below = f"above symptoms.{low} ({careful[low]})" if low else "above zero"
+                raise LoadguardError(f"{config.path or 'config.toml'}: symptoms.{high} ({careful[high]}) "
+                                     f"must be {below}")
     days = int(careful["careful_days"])
     if days <= 0 or not events(frames, frames.as_of - timedelta(days=days - 1), frames.as_of):
         return settings, False
@@ -73,7 +109,7 @@ def careful_settings(settings: dict[str, dict], config: "Config", frames) -> tup
 
 
 def _said_careful(warning: Warning) -> Warning:
-    return dataclasses.replace(warning, message=f"{warning.message} Stricter thresholds while a symptom is recent.")
+    return replace(warning, message=f"{warning.message} Stricter thresholds while a symptom is recent.")
 
 
 def with_load_findings(frames, detectors, settings: dict[str, dict]) -> None:
@@ -82,6 +118,38 @@ def with_load_findings(frames, detectors, settings: dict[str, dict]) -> None:
 
     cache: dict = {}
     frames.load_findings = lambda first, last: load_findings(frames, detectors, settings, first, last, cache)
+
+
+# The longest window a built-in rule sums over (8 weeks of rotation, plus a week):
+# where runs were read from a later day, the first this-many days are not judged.
+WARMUP_DAYS = 63
+
+
+def episode_starts_of(detectors, settings, frames) -> dict:
+    """Rule id -> the first day of the episode of each day its condition held."""
+    import pandas as pd
+
+    from loadguard.episodes import episode_starts
+
+    out = {}
+    for d in detectors:
+        if hasattr(d, "holds"):
+            holds = d.holds(frames, settings[d.id])
+            if frames.since is not None and frames.first_day is not None and frames.first_day < frames.since:
+                holds = holds[holds.index >= pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))]
+            out[d.id] = episode_starts(holds)
+    return out
+
+
+def _guarded(call, rule: str | None = None):
+    """A detector's fault as one line naming it, not a traceback."""
+    try:
+        return call()
+    except LoadguardError:
+        raise
+    except Exception as exc:
+        name = f"detector {rule}" if rule else "a detector"
+        raise LoadguardError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def detector_settings(config: "Config", detector) -> dict:
@@ -93,14 +161,21 @@ def sort_warnings(warnings: Iterable[Warning]) -> list[Warning]:
     return sorted(warnings, key=lambda w: (-int(w.severity), w.rule, w.date, w.subject))
 
 
+def at_least(warnings: list[Warning], level: Severity) -> list[Warning]:
+    return [w for w in warnings if w.severity >= level]
+
+
 def only_new(store: "Store", warnings: list[Warning]) -> list[Warning]:
-    """Warnings never reported, or reported at a lower severity than now."""
-    seen = store.reported_severities()
-    return [w for w in warnings if seen.get(w.id, 0) < int(w.severity)]
+    """Warnings never reported, reported at a lower severity, or clearly worse than reported."""
+    from loadguard.reported import Ledger
+
+    return Ledger(store.reported()).news(warnings)
 
 
 def mark_reported(store: "Store", warnings: list[Warning]) -> None:
-    store.record_reported((w.id, w.rule, w.subject, int(w.severity)) for w in warnings)
+    from loadguard.reported import Ledger
+
+    store.record_reported(Ledger().record(warnings))
 
 
 def at_or_above(warnings: list[Warning], level: Severity) -> bool:

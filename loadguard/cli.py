@@ -26,6 +26,7 @@ COMMANDS = {
     "check": "loadguard.commands.check:check",
     "digest": "loadguard.commands.digest:digest",
     "shoes": "loadguard.commands.shoes:shoes",
+    "replay": "loadguard.commands.replay:replay",
     "symptom": "loadguard.commands.symptom:symptom",
 }
 
@@ -116,7 +117,8 @@ class App:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
-    type=click.Path(file_okay=False, path_type=Path),
+    # Not checked for access here: the command says in one line what it could not read or write.
+    type=click.Path(file_okay=False, readable=False, path_type=Path),
     envvar="LOADGUARD_HOME",
     help="Folder holding config.toml, loadguard.db and token.json "
     "(env LOADGUARD_HOME; default: the platform's user data folder).",
@@ -158,6 +160,14 @@ def as_of_option(func):
         type=Day(),
         default=None,
         help="Evaluate as of this local day (default: today, in config's timezone if set).",
+    )(func)
+
+
+def min_severity_option(func):
+    """`--min-severity LEVEL`: leave out warnings below it (cron mails warn and up)."""
+    return click.option(
+        "--min-severity", type=click.Choice(["info", "warn", "alert"]), default="info", show_default=True,
+        help="Leave out warnings below this severity (they are still in the digest).",
     )(func)
 
 

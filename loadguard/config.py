@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     },
     "sync": {
         "overlap_days": 30,
+        # The longest a sync may run, in seconds, however slowly Strava answers:
+        # a cron run never holds the sync lock past it. A first sync of ten years
+        # (about 30 pages) takes well under a minute.
+        "max_seconds": 600,
         # Notes (description, private note) need one request per run: read them
         # for runs of the last `notes_days` days only, at most `notes_per_sync`
         # per sync (an hourly cron stays far below Strava's limits). 0 turns it off.
@@ -46,12 +50,14 @@ DEFAULTS: dict[str, Any] = {
     },
     "symptoms": {
         # While a symptom (logged, or found in a run's notes) is at most this many
-        # days old, the volume rules judge with the stricter thresholds below
-        # (a stricter value of your own in [detectors.*] is kept).
+        # days old, the volume rules judge with the stricter lines below (a stricter
+        # value of your own in [detectors.*] is kept). Justified in the README.
         "careful_days": 28,
-        "weekly_load_warn": 1.1,
-        "weekly_load_alert": 1.3,
-        "long_run_warn_over": 0.05,
+        "weekly_load_caution": 1.1,
+        "weekly_load_warn": 1.3,
+        "weekly_load_alert": 1.5,
+        "long_run_info_over": 0.05,
+        "long_run_warn_over": 0.1,
         "long_run_alert_over": 0.3,
     },
     "digest": {
@@ -118,11 +124,20 @@ class Config:
 def load(path: Path) -> Config:
     """Read config.toml; a missing file means all defaults."""
     raw: dict[str, Any] = {}
-    if path.exists():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            raise LoadguardError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):  # no config: all defaults
+        text = ""
+    except UnicodeDecodeError as exc:
+        raise LoadguardError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:  # an unreadable home or file, or a folder named config.toml
+        raise LoadguardError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LoadguardError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise LoadguardError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     name = str(path)
     values = copy.deepcopy(DEFAULTS)
     detectors: dict[str, dict[str, Any]] = {}

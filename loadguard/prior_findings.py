@@ -1,18 +1,17 @@
 """The load rules' findings on earlier days, and how to name them in a sentence.
 
 The symptom rules ask what came before a symptom. `load_findings` answers by
-running the volume and terrain detectors as of every day in the range on the
-frames already built — the one call site to swap for a faster replay engine.
+running the volume and terrain detectors over the range on the frames already
+built, through their span `evaluate` where they have one (issue 7's engine) —
+the one call site to change if what came before is ever read another way.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-import pandas as pd
-
+from loadguard.detectors.runs_only import runs_as_of
 from loadguard.model import Warning
 
 if TYPE_CHECKING:
@@ -38,17 +37,24 @@ def load_findings(frames: "Frames", detectors: Sequence[Any], settings: Mapping[
     load = [d for d in detectors
             if d.id.split(".", 1)[0] in LOAD_FAMILIES and settings[d.id]["enabled"]]
     cache = {} if cache is None else cache
+    missing = [day for day in _days(first, last) if day not in cache]
+    if missing:
+        lo, hi = missing[0], missing[-1]
+        fresh: dict[date, list[Warning]] = {}
+        for d in load:
+            if hasattr(d, "evaluate"):  # the span engine: one pass over the days
+                pairs = d.evaluate(frames, settings[d.id], lo, hi)
+            else:
+                pairs = [(day, w) for day in _days(lo, hi) for w in d.detect(runs_as_of(frames, day), settings[d.id])]
+            for day, w in pairs:
+                fresh.setdefault(day, []).append(w)
+        for day in _days(lo, hi):
+            cache.setdefault(day, fresh.get(day, []))
     found: dict[str, Warning] = {}
-    day = first
-    while day <= last:
-        if day not in cache:
-            then = dataclasses.replace(frames, as_of=day, load_findings=None,
-                                       runs=frames.runs[frames.runs["day"] <= pd.Timestamp(day)])
-            cache[day] = [w for d in load for w in d.detect(then, settings[d.id])]
+    for day in _days(first, last):
         for warning in cache[day]:
             if warning.date >= first:  # a spike is told for a week, but dated its own run's day
                 found.setdefault(warning.id, warning)
-        day += timedelta(days=1)
     def rank(w: Warning) -> tuple:
         order = NAMED_FIRST.index(w.rule) if w.rule in NAMED_FIRST else len(NAMED_FIRST)
         return (int(w.severity), -order, w.date)
@@ -59,6 +65,10 @@ def load_findings(frames: "Frames", detectors: Sequence[Any], settings: Mapping[
         if kept is None or rank(w) >= rank(kept):
             per_family[w.family] = w
     return sorted(per_family.values(), key=lambda w: (w.date, w.rule))
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def phrase(warning: Warning) -> str:

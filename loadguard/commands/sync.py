@@ -52,19 +52,21 @@ def sync(app: App, full: bool, quiet: bool) -> None:
 
     strava.quiet_library_logging()
     with engine.lock(app.home):
+        deadline = engine.Deadline(app.config["sync"]["max_seconds"])
         token = tokens.require(app.home)
         settings = app.config["strava"]
         # The refresh token is bound to the app that was authorized, so the
         # credentials saved with it come first.
         client_id, client_secret = strava.client_credentials(settings, token.client_id, token.client_secret)
         api = strava.StravaAPI(token, base_url=settings["base_url"], client_id=client_id,
-                               client_secret=client_secret, on_token=save_renewed)
+                               client_secret=client_secret, on_token=save_renewed, deadline=deadline)
         status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
         try:
             sync_cfg = app.config["sync"]
             result = engine.run(app.store, api, overlap_days=sync_cfg["overlap_days"],
                                 full=full, running_types=app.config["running_types"], progress=status,
-                                notes_days=sync_cfg["notes_days"], notes_per_sync=sync_cfg["notes_per_sync"])
+                                deadline=deadline, notes_days=sync_cfg["notes_days"],
+                                notes_per_sync=sync_cfg["notes_per_sync"])
         finally:
             status.clear()
     if not quiet:

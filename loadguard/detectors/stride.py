@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from loadguard.detectors.common import build_warning, r1, reaches, require_positive
+from loadguard.detectors.runs_only import RunsOnlyRule
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
@@ -65,7 +66,7 @@ def with_rate(runs: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["spm", "speed"])
 
 
-class Cadence:
+class Cadence(RunsOnlyRule):
     id = "stride.cadence"
     defaults: Mapping[str, Any] = {
         "recent_days": 7,        # runs of these days are judged

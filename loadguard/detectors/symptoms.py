@@ -18,6 +18,7 @@ import pandas as pd
 from loadguard import note_symptoms
 from loadguard.advice import TRIAGE, TRIAGE_BY_TIMING
 from loadguard.detectors.common import build_warning, require_positive
+from loadguard.detectors.runs_only import RunsOnlyRule
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
 from loadguard.prior_findings import before
@@ -101,7 +102,7 @@ def recent_events(frames: Frames, config: Mapping[str, Any]) -> list[Event]:
     return events(frames, frames.as_of - timedelta(days=int(config["recent_days"]) - 1), frames.as_of)
 
 
-class _SymptomRule:
+class _SymptomRule(RunsOnlyRule):
     defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS}
 
     def validate(self, config: Mapping[str, Any]) -> None:
