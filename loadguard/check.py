@@ -44,9 +44,12 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
     rewind = first if first < last else None
     since = first - timedelta(days=frames_mod.HORIZON_DAYS)
     frames = frames_mod.build(store, config, last, rewind_from=rewind, since=since)
-    # What came before a symptom is judged as it was told then: with the usual thresholds.
+    # While a symptom is recent the volume rules judge with stricter lines, day by day;
+    # what came before a symptom is judged as it was told then, with the usual ones.
     usual = settings
-    settings, careful = careful_settings(settings, config, frames)
+    careful_on = careful_days(config, frames, first, last)
+    careful = tightened(usual, config)   # checked on every run, so a bad [symptoms] line is told at once
+    settings = careful if last in careful_on else usual   # names the episodes
     starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
     reach = pd.Timestamp(since + timedelta(days=WARMUP_DAYS + GAP_DAYS + 1))
     if any(not s.empty and s.iloc[0] <= reach for s in starts.values()):
@@ -55,21 +58,33 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
         frames = frames_mod.build(store, config, last, rewind_from=rewind)
         starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
     with_load_findings(frames, enabled, usual)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     dated: list[tuple[date, Warning]] = []
     for detector in enabled:
-        cfg = settings[detector.id]
-        if hasattr(detector, "evaluate"):
-            dated.extend(_guarded(lambda: detector.evaluate(frames, cfg, first, last), detector.id))
+        if detector.id in CAREFUL and careful_on:
+            dated += [(day, w) for day, w in _judged(detector, usual[detector.id], frames, first, last)
+                      if day not in careful_on]
+            dated += [(day, _said_careful(w)) for day, w in _judged(detector, careful[detector.id], frames, first, last)
+                      if day in careful_on]
         else:
-            for day in days:
-                found = _guarded(lambda: detector.detect(frames if day == last else frames.at(day), cfg), detector.id)
-                dated.extend((day, w) for w in found)
+            dated += _judged(detector, usual[detector.id], frames, first, last)
     by_day: dict[date, list[Warning]] = {}
     for day, w in name_episodes(dated, starts):
         if first <= day <= last:
-            by_day.setdefault(day, []).append(_said_careful(w) if careful and w.rule in CAREFUL else w)
+            by_day.setdefault(day, []).append(w)
     return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}
+
+
+def _judged(detector, cfg: dict, frames, first: date, last: date) -> list[tuple[date, Warning]]:
+    """(day, warning) pairs of one detector over [first, last]."""
+    if hasattr(detector, "evaluate"):
+        return _guarded(lambda: detector.evaluate(frames, cfg, first, last), detector.id)
+    out = []
+    day = first
+    while day <= last:
+        found = _guarded(lambda: detector.detect(frames if day == last else frames.at(day), cfg), detector.id)
+        out += [(day, w) for w in found]
+        day += timedelta(days=1)
+    return out
 
 
 # rule id -> {its setting: the [symptoms] setting that tightens it while symptoms are recent}
@@ -81,15 +96,26 @@ CAREFUL = {
 }
 
 
-def careful_settings(settings: dict[str, dict], config: "Config", frames) -> tuple[dict[str, dict], bool]:
-    """The volume rules' settings made stricter while a symptom is recent; the one place that does it.
-
-    Returns the settings to use and whether they were tightened. Each threshold
-    becomes the lower of the runner's own and the careful one, so both keep their
-    order. Judged as of the frames' day (for a span, its last day).
-    """
+def careful_days(config: "Config", frames, first: date, last: date) -> set[date]:
+    """The days of [first, last] on which a symptom (logged or noted) is at most
+    `[symptoms] careful_days` old."""
     from loadguard.detectors.symptoms import events
 
+    span = int(config["symptoms"]["careful_days"])
+    if span <= 0:
+        return set()
+    out: set[date] = set()
+    for e in events(frames, first - timedelta(days=span - 1), last):
+        out.update(e.day + timedelta(days=i) for i in range(span) if first <= e.day + timedelta(days=i) <= last)
+    return out
+
+
+def tightened(settings: dict[str, dict], config: "Config") -> dict[str, dict]:
+    """The volume rules' settings made stricter while a symptom is recent; the one place that does it.
+
+    Each line becomes the lower of the runner's own and the careful one, so the
+    lines keep their order.
+    """
     careful = config["symptoms"]
     for keys in CAREFUL.values():
         names = list(keys.values())
@@ -98,14 +124,11 @@ def careful_settings(settings: dict[str, dict], config: "Config", frames) -> tup
                 below = f"above symptoms.{low} ({careful[low]})" if low else "above zero"
                 raise LoadguardError(f"{config.path or 'config.toml'}: symptoms.{high} ({careful[high]}) "
                                      f"must be {below}")
-    days = int(careful["careful_days"])
-    if days <= 0 or not events(frames, frames.as_of - timedelta(days=days - 1), frames.as_of):
-        return settings, False
-    tightened = dict(settings)
+    out = dict(settings)
     for rule, keys in CAREFUL.items():
         if rule in settings:
-            tightened[rule] = {**settings[rule], **{k: min(settings[rule][k], careful[c]) for k, c in keys.items()}}
-    return tightened, True
+            out[rule] = {**settings[rule], **{k: min(settings[rule][k], careful[c]) for k, c in keys.items()}}
+    return out
 
 
 def _said_careful(warning: Warning) -> Warning:

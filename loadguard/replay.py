@@ -28,6 +28,15 @@ class Month:
     lines: Counter = field(default_factory=Counter)   # (rule, severity label) -> lines mailed
 
 
+@dataclass(frozen=True)
+class SymptomMark:
+    """A logged symptom on the replayed timeline, with the mails of the weeks before it."""
+
+    day: date
+    text: str                              # the entry as `symptom list` shows it
+    before: list[tuple[date, Warning]]     # mailed in the `days` days up to and including its day
+
+
 @dataclass
 class Replay:
     first: date
@@ -35,6 +44,7 @@ class Replay:
     min_severity: Severity
     mailed: list[tuple[date, Warning]]
     months: list[Month]
+    symptoms: list[SymptomMark] = field(default_factory=list)
 
     @property
     def running_months(self) -> int:
@@ -77,7 +87,20 @@ def replay(store: "Store", config: "Config", first: date, last: date, min_severi
         day += timedelta(days=1)
     for day in running_days(store, config, first, last):
         months[day.strftime("%Y-%m")].running_days += 1
-    return Replay(first, last, level, mailed, list(months.values()))
+    return Replay(first, last, level, mailed, list(months.values()), symptom_marks(store, first, last, mailed))
+
+
+# issue 9: what a runner asks of the timeline when a symptom shows up: what was I told before it?
+SYMPTOM_LOOKBACK_DAYS = 21
+
+
+def symptom_marks(store: "Store", first: date, last: date,
+                  mailed: list[tuple[date, Warning]]) -> list[SymptomMark]:
+    from loadguard import symptoms
+
+    return [SymptomMark(e.day, e.describe(), [(d, w) for d, w in mailed if w.family != "symptoms"
+                                               and 0 <= (e.day - d).days <= SYMPTOM_LOOKBACK_DAYS])
+            for e in symptoms.between(store, first, last)]
 
 
 def running_days(store: "Store", config: "Config", first: date, last: date) -> list[date]:

@@ -142,3 +142,18 @@ def test_a_new_nerve_symptom_is_always_news_for_cron(store, run_cli):
     log(store, D + timedelta(days=1), place="toes", kind="burning")
     again = run_cli("check", "--new", "--as-of", (D + timedelta(days=1)).isoformat())
     assert "symptoms.nerve [symptom-2]" in again.stdout and "symptom-1" not in again.stdout
+
+
+def test_replay_marks_a_logged_symptom_with_what_was_mailed_before_it(store, run_cli):
+    import json
+
+    spike = spike_history(store)
+    log(store, spike + timedelta(days=9), place="heel", kind="dull ache")
+    result = run_cli("replay", "--from", (spike - timedelta(days=30)).isoformat(), "--to",
+                     (spike + timedelta(days=12)).isoformat(), "--min-severity", "warn", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [mark] = json.loads(result.stdout)["symptoms"]
+    assert mark["day"] == "2026-06-10" and mark["symptom"] == "dull ache, left heel, 4/10"
+    assert [(m["day"], m["rule"]) for m in mark["mailed_before"]] == [("2026-06-01", "volume.long_run_spike")]
+    text = run_cli("replay", "--from", "2026-05-01", "--to", "2026-06-12", "--min-severity", "warn").stdout
+    assert "2026-06-10  dull ache, left heel, 4/10: 2026-06-01 volume.long_run_spike warn" in text

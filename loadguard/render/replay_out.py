@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from loadguard.replay import Replay
+from loadguard.replay import SYMPTOM_LOOKBACK_DAYS, Replay
 
 LEVELS = ("info", "warn", "alert")
 
@@ -26,6 +26,11 @@ def render_text(r: Replay) -> str:
     out.append(f"{'rule':<26}" + "".join(f"{lv:>7}" for lv in LEVELS))
     for rule in sorted({rule for rule, _ in totals}):
         out.append(f"{rule:<26}" + "".join(f"{totals[(rule, lv)]:>7}" for lv in LEVELS))
+    if r.symptoms:
+        out += ["", f"symptoms logged, and what was mailed in the {SYMPTOM_LOOKBACK_DAYS} days before each"]
+        for mark in r.symptoms:
+            told = ", ".join(f"{d} {w.rule} {w.severity.label}" for d, w in mark.before) or "nothing"
+            out.append(f"{mark.day}  {mark.text}: {told}")
     return "\n".join(out) + "\n"
 
 
@@ -49,4 +54,8 @@ def render_json(r: Replay) -> str:
                   "lines": sum(r.lines.values()), "by_rule": _by_rule(r.lines)},
         "mailed": [{"day": d.isoformat(), "id": w.id, "rule": w.rule, "severity": w.severity.label,
                     "subject": w.subject, "message": w.message} for d, w in r.mailed],
+        "symptoms": [{"day": m.day.isoformat(), "symptom": m.text,
+                      "mailed_before": [{"day": d.isoformat(), "id": w.id, "rule": w.rule,
+                                         "severity": w.severity.label} for d, w in m.before]}
+                     for m in r.symptoms],
     }, indent=2, ensure_ascii=False)
