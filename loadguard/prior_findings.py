@@ -8,10 +8,10 @@ the one call site to change if what came before is ever read another way.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from loadguard.detectors.runs_only import runs_as_of
 from loadguard.model import Warning
 
 if TYPE_CHECKING:
@@ -65,6 +65,16 @@ def load_findings(frames: "Frames", detectors: Sequence[Any], settings: Mapping[
         if kept is None or rank(w) >= rank(kept):
             per_family[w.family] = w
     return sorted(per_family.values(), key=lambda w: (w.date, w.rule))
+
+
+def runs_as_of(frames: "Frames", day: date) -> "Frames":
+    """The frames as a load rule reading runs only saw them on `day` (`Frames.at` also
+    rewinds shoes, which needs shoe use read back that far)."""
+    import pandas as pd
+
+    if day >= frames.as_of:
+        return frames
+    return replace(frames, as_of=day, runs=frames.runs[frames.runs["day"] <= pd.Timestamp(day)], cache={})
 
 
 def _days(first: date, last: date) -> list[date]:

@@ -9,13 +9,13 @@ through the base runs' step rate against speed. Runs without cadence are ignored
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from loadguard.detectors.common import build_warning, r1, reaches, require_positive
-from loadguard.detectors.runs_only import RunsOnlyRule
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
@@ -43,20 +43,19 @@ class Expected:
     median_km: float
     runs: int
 
-    def at(self, speed: pd.Series) -> pd.Series:
+    def at(self, speed):
         return self.intercept + self.slope * speed
 
 
-def expected_rate(base: pd.DataFrame) -> Expected:
-    speed, spm = base["speed"], base["spm"]
-    spread = float(speed.var(ddof=0))
+def expected_rate(speed: np.ndarray, spm: np.ndarray, distance_km: np.ndarray) -> Expected:
+    spread = float(speed.var())
     slope = 0.0
     # Paces within a couple of percent of each other say nothing about the slope.
     if spread > (SAME_PACE * float(speed.mean())) ** 2:
         # least squares; a falling line is noise in a small base, not physiology
         slope = max(float(((speed - speed.mean()) * (spm - spm.mean())).mean()) / spread, 0.0)
     intercept = float(spm.mean() - slope * speed.mean())
-    return Expected(slope, intercept, float(spm.median()), float(base["distance_km"].median()), len(base))
+    return Expected(slope, intercept, float(np.median(spm)), float(np.median(distance_km)), len(spm))
 
 
 def with_rate(runs: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +65,7 @@ def with_rate(runs: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["spm", "speed"])
 
 
-class Cadence(RunsOnlyRule):
+class Cadence:
     id = "stride.cadence"
     defaults: Mapping[str, Any] = {
         "recent_days": 7,        # runs of these days are judged
@@ -88,50 +87,64 @@ class Cadence(RunsOnlyRule):
                          "long_drop", "long_factor")
 
     def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        recent_first = frames.as_of - timedelta(days=int(config["recent_days"]) - 1)
-        base_first = recent_first - timedelta(days=int(config["base_days"]))
-        runs = with_rate(frames.days_between(base_first, frames.as_of))
-        recent = runs[runs["day"] >= pd.Timestamp(recent_first)]
-        base = runs[runs["day"] < pd.Timestamp(recent_first)]
-        if recent.empty or len(base) < config["min_base_runs"]:
+        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
+
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date,
+                 last: date) -> list[tuple[date, Warning]]:
+        """Each day of [first, last] judged on the runs with cadence read once (arrays, not
+        frames per day: a replay of ten years stays within a check's time)."""
+        rated = with_rate(frames.runs[frames.runs["day"] <= pd.Timestamp(last)]).reset_index(drop=True)
+        if rated.empty:
             return []
-        expected = expected_rate(base)
-        recent = recent.assign(expected=expected.at(recent["speed"]))
-        recent = recent.assign(drop=1 - recent["spm"] / recent["expected"])
-        out: list[Warning] = []
-        if len(recent) >= config["min_recent_runs"] and reaches(recent["drop"].median(), config["week_drop"]):
-            out.append(self._week(frames, recent, expected, config))
-        long = ((recent["distance_km"] >= config["long_factor"] * expected.median_km)
-                | (recent["elev_m"] >= config["hilly_m_per_km"] * recent["distance_km"]))
-        low = recent["drop"].map(lambda drop: reaches(drop, config["long_drop"]))
-        for row in recent[long & low].itertuples():
-            out.append(self._long_run(row, expected, config))
+        day_ns = rated["day"].to_numpy()
+        spm, speed = rated["spm"].to_numpy(float), rated["speed"].to_numpy(float)
+        km, elev = rated["distance_km"].to_numpy(float), rated["elev_m"].to_numpy(float)
+        recent_days, base_days = int(config["recent_days"]), int(config["base_days"])
+        out: list[tuple[date, Warning]] = []
+        day = first
+        while day <= last:
+            recent_first = day - timedelta(days=recent_days - 1)
+            hi = int(np.searchsorted(day_ns, np.datetime64(day), "right"))
+            lo = int(np.searchsorted(day_ns, np.datetime64(recent_first), "left"))
+            base = int(np.searchsorted(day_ns, np.datetime64(recent_first - timedelta(days=base_days)), "left"))
+            if hi > lo and lo - base >= config["min_base_runs"]:
+                expected = expected_rate(speed[base:lo], spm[base:lo], km[base:lo])
+                drop = 1 - spm[lo:hi] / expected.at(speed[lo:hi])
+                if hi - lo >= config["min_recent_runs"] and reaches(float(np.median(drop)), config["week_drop"]):
+                    out.append((day, self._week(day, rated.iloc[lo:hi], drop, expected, config)))
+                long = (km[lo:hi] >= config["long_factor"] * expected.median_km) | (
+                    elev[lo:hi] >= config["hilly_m_per_km"] * km[lo:hi])
+                for i in np.flatnonzero(long):
+                    if reaches(float(drop[i]), config["long_drop"]):
+                        out.append((day, self._long_run(rated.iloc[lo + i], float(drop[i]), expected, config)))
+            day += timedelta(days=1)
         return out
 
-    def _week(self, frames: Frames, recent: pd.DataFrame, expected: Expected, config) -> Warning:
-        spm, pred = recent["spm"].median(), recent["expected"].median()
+    def _week(self, day: date, recent: pd.DataFrame, drop: np.ndarray, expected: Expected, config) -> Warning:
+        spm, pred = float(recent["spm"].median()), float(np.median(expected.at(recent["speed"].to_numpy(float))))
         message = (
-            f"Your {len(recent)} runs of the {config['recent_days']} days to {frames.as_of.isoformat()} averaged "
-            f"{spm:.0f} steps a minute, {recent['drop'].median():.0%} below the {pred:.0f} your runs of the "
+            f"Your {len(recent)} runs of the {config['recent_days']} days to {day.isoformat()} averaged "
+            f"{spm:.0f} steps a minute, {np.median(drop):.0%} below the {pred:.0f} your runs of the "
             f"{config['base_days']} days before took at the same pace ({expected.median_spm:.0f} at your usual "
             f"pace): a longer stride than usual, most likely."
         )
-        return build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
+        return build_warning(self.id, Severity.INFO, day, iso_week(day), message, {
             "steps_per_minute": r1(spm), "expected_steps_per_minute": r1(pred),
-            "drop_pct": r1(recent["drop"].median() * 100), "runs": len(recent), "base_runs": expected.runs,
+            "drop_pct": r1(np.median(drop) * 100), "runs": len(recent), "base_runs": expected.runs,
             "thresholds": {"week_drop": config["week_drop"], "long_drop": config["long_drop"]},
         })
 
-    def _long_run(self, row: Any, expected: Expected, config) -> Warning:
-        day = row.day.date()
-        name = f"'{row.name}' " if row.name else ""
-        kind = "long" if row.distance_km >= config["long_factor"] * expected.median_km else "hilly"
+    def _long_run(self, row: Any, drop: float, expected: Expected, config) -> Warning:
+        day = row["day"].date()
+        name = f"'{row['name']}' " if row["name"] else ""
+        kind = "long" if row["distance_km"] >= config["long_factor"] * expected.median_km else "hilly"
+        pred = float(expected.at(row["speed"]))
         message = (
-            f"Run {name}on {day.isoformat()} ({row.distance_km:.1f} km, {kind}): {row.spm:.0f} steps a minute, "
-            f"{row.drop:.0%} below your usual {row.expected:.0f} at that pace."
+            f"Run {name}on {day.isoformat()} ({row['distance_km']:.1f} km, {kind}): {row['spm']:.0f} steps a "
+            f"minute, {drop:.0%} below your usual {pred:.0f} at that pace."
         )
-        return build_warning(self.id, Severity.INFO, day, str(row.id), message, {
-            "activity_id": int(row.id), "steps_per_minute": r1(row.spm),
-            "expected_steps_per_minute": r1(row.expected), "drop_pct": r1(row.drop * 100), "kind": kind,
+        return build_warning(self.id, Severity.INFO, day, str(row["id"]), message, {
+            "activity_id": int(row["id"]), "steps_per_minute": r1(row["spm"]),
+            "expected_steps_per_minute": r1(pred), "drop_pct": r1(drop * 100), "kind": kind,
             "thresholds": {"week_drop": config["week_drop"], "long_drop": config["long_drop"]},
         })

@@ -18,7 +18,6 @@ import pandas as pd
 from loadguard import note_symptoms
 from loadguard.advice import TRIAGE, TRIAGE_BY_TIMING
 from loadguard.detectors.common import build_warning, require_positive
-from loadguard.detectors.runs_only import RunsOnlyRule
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
 from loadguard.prior_findings import before
@@ -97,65 +96,71 @@ def _evidence(event: Event) -> dict[str, Any]:
             "side": event.side, "timing": event.timing, "text": event.text}
 
 
-def recent_events(frames: Frames, config: Mapping[str, Any]) -> list[Event]:
-    """The events of the rule's `recent_days` ending on the as-of day."""
-    return events(frames, frames.as_of - timedelta(days=int(config["recent_days"]) - 1), frames.as_of)
+class _SymptomRule:
+    """A rule judging each symptom of its `recent_days`: a symptom is told on every day it
+    stays recent, the same warning each day, so a span is judged event by event."""
 
-
-class _SymptomRule(RunsOnlyRule):
     defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS}
 
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, *self.defaults)
 
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
+        raise NotImplementedError
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
+
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date,
+                 last: date) -> list[tuple[date, Warning]]:
+        recent = int(config["recent_days"])
+        out: list[tuple[date, Warning]] = []
+        for e in events(frames, first - timedelta(days=recent - 1), last):
+            warning = self.judge(frames, config, e)
+            if warning is None:
+                continue
+            out += [(e.day + timedelta(days=i), warning) for i in range(recent)
+                    if first <= e.day + timedelta(days=i) <= last]
+        return out
+
 
 class Nerve(_SymptomRule):
     id = "symptoms.nerve"
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        out = []
-        for e in recent_events(frames, config):
-            if e.source != "log" or not e.nerve_in_foot:
-                continue  # note mentions speak through symptoms.notes, in their own words
-            message = f"{e.said()}: a nerve-type symptom in the foot.{triage(e)}"
-            out.append(build_warning(self.id, Severity.ALERT, e.day, e.subject, message, _evidence(e)))
-        return out
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
+        if e.source != "log" or not e.nerve_in_foot:
+            return None  # note mentions speak through symptoms.notes, in their own words
+        message = f"{e.said()}: a nerve-type symptom in the foot.{triage(e)}"
+        return build_warning(self.id, Severity.ALERT, e.day, e.subject, message, _evidence(e))
 
 
 class Notes(_SymptomRule):
     id = "symptoms.notes"
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        out = []
-        for e in recent_events(frames, config):
-            if e.source != "note":
-                continue
-            severity = Severity.WARN if e.nerve_in_foot else Severity.INFO
-            what = "nerve-type words about the foot" if e.nerve_in_foot else f"{e.kind} ({e.place})"
-            message = f"{e.said()}: {what}.{triage(e)}"
-            out.append(build_warning(self.id, severity, e.day, e.subject, message, _evidence(e)))
-        return out
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
+        if e.source != "note":
+            return None
+        severity = Severity.WARN if e.nerve_in_foot else Severity.INFO
+        what = "nerve-type words about the foot" if e.nerve_in_foot else f"{e.kind} ({e.place})"
+        return build_warning(self.id, severity, e.day, e.subject, f"{e.said()}: {what}.{triage(e)}", _evidence(e))
 
 
 class AfterLoad(_SymptomRule):
     id = "symptoms.after_load"
     defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS, "lookback_days": LOOKBACK_DAYS}
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
         if frames.load_findings is None:
-            return []  # frames built outside a check carry no way to look back
+            return None  # frames built outside a check carry no way to look back
         lookback = int(config["lookback_days"])
-        out = []
-        for e in recent_events(frames, config):
-            found = frames.load_findings(e.day - timedelta(days=lookback), e.day)
-            if not found:
-                continue
-            message = (f"{e.said()} began {before(e.day, found)} "
-                       f"(load findings of the {lookback} days before it).{triage(e)}")
-            severity = Severity.ALERT if e.nerve_in_foot and e.source == "log" else Severity.WARN
-            out.append(build_warning(self.id, severity, e.day, e.subject, message, {
-                **_evidence(e),
-                "after": [{"rule": w.rule, "date": w.date.isoformat(), "subject": w.subject,
-                           "days_before": (e.day - w.date).days} for w in found],
-            }))
-        return out
+        found = frames.load_findings(e.day - timedelta(days=lookback), e.day)
+        if not found:
+            return None
+        message = (f"{e.said()} began {before(e.day, found)} "
+                   f"(load findings of the {lookback} days before it).{triage(e)}")
+        severity = Severity.ALERT if e.nerve_in_foot and e.source == "log" else Severity.WARN
+        return build_warning(self.id, severity, e.day, e.subject, message, {
+            **_evidence(e),
+            "after": [{"rule": w.rule, "date": w.date.isoformat(), "subject": w.subject,
+                       "days_before": (e.day - w.date).days} for w in found],
+        })
