@@ -5,7 +5,6 @@ import json
 import click
 
 from loadguard.cli import App, Day, pass_app
-from loadguard.symptoms import BadValue
 
 # Shown in --help; the engine (loadguard.symptoms) holds the lists themselves and
 # checks every value, so a bad one is one line naming the field and the choices.
@@ -20,18 +19,24 @@ def _choice(value: str | None) -> str | None:
     return None if value is None else " ".join(value.replace("-", " ").replace("_", " ").lower().split())
 
 
+def _bad(message: str) -> Exception:
+    from loadguard.symptoms import BadValue  # not at import: `loadguard --help` lists this module
+
+    return BadValue(message)
+
+
 def _intensity(value: str | None) -> int | None:
     if value is None:
         return None
     try:
         return int(value)
     except ValueError:
-        raise BadValue(f"symptom --intensity must be a whole number from 0 to 10; got {value!r}") from None
+        raise _bad(f"symptom --intensity must be a whole number from 0 to 10; got {value!r}") from None
 
 
 def _not_ahead(day, today) -> None:
     if day is not None and day > today:
-        raise BadValue(f"symptom --date {day.isoformat()} is after today ({today.isoformat()})")
+        raise _bad(f"symptom --date {day.isoformat()} is after today ({today.isoformat()})")
 
 
 def _fields(func):
@@ -64,7 +69,7 @@ def add(app: App, day, place, side, kind, timing, intensity, note, today) -> Non
     missing = [name for name, value in (("--where", place), ("--side", side), ("--what", kind),
                                         ("--intensity", intensity)) if value is None]
     if missing:
-        raise BadValue(f"symptom add needs {', '.join(missing)}")
+        raise _bad(f"symptom add needs {', '.join(missing)}")
     today = today.date() if today else app.today()
     when = day.date() if day else today
     _not_ahead(when, today)
