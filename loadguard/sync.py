@@ -196,6 +196,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
         rows = source.activities_page(checkpoint["after"], page)
         with store.transaction():
             new, updated = store.upsert_activities(rows)
+            store.fold_file_copies()  # a run first imported from its file becomes this Strava row
             seen.update(int(r["id"]) for r in rows)
             checkpoint["page"] = page
             checkpoint["seen"] = sorted(seen)

@@ -460,6 +460,8 @@ def _activity(table: _Table, row: list[str], zone: tzinfo | None) -> dict:
         "manual": from_upload is False,
         "source": SOURCE,
         "deleted": False,
+        # The run's original FIT/GPX/TCX inside the export (activities/…): enriches this row.
+        "track_file": table.cell(row, "Filename")[0] or None,
     }
 
 

@@ -1,0 +1,71 @@
+"""The import engine: what a source read goes into the store in one transaction.
+
+Rows synced from the Strava API are never overwritten by an import (the API is
+the fresher word); runs known only from a file are merged into the same run from
+Strava when both are stored (Store.fold_file_copies); every file read, readable
+or not, is remembered so that an unchanged file is not read again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loadguard.sources import Batch, ImportContext, Source
+from loadguard.store import Store
+
+API_SOURCE = "strava"
+
+
+@dataclass
+class ImportResult:
+    source: str
+    read: int = 0           # activities the source delivered
+    new: int = 0
+    updated: int = 0
+    merged: int = 0         # file runs folded into the same run from Strava
+    shoes: int = 0
+    skipped: int = 0        # files seen before
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def nothing_new(self) -> bool:
+        return not (self.new or self.updated or self.merged or self.problems)
+
+
+def context_for(store: Store, zone, running_types) -> ImportContext:
+    from loadguard.sources.export import gear_key
+
+    known_gear = {gear_key(name): gid for gid, name in
+                  store.conn.execute("SELECT id, name FROM gear WHERE source = ?", (API_SOURCE,))}
+    return ImportContext(zone=zone, running_types=tuple(running_types),
+                         known_files=store.known_files(), known_gear=known_gear)
+
+
+def run(store: Store, source: Source, path: Path, context: ImportContext) -> ImportResult:
+    # The whole path is read and validated before the first write: a source that
+    # refuses it leaves the store exactly as it was.
+    batch: Batch = source.read(path, context)
+    result = ImportResult(source=source.name, read=len(batch.activities), skipped=batch.skipped,
+                          problems=list(batch.problems))
+    for row in batch.activities:
+        row.setdefault("source", source.name)
+    with store.transaction():
+        result.new, result.updated = store.upsert_activities(batch.activities, keep_source=API_SOURCE)
+        store.set_track_figures(batch.activities)
+        store.upsert_gear(g for g in batch.gear if not g.get("adopted"))
+        # Gear this source stored earlier under an id it now replaced would show
+        # twice; its old row goes once nothing points at it.
+        store.conn.executemany(
+            "DELETE FROM gear WHERE id = ? AND source != ? AND NOT EXISTS "
+            "(SELECT 1 FROM activities WHERE gear_id = gear.id)",
+            [(gid, API_SOURCE) for gid in batch.replaced_gear],
+        )
+        merged = store.fold_file_copies()
+        result.merged = len(merged)
+        # A file run stored and merged in the same breath was never a new activity.
+        ids = {int(row["id"]) for row in batch.activities}
+        result.new = max(result.new - len(ids.intersection(merged)), 0)
+        store.remember_files((f.key, f.size, f.stamp, f.problem) for f in batch.files)
+    result.shoes = sum(1 for g in batch.gear if g.get("kind") == "shoe")
+    return result
