@@ -97,6 +97,11 @@ class App:
             self._store = Store.open(self.home / STORE_FILE)
         return self._store
 
+    def store_exists(self) -> bool:
+        from loadguard.paths import STORE_FILE
+
+        return self._store is not None or (self.home / STORE_FILE).exists()
+
     def today(self) -> date:
         """Today where the runner lives: in the configured zone if set, else the machine's."""
         zone = self.config["timezone"]

@@ -24,7 +24,7 @@ HORIZON_DAYS = 400
 
 RUN_COLUMNS = [
     "id", "name", "sport_type", "start_local", "day", "distance_km", "moving_s",
-    "elev_m", "gear_id", "trainer", "manual", "trail",
+    "elev_m", "gear_id", "trainer", "manual", "trail", "cadence_spm", "steep_share",
 ]
 
 
@@ -93,7 +93,7 @@ def _build(store: "Store", config: "Config", as_of: date) -> Frames:
     where = f"deleted = 0 AND sport_type IN ({marks}) AND start_local < ?"
     runs = pd.read_sql_query(
         f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
-                   elev_gain_m, gear_id, trainer, manual
+                   elev_gain_m, gear_id, trainer, manual, cadence_spm, steep_share
             FROM activities
             WHERE {where} AND start_local >= ?
             ORDER BY start_local, id""",
@@ -121,6 +121,9 @@ def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
     runs["gear_id"] = raw["gear_id"].astype(object).where(raw["gear_id"].notna(), None)
     runs["trainer"] = raw["trainer"].astype(bool)
     runs["manual"] = raw["manual"].astype(bool)
+    # From a recorded track only; NaN for runs no file was read for.
+    runs["cadence_spm"] = pd.to_numeric(raw["cadence_spm"], errors="coerce")
+    runs["steep_share"] = pd.to_numeric(raw["steep_share"], errors="coerce")
     runs["trail"] = is_trail(runs, config)
     return runs.reset_index(drop=True)[RUN_COLUMNS]
 
@@ -141,7 +144,21 @@ def is_trail(runs: pd.DataFrame, config: "Config") -> pd.Series:
     if climb > 0:
         per_km = runs["elev_m"] / runs["distance_km"].where(runs["distance_km"] > 0)
         trail |= per_km.fillna(0.0) >= climb
+    trail |= _steep_track(runs, trail_cfg)
     return trail & ~runs["trainer"] & ~runs["manual"]
+
+
+def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
+    """Trail by the recorded track, where there is one: enough of the distance on steep grades.
+
+    Labels lie (a phone app files a mountain run under `street`); a third of the way
+    at 10% or more does not happen on road. Runs without a track (no file read) have
+    no share and are left to the rules above.
+    """
+    threshold = float(trail_cfg["steep_share"])
+    if threshold <= 0:
+        return pd.Series(False, index=runs.index)
+    return runs["steep_share"].fillna(0.0) >= threshold
 
 
 def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame:

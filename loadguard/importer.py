@@ -33,23 +33,30 @@ class ImportResult:
         return not (self.new or self.updated or self.merged or self.problems)
 
 
-def context_for(store: Store, zone, running_types) -> ImportContext:
+def context_for(store: Store | None, zone, running_types) -> ImportContext:
+    """What sources may know of the store (None: there is no store yet)."""
     from loadguard.sources.export import gear_key
 
+    if store is None:
+        return ImportContext(zone=zone, running_types=tuple(running_types))
     known_gear = {gear_key(name): gid for gid, name in
                   store.conn.execute("SELECT id, name FROM gear WHERE source = ?", (API_SOURCE,))}
     return ImportContext(zone=zone, running_types=tuple(running_types),
                          known_files=store.known_files(), known_gear=known_gear)
 
 
-def run(store: Store, source: Source, path: Path, context: ImportContext) -> ImportResult:
-    # The whole path is read and validated before the first write: a source that
-    # refuses it leaves the store exactly as it was.
-    batch: Batch = source.read(path, context)
-    result = ImportResult(source=source.name, read=len(batch.activities), skipped=batch.skipped,
-                          problems=list(batch.problems))
+def read(source: Source, path: Path, context: ImportContext) -> Batch:
+    """The whole path read and validated, before anything is written."""
+    batch = source.read(path, context)
     for row in batch.activities:
         row.setdefault("source", source.name)
+    return batch
+
+
+def write(store: Store, source: Source, batch: Batch) -> ImportResult:
+    """Everything a source read, in one transaction."""
+    result = ImportResult(source=source.name, read=len(batch.activities), skipped=batch.skipped,
+                          problems=list(batch.problems))
     with store.transaction():
         result.new, result.updated = store.upsert_activities(batch.activities, keep_source=API_SOURCE)
         store.set_track_figures(batch.activities)

@@ -39,8 +39,11 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     target = Path(path)
     zone = resolve_zone(zone_name or app.config["timezone"])
     source = source_for(target)
-    context = importer.context_for(app.store, zone, app.config["running_types"])
-    result = importer.run(app.store, source, target, context)
+    # A source reads and validates everything before the first write; the store is
+    # not even created until then, so a refused path leaves no trace.
+    context = importer.context_for(app.store if app.store_exists() else None, zone, app.config["running_types"])
+    batch = importer.read(source, target, context)
+    result = importer.write(app.store, source, batch)
     for problem in result.problems:
         click.echo(f"loadguard: {' '.join(problem.split())}", err=True)
     if not quiet:

@@ -1,8 +1,9 @@
 """Where activities come from: sources found through the `loadguard.sources` entry-point group.
 
-Built-ins: `strava` (the API, pulled by `loadguard sync`), `strava-export` (the bulk
-export) and `files` (FIT, GPX and TCX files). `loadguard import PATH` hands PATH to
-the source that claims it. A source reads and validates; only the import engine
+Built-ins: `strava` (the API, pulled by `loadguard sync`), `files` (FIT, GPX and
+TCX files) and `strava-export` (the bulk export, which takes whatever no other
+source claims, so its errors explain a wrong path). `loadguard import PATH` hands
+PATH to the first source that claims it. A source reads and validates; only the import engine
 (loadguard.importer) writes to the store, in one transaction.
 """
 
@@ -19,7 +20,7 @@ from loadguard.errors import LoadguardError
 ENTRY_POINT_GROUP = "loadguard.sources"
 # Sources shipped with loadguard; any other claims a path first, so a plugin can
 # take over a format.
-BUILTIN = ("strava", "strava-export", "files")
+BUILTIN = ("strava", "files", "strava-export")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ A track file that cannot be read costs that run its extras, not the import.
 
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from loadguard.sources import Batch, ImportContext
 from loadguard.sources import export
@@ -21,17 +20,9 @@ class ExportSource:
     name = "strava-export"
 
     def claims(self, path: Path) -> bool:
-        if path.is_dir():
-            return (path / export.ACTIVITIES_CSV).is_file() or any(path.glob(f"*/{export.ACTIVITIES_CSV}"))
-        if path.name.lower().endswith(".csv"):
-            return True
-        if zipfile.is_zipfile(path):
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    return any(PurePosixPath(n).name.lower() == export.ACTIVITIES_CSV for n in archive.namelist())
-            except (zipfile.BadZipFile, OSError):
-                return False
-        return False
+        # Asked last: whatever is left is read as an export, so a wrong path gets
+        # the export reader's own words (no activities.csv, not a CSV file, …).
+        return True
 
     def read(self, path: Path, context: ImportContext) -> Batch:
         read = export.read_export(path, context.zone, context.running_types)

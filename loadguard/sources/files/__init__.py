@@ -32,19 +32,17 @@ class FilesSource:
     name = SOURCE
 
     def claims(self, path: Path) -> bool:
+        """Activity files, or a folder or zip holding some (and no Strava export's CSV)."""
         if path.is_dir():
-            return not _holds_export_csv(path)
+            return not _holds_export_csv(path) and collect.folder_has_activity(path)
         if collect.is_activity_name(path.name):
             return True
         if path.suffix.lower() == ".zip" and path.is_file():
-            import zipfile
-
             try:
-                with zipfile.ZipFile(path) as archive:
-                    names = archive.namelist()
-            except (zipfile.BadZipFile, OSError):
+                wanted, other = collect.in_zip(path)
+            except Unreadable:
                 return False
-            return not any(Path(n).name.lower() == "activities.csv" for n in names)
+            return bool(wanted) and not any(Path(j.member).name.lower() == "activities.csv" for j in other)
         return False
 
     def read(self, path: Path, context: ImportContext) -> Batch:

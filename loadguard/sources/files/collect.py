@@ -57,6 +57,14 @@ def in_folder(folder: Path) -> tuple[list[FileJob], list[FileJob]]:
     return wanted, other
 
 
+def folder_has_activity(folder: Path) -> bool:
+    """Whether any activity file lies under `folder` (stops at the first)."""
+    for _root, _dirs, names in os.walk(folder):
+        if any(is_activity_name(n) and not n.startswith(".") for n in names):
+            return True
+    return False
+
+
 def file_job(path: Path) -> FileJob:
     try:
         info = path.stat()
