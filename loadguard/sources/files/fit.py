@@ -87,12 +87,12 @@ def parse(data: bytes) -> Track:
 
 
 def _values(frame, names: tuple[str, ...]) -> dict:
-    out = {}
-    for name in names:
-        try:
-            out[name] = frame.get_value(name, fallback=None)
-        except KeyError:
-            out[name] = None
+    # One pass over the frame's fields: get_value() would search them once per name,
+    # and records are most of a file.
+    out = dict.fromkeys(names)
+    for item in frame.fields:
+        if item.name in out and out[item.name] is None:
+            out[item.name] = item.value
     return out
 
 
