@@ -369,3 +369,17 @@ def test_a_store_from_before_activity_files_migrates_keeping_its_runs(home, monk
         assert s.activity_count() == 1 and s.known_files() == {}
         row = s.conn.execute("SELECT distance_m, cadence_spm, steep_share FROM activities").fetchone()
         assert tuple(row) == (10000.0, None, None)
+
+
+def test_many_files_are_parsed_by_workers_with_the_same_result(run_cli, home, tmp_path):
+    from loadguard.sources import files
+
+    for day in range(1, files.PARALLEL_FROM + 3):
+        write(tmp_path / "many" / f"{day:02d}.gpx", gpx_text(START.replace(day=day), km=4.0 + day / 10))
+    write(tmp_path / "many" / "zz-broken.fit", truncated_fit())
+    result = run_cli("import", str(tmp_path / "many"), "--timezone", "Europe/Berlin")
+    assert result.exit_code == 3 and result.stderr.count("\n") == 1 and "zz-broken.fit" in result.stderr
+    stored = rows(home)
+    assert len(stored) == files.PARALLEL_FROM + 2
+    assert [r["start_local"] for r in stored[:2]] == ["2026-03-01T08:00:00", "2026-03-02T08:00:00"]  # UTC+1
+    assert [round(r["distance_m"] / 100) for r in stored] == [41 + d for d in range(len(stored))]

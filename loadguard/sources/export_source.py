@@ -8,7 +8,7 @@ A track file that cannot be read costs that run its extras, not the import.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from loadguard.sources import Batch, ImportContext
 from loadguard.sources import export
@@ -57,15 +57,18 @@ def _enrich(batch: Batch, path: Path, context: ImportContext) -> None:
 
 def _track_jobs(path: Path, names: set[str]) -> dict[str, FileJob]:
     """The export's track files by their CSV name, wherever the export's root is."""
+    # A name is the export's own relative path; one that climbs out of it is not followed.
+    names = {n for n in names if not PurePosixPath(n).is_absolute() and ".." not in PurePosixPath(n).parts}
     if path.is_dir() or path.name.lower().endswith(".csv"):
         root = path if path.is_dir() else path.parent
         if path.is_dir() and not (root / export.ACTIVITIES_CSV).is_file():
             root = next(iter(root.glob(f"*/{export.ACTIVITIES_CSV}"))).parent
         return {n: collect.file_job(root / n) for n in names if (root / n).exists()}
     members, _ = collect.in_zip(path)
-    out = {}
+    by_name: dict[str, FileJob] = {}
     for job in members:
-        for name in names:
-            if job.member == name or job.member.endswith("/" + name):
-                out[name] = job
-    return out
+        by_name[job.member] = job
+        inside = job.member.split("/", 1)  # the export may sit one folder down in the zip
+        if len(inside) == 2:
+            by_name.setdefault(inside[1], job)
+    return {n: by_name[n] for n in names if n in by_name}
