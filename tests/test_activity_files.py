@@ -383,3 +383,18 @@ def test_many_files_are_parsed_by_workers_with_the_same_result(run_cli, home, tm
     assert len(stored) == files.PARALLEL_FROM + 2
     assert [r["start_local"] for r in stored[:2]] == ["2026-03-01T08:00:00", "2026-03-02T08:00:00"]  # UTC+1
     assert [round(r["distance_m"] / 100) for r in stored] == [41 + d for d in range(len(stored))]
+
+
+def test_a_plugin_taking_a_built_in_sources_name_is_refused(run_cli, home, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "impostor-1.0.dist-info").mkdir(parents=True)
+    (site / "impostor-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: impostor\nVersion: 1.0\n")
+    (site / "impostor-1.0.dist-info" / "entry_points.txt").write_text("[loadguard.sources]\nfiles = impostor:Files\n")
+    (site / "impostor.py").write_text(
+        "class Files:\n    name = 'files'\n    def claims(self, path):\n        return True\n"
+        "    def read(self, path, context):\n        raise AssertionError('never asked')\n")
+    monkeypatch.syspath_prepend(str(site))
+    result = run_cli("import", str(write(tmp_path / "a.gpx", gpx_text(START))))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("loadguard: two source plugins claim the name 'files': ")
+    assert not (home / "loadguard.db").exists()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Mapping, Protocol, runtime_checkable
 
+from loadguard import plugins
 from loadguard.errors import LoadguardError
 
 ENTRY_POINT_GROUP = "loadguard.sources"
@@ -82,29 +82,13 @@ class Source(Protocol):
 
 def load_sources() -> list[Source]:
     """Every installed source, plugins first, then the built-ins in BUILTIN order."""
-    found: dict[str, Source] = {}
-    origin: dict[str, str] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            obj = ep.load()
-            source = obj() if isinstance(obj, type) else obj
-        except Exception as exc:  # a broken plugin must not take the others down silently
-            raise LoadguardError(f"source plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from None
-        if not isinstance(source, Source) or not isinstance(source.name, str):
-            raise LoadguardError(f"source plugin {ep.name!r} ({ep.value}) lacks name, claims() or read()")
-        if source.name in found:
-            if origin[source.name] == ep.value:
-                continue  # one distribution seen twice on sys.path (editable installs)
-            raise LoadguardError(
-                f"two source plugins claim the name {source.name!r}: {origin[source.name]} and {ep.value}")
-        found[source.name] = source
-        origin[source.name] = ep.value
+    found = plugins.load(ENTRY_POINT_GROUP, "source", Source, "name", "name", "name, claims() or read()")
     if not all(name in found for name in BUILTIN):
         raise LoadguardError(
             "the built-in sources are not installed (the loadguard.sources entry points are missing); "
             "reinstall loadguard")
-    plugins = sorted(n for n in found if n not in BUILTIN)
-    return [found[n] for n in plugins] + [found[n] for n in BUILTIN]
+    others = sorted(n for n in found if n not in BUILTIN)
+    return [found[n] for n in others] + [found[n] for n in BUILTIN]
 
 
 def source_named(name: str) -> Source:
