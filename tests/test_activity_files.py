@@ -398,3 +398,11 @@ def test_a_plugin_taking_a_built_in_sources_name_is_refused(run_cli, home, tmp_p
     assert result.exit_code == 3
     assert result.stderr.startswith("loadguard: two source plugins claim the name 'files': ")
     assert not (home / "loadguard.db").exists()
+
+
+def test_file_runs_do_not_move_the_sync_window(store):
+    """Strava never saw a run known only from a file: it says nothing about how far a sync got."""
+    synced = run(date(2026, 3, 1), 10.0, id=123)
+    watch_only = run(date(2026, 3, 20), 8.0, id=-1_774_000_000)
+    store.upsert_activities([synced, watch_only])
+    assert store.newest_start() == synced["start_utc"]
