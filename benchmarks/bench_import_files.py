@@ -15,6 +15,12 @@ Peak RSS: the command's own process, and the largest worker. CPU: user + system
 time of the command and its workers; with other jobs on the machine, wall time
 against CPU time shows how much of it the import actually got.
 Run: python benchmarks/bench_import_files.py [--copies N]   (writes nothing outside a temp folder)
+
+Measured 2026-11-25 on the 2-core build machine while other jobs ran (load ~4):
+1,000 files (163 MiB): serial 161 s (113 s CPU, peak 42 MiB), parallel 148 s
+(118 s CPU, 28 MiB + 35 MiB per worker), unchanged again 0.03 s (0.11 s for the
+whole process). On an idle machine the wall time tends towards the CPU time, and
+the two workers halve it.
 """
 
 from __future__ import annotations
