@@ -9,12 +9,16 @@ or not, is remembered so that an unchanged file is not read again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from loadguard.sources import Batch, ImportContext, Source
 from loadguard.store import Store
 
 API_SOURCE = "strava"
+# Rows written per statement batch: big enough to be quick, small enough that a
+# streamed export of a million activities never sits in memory.
+CHUNK_ROWS = 5000
 
 
 @dataclass
@@ -27,6 +31,7 @@ class ImportResult:
     shoes: int = 0
     skipped: int = 0        # files seen before
     problems: list[str] = field(default_factory=list)
+    note: str = ""
 
     @property
     def nothing_new(self) -> bool:
@@ -47,19 +52,26 @@ def context_for(store: Store | None, zone, running_types) -> ImportContext:
 
 def read(source: Source, path: Path, context: ImportContext) -> Batch:
     """The whole path read and validated, before anything is written."""
-    batch = source.read(path, context)
-    for row in batch.activities:
-        row.setdefault("source", source.name)
-    return batch
+    return source.read(path, context)
 
 
 def write(store: Store, source: Source, batch: Batch) -> ImportResult:
-    """Everything a source read, in one transaction."""
-    result = ImportResult(source=source.name, read=len(batch.activities), skipped=batch.skipped,
-                          problems=list(batch.problems))
+    """Everything a source read, in one transaction; rows go in chunks, so a source
+    that streams them is never held whole."""
+    result = ImportResult(source=source.name, skipped=batch.skipped, problems=list(batch.problems),
+                          note=batch.note)
+    file_ids: set[int] = set()
     with store.transaction():
-        result.new, result.updated = store.upsert_activities(batch.activities, keep_source=API_SOURCE)
-        store.set_track_figures(batch.activities)
+        rows = iter(batch.activities)
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            for row in chunk:
+                row.setdefault("source", source.name)
+            new, updated = store.upsert_activities(chunk, keep_source=API_SOURCE)
+            store.set_track_figures(chunk)
+            result.read += len(chunk)
+            result.new += new
+            result.updated += updated
+            file_ids.update(int(r["id"]) for r in chunk if int(r["id"]) < 0)
         store.upsert_gear(g for g in batch.gear if not g.get("adopted"))
         # Gear this source stored earlier under an id it now replaced would show
         # twice; its old row goes once nothing points at it.
@@ -71,8 +83,7 @@ def write(store: Store, source: Source, batch: Batch) -> ImportResult:
         merged = store.fold_file_copies()
         result.merged = len(merged)
         # A file run stored and merged in the same breath was never a new activity.
-        ids = {int(row["id"]) for row in batch.activities}
-        result.new = max(result.new - len(ids.intersection(merged)), 0)
+        result.new = max(result.new - len(file_ids.intersection(merged)), 0)
         store.remember_files((f.key, f.size, f.stamp, f.problem) for f in batch.files)
     result.shoes = sum(1 for g in batch.gear if g.get("kind") == "shoe")
     return result

@@ -64,7 +64,7 @@ def _summary(result, path: str) -> str:
     text += f" from {path}"
     if result.skipped:
         text += f"; {result.skipped} {_plural(result.skipped, 'file', 'files')} read before, skipped"
-    return text
+    return text + result.note
 
 
 def _plural(count: int, one: str, many: str) -> str:

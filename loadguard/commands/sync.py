@@ -51,12 +51,14 @@ def sync(app: App, full: bool, quiet: bool) -> None:
             raise LoadguardError(f"{error}; the renewed Strava access is lost, run `loadguard auth` again") from None
 
     with engine.lock(app.home):
+        deadline = engine.Deadline(app.config["sync"]["max_seconds"])
         token = tokens.require(app.home)
-        api = source_named("strava").connect(token, app.config["strava"], save_renewed)
+        api = source_named("strava").connect(token, app.config["strava"], save_renewed, deadline)
         status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
         try:
             result = engine.run(app.store, api, overlap_days=app.config["sync"]["overlap_days"],
-                                full=full, running_types=app.config["running_types"], progress=status)
+                                full=full, running_types=app.config["running_types"], progress=status,
+                                deadline=deadline)
         finally:
             status.clear()
     if not quiet:

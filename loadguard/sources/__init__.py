@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Mapping, Protocol, runtime_checkable
+from typing import Iterable, Mapping, Protocol, runtime_checkable
 
 from loadguard import plugins
 from loadguard.errors import LoadguardError
@@ -50,7 +50,7 @@ class ImportContext:
 class Batch:
     """What a source yields for one path.
 
-    activities: store rows — id, sport_type, start_utc ('YYYY-MM-DDTHH:MM:SSZ'),
+    activities: store rows (a list, or an iterable read while the rows are written) — id, sport_type, start_utc ('YYYY-MM-DDTHH:MM:SSZ'),
       start_local (wall clock, no zone), source, and optionally name, distance_m,
       moving_s, elapsed_s, elev_gain_m, gear_id, avg_cadence, trainer, manual, and
       from a recorded track cadence_spm and steep_share (0-1). Ids are Strava's
@@ -60,12 +60,13 @@ class Batch:
       a row flagged `adopted` is already in the store under that id and is not written.
     """
 
-    activities: list[dict] = field(default_factory=list)
+    activities: Iterable[dict] = field(default_factory=list)  # a list, or rows streamed while written
     gear: list[dict] = field(default_factory=list)
     files: list[FileSeen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # one line each; the rest was read
     replaced_gear: list[str] = field(default_factory=list)  # this source's gear ids now stored under another id
     skipped: int = 0                                   # files skipped as seen before
+    note: str = ""                                     # added to the summary line, e.g. rows left out
 
 
 @runtime_checkable

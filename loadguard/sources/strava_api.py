@@ -25,8 +25,9 @@ class StravaApiSource:
     def read(self, path: Path, context: ImportContext) -> Batch:
         raise LoadguardError("Strava's API is read by `loadguard sync`, not `loadguard import`")
 
-    def connect(self, token: Any, settings: dict[str, Any], on_token: Callable[[Any], None]):
-        """The paged client `loadguard.sync.run` reads (a loadguard.sync.Source)."""
+    def connect(self, token: Any, settings: dict[str, Any], on_token: Callable[[Any], None], deadline: Any = None):
+        """The paged client `loadguard.sync.run` reads (a loadguard.sync.Source); `deadline`
+        is the sync's loadguard.sync.Deadline, which every request respects."""
         from loadguard.sources import strava
 
         strava.quiet_library_logging()
@@ -34,4 +35,4 @@ class StravaApiSource:
         # credentials saved with it come first.
         client_id, client_secret = strava.client_credentials(settings, token.client_id, token.client_secret)
         return strava.StravaAPI(token, base_url=settings["base_url"], client_id=client_id,
-                                client_secret=client_secret, on_token=on_token)
+                                client_secret=client_secret, on_token=on_token, deadline=deadline)

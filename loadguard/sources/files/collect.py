@@ -3,11 +3,14 @@
 A watch folder or a zip may hold anything: only regular files are read (a FIFO
 would block the import forever, a device file never ends), symlinked folders are
 not followed (they can loop), and no file is inflated past MAX_FILE_BYTES, so a
-gzip or zip bomb costs at most that much memory.
+gzip or zip bomb costs at most that much memory. The opening and capping is
+loadguard.sources.safe_open's, as for exports.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import stat
 import zipfile
@@ -15,8 +18,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-# Far above any real recording (a 24-hour FIT file at 1 s is ~5 MB, its GPX ~30 MB).
-MAX_FILE_BYTES = 64 * 1024 * 1024
+from loadguard.errors import LoadguardError
+from loadguard.sources.safe_open import MIB, TooLarge, capped, open_regular_file, open_zip_member
+
+# For one activity file, far above any real recording (a 24-hour FIT file at 1 s
+# is ~5 MB, its GPX ~30 MB), and far below the export's own cap (safe_open).
+MAX_FILE_BYTES = 64 * MIB
+GZIP_MAGIC = b"\x1f\x8b"
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 ZIP_SEPARATOR = "::"
 
@@ -98,32 +106,22 @@ def read_bytes(job: FileJob) -> bytes:
         raise Unreadable("cannot read it")
     try:
         if job.member is None:
-            with open(job.path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
+            with open_regular_file(job.path) as raw, capped(raw, MAX_FILE_BYTES, job.label) as fh:
+                data = fh.read()
         else:
-            with zipfile.ZipFile(job.path) as archive:
-                if archive.getinfo(job.member).file_size > MAX_FILE_BYTES:
-                    raise Unreadable(f"inflates to more than {MAX_FILE_BYTES // 2**20} MiB")
-                with archive.open(job.member) as fh:
-                    data = fh.read(MAX_FILE_BYTES + 1)
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, NotImplementedError, RuntimeError) as exc:
+            with zipfile.ZipFile(job.path) as archive, \
+                    open_zip_member(archive, job.member, MAX_FILE_BYTES, job.label) as fh:
+                data = fh.read()
+        if data[:2] == GZIP_MAGIC:
+            # Inflated through the same cap, so a bomb stops there rather than after filling memory.
+            with capped(gzip.GzipFile(fileobj=io.BytesIO(data)), MAX_FILE_BYTES, job.label) as fh:
+                data = fh.read()
+    except TooLarge:
+        raise Unreadable(f"inflates to more than {MAX_FILE_BYTES // MIB} MiB") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise Unreadable(f"broken gzip data ({exc or 'it ends too soon'})") from None
+    except LoadguardError as exc:  # a path swapped for a FIFO after the walk, or unreadable
+        raise Unreadable(str(exc)) from None
+    except (OSError, zipfile.BadZipFile, KeyError, NotImplementedError, RuntimeError) as exc:
         raise Unreadable(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise Unreadable(f"larger than {MAX_FILE_BYTES // 2**20} MiB")
-    if data[:2] == b"\x1f\x8b":
-        data = _gunzip(data)
     return data
-
-
-def _gunzip(data: bytes) -> bytes:
-    # Inflated piecewise, so a bomb is stopped at the cap rather than after filling memory.
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, MAX_FILE_BYTES + 1)
-    except zlib.error as exc:
-        raise Unreadable(f"broken gzip data ({exc})") from None
-    if len(out) > MAX_FILE_BYTES or inflater.unconsumed_tail:
-        raise Unreadable(f"inflates to more than {MAX_FILE_BYTES // 2**20} MiB")
-    if not inflater.eof:
-        raise Unreadable("truncated gzip data")
-    return out
