@@ -100,7 +100,10 @@ class App:
     def store_exists(self) -> bool:
         from loadguard.paths import STORE_FILE
 
-        return self._store is not None or (self.home / STORE_FILE).exists()
+        try:
+            return self._store is not None or (self.home / STORE_FILE).exists()
+        except OSError:
+            return True  # opening it says what is wrong, in one line
 
     def today(self) -> date:
         """Today where the runner lives: in the configured zone if set, else the machine's."""

@@ -387,10 +387,10 @@ def test_many_files_are_parsed_by_workers_with_the_same_result(run_cli, home, tm
 
 def test_a_plugin_taking_a_built_in_sources_name_is_refused(run_cli, home, tmp_path, monkeypatch):
     site = tmp_path / "site"
-    (site / "impostor-1.0.dist-info").mkdir(parents=True)
-    (site / "impostor-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: impostor\nVersion: 1.0\n")
-    (site / "impostor-1.0.dist-info" / "entry_points.txt").write_text("[loadguard.sources]\nfiles = impostor:Files\n")
-    (site / "impostor.py").write_text(
+    (site / "source_impostor-1.0.dist-info").mkdir(parents=True)
+    (site / "source_impostor-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: source-impostor\nVersion: 1.0\n")
+    (site / "source_impostor-1.0.dist-info" / "entry_points.txt").write_text("[loadguard.sources]\nfiles = source_impostor:Files\n")
+    (site / "source_impostor.py").write_text(
         "class Files:\n    name = 'files'\n    def claims(self, path):\n        return True\n"
         "    def read(self, path, context):\n        raise AssertionError('never asked')\n")
     monkeypatch.syspath_prepend(str(site))
