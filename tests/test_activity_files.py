@@ -153,9 +153,11 @@ def test_a_zip_of_files_with_other_members(run_cli, home, tmp_path):
         z.writestr("runs/a.gpx", gpx_text(START))
         z.writestr("runs/b.tcx.gz", gzip.compress(tcx_text(START.replace(day=3)).encode()))
         z.writestr("runs/photo.jpg", b"\xff\xd8\xff\xe0 not a run")
+        z.writestr("runs/bomb.gpx", bytes(collect.MAX_FILE_BYTES + 1))  # deflates to ~64 KiB
     result = run_cli("import", str(archive))
     assert result.exit_code == 3
-    assert result.stderr == f"loadguard: {archive}:runs/photo.jpg: not a FIT, GPX or TCX file\n"
+    assert result.stderr == (f"loadguard: {archive}:runs/photo.jpg: not a FIT, GPX or TCX file\n"
+                             f"loadguard: {archive}:runs/bomb.gpx: inflates to more than 64 MiB\n")
     assert len(rows(home)) == 2
     quiet = run_cli("import", str(archive), "--quiet")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
@@ -186,6 +188,7 @@ def test_each_broken_file_is_one_line_and_the_rest_is_imported(run_cli, home, tm
     write(folder / "broken.gpx.gz", b"\x1f\x8b\x08\x00" + bytes(20))
     write(folder / "bomb.gpx.gz", bytes(collect.MAX_FILE_BYTES + 1), gz=True)
     os.mkfifo(folder / "pipe.fit")
+    write(folder / "year-1600.gpx", gpx_text(datetime(1600, 1, 1, tzinfo=timezone.utc), km=1.0))
     result = run_cli("import", str(folder))
     assert result.exit_code == 3
     lines = sorted(result.stderr.splitlines())
@@ -197,6 +200,7 @@ def test_each_broken_file_is_one_line_and_the_rest_is_imported(run_cli, home, tm
         "pipe.fit": "not a regular file",
         "really-a-png.gpx": "not a FIT, GPX or TCX file",
         "truncated.fit": "not a readable FIT file",
+        "year-1600.gpx": "impossible values",
     }
     assert len(lines) == len(expected), lines
     for line, (name, words) in zip(lines, sorted(expected.items())):

@@ -84,10 +84,17 @@ def read_one(job: FileJob, zone) -> tuple[dict | None, str | None]:
     """(activity row, None) for a readable file, (None, reason) otherwise. Runs in a worker."""
     from loadguard.sources.files.track import TrackError
 
+    from loadguard.sources import validate
+
     try:
         data = collect.read_bytes(job)
         track = parse(data)
-        return activity_row(track, job, zone), None
+        row = activity_row(track, job, zone)
+        # The checks Strava's rows pass, on the file's figures (its id is negative by design).
+        problem = validate.problem({**row, "id": -row["id"]})
+        if problem is not None:
+            return None, f"impossible values: {problem}"
+        return row, None
     except (Unreadable, TrackError) as why:
         return None, str(why)
     except Exception as exc:  # noqa: BLE001 - a parser's own bug on one odd file must not stop the rest
