@@ -31,11 +31,7 @@ class ImportResult:
     shoes: int = 0
     skipped: int = 0        # files seen before
     problems: list[str] = field(default_factory=list)
-    note: str = ""
-
-    @property
-    def nothing_new(self) -> bool:
-        return not (self.new or self.updated or self.merged or self.problems)
+    note: str = ""              # the source's own addition to the summary line
 
 
 def context_for(store: Store | None, zone, running_types) -> ImportContext:
