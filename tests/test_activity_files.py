@@ -410,3 +410,18 @@ def test_file_runs_do_not_move_the_sync_window(store):
     watch_only = run(date(2026, 3, 20), 8.0, id=-1_774_000_000)
     store.upsert_activities([synced, watch_only])
     assert store.newest_start() == synced["start_utc"]
+
+
+def test_a_zipped_export_one_folder_down_is_enriched_too(run_cli, home, tmp_path):
+    from strava_export import csv_text
+
+    cells = activity(901, START.replace(tzinfo=None), "Run", 5.0)
+    cells[("Filename", 0)] = "activities/901.gpx.gz"
+    archive = tmp_path / "export_1.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("export_1/activities.csv", csv_text([cells]))
+        z.writestr("export_1/activities/901.gpx.gz", gzip.compress(gpx_text(START, km=5.0).encode()))
+    result = run_cli("import", str(archive))
+    assert result.exit_code == 0, result.stderr
+    [row] = rows(home)
+    assert (row["id"], row["cadence_spm"], row["steep_share"]) == (901, 170.0, 0.0)
