@@ -16,11 +16,12 @@ time of the command and its workers; with other jobs on the machine, wall time
 against CPU time shows how much of it the import actually got.
 Run: python benchmarks/bench_import_files.py [--copies N]   (writes nothing outside a temp folder)
 
-Measured 2026-11-25 on the 2-core build machine while other jobs ran (load ~4):
-1,000 files (163 MiB): serial 161 s (113 s CPU, peak 42 MiB), parallel 148 s
-(118 s CPU, 28 MiB + 35 MiB per worker), unchanged again 0.03 s (0.11 s for the
-whole process). On an idle machine the wall time tends towards the CPU time, and
-the two workers halve it.
+Measured 2026-11-25 on the 2-core build machine, shared with other jobs:
+1,000 files (163 MiB), load ~2-4: serial 123 s (112 s CPU, peak 41 MiB),
+parallel 122 s (115 s CPU; 29 MiB + 35 MiB per worker): the other jobs held the
+second core. 200 files at load ~1.6: serial 21.8 s, parallel 14.6 s (22 s CPU
+either way), so the workers pay once a core is free. Unchanged folder again:
+0.03 s in the command (0.12 s for the whole process).
 """
 
 from __future__ import annotations
