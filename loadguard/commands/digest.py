@@ -53,10 +53,10 @@ def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> N
     fmt = fmt or out.format_for(path)
 
     data = weekly.build(app.store, app.config, week, today=today_day)
-    # Markdown on stdout has nowhere to put a chart, so it is not drawn.
+    # Markdown on stdout (or a device or FIFO) has nowhere to put a chart, so it is not drawn.
     if fmt == "html":
         text = render.html(data, chart.svg_file(data.chart, data.load))
-    elif path is not None:
+    elif path is not None and not out.is_stream(path):
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")

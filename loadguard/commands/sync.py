@@ -66,4 +66,6 @@ def sync(app: App, full: bool, quiet: bool) -> None:
         finally:
             status.clear()
     if not quiet:
-        click.echo(result.summary())
+        from loadguard.render.printable import printable
+
+        click.echo(printable(result.summary()))  # it names gear as Strava sent it

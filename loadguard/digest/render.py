@@ -12,6 +12,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from loadguard.render.printable import printable
+
 if TYPE_CHECKING:
     from loadguard.digest.weekly import Digest, Metric
 
@@ -29,11 +31,20 @@ def md_escape(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
-    text = " ".join(str(value).split())  # a newline in a name must not end a table row
+    # a newline in a name must not end a table row, and an escape sequence must not
+    # reach the terminal the digest is printed on
+    text = printable(" ".join(str(value).split()))
     # `<` opens raw HTML, and `&` could spell an entity; a lone `>` is only a quote mark
     # at a line's start, where no value is placed
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def html_printable(value: Any) -> Any:
+    """Control characters out of every value; autoescaping then does the rest."""
+    from markupsafe import Markup
+
+    return value if isinstance(value, Markup) or value is None else printable(value)
 
 
 # -- numbers, the same in both formats --------------------------------------------
@@ -120,6 +131,7 @@ def _environment(kind: str):
     }
     if kind == "html":
         options["autoescape"] = True
+        options["finalize"] = html_printable
     else:
         options["autoescape"] = False
         options["finalize"] = md_escape

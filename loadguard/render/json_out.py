@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from loadguard.model import Warning
+from loadguard.render.printable import json_text
 
 
 def render_check(as_of: date, warnings: list[Warning]) -> str:
-    return json.dumps(
-        {"as_of": as_of.isoformat(), "warnings": [w.to_dict() for w in warnings]},
-        indent=2,
-        ensure_ascii=False,
-    )
+    return json_text({"as_of": as_of.isoformat(), "warnings": [w.to_dict() for w in warnings]})
 
 
 def render_shoes(as_of: date, table) -> str:
@@ -28,4 +24,4 @@ def render_shoes(as_of: date, table) -> str:
         }
         for row in table.itertuples()
     ]
-    return json.dumps({"as_of": as_of.isoformat(), "shoes": shoes}, indent=2, ensure_ascii=False)
+    return json_text({"as_of": as_of.isoformat(), "shoes": shoes})
