@@ -132,12 +132,20 @@ def digest_to(run_cli, target: str | Path):
     return run_cli("digest", "--week", WEEK, "--today", AS_OF.isoformat(), "-o", str(target))
 
 
-def test_digest_to_dev_null_leaves_the_device_a_device(hostile_store, run_cli):
-    if not os.access("/dev/null", os.W_OK):
-        pytest.skip("no writable /dev/null")
-    result = digest_to(run_cli, "/dev/null")
+def test_digest_to_a_null_device_leaves_the_device_a_device(hostile_store, run_cli, tmp_path):
+    if os.geteuid() == 0:
+        # As root a regression would turn the machine's /dev/null into a file: use a private one.
+        device = tmp_path / "null"
+        try:
+            os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        except OSError:
+            pytest.skip("cannot make a private null device")
+    else:
+        device = Path("/dev/null")   # a regression could not replace it without root
+    result = digest_to(run_cli, device)
     assert result.exit_code == 0, result.stderr
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+    assert sorted(p.name for p in device.parent.iterdir() if p.name.endswith(".svg")) == []
 
 
 def test_digest_to_a_fifo_is_written_straight(hostile_store, run_cli, tmp_path):
@@ -163,12 +171,17 @@ def test_digest_to_a_fifo_nobody_reads_is_refused_at_once(hostile_store, run_cli
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
-def test_digest_to_dev_stdout_in_a_real_process(hostile_store, home):
+def test_digest_to_dev_stdout_in_a_real_process(hostile_store, home, tmp_path):
+    # /dev/stdout is a link to /proc/self/fd/1; a link of our own to the same place means a
+    # regression run as root replaces this link, not the machine's /dev/stdout.
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
     proc = subprocess.run([sys.executable, "-m", "loadguard", "--home", str(home), "digest", "--week", WEEK,
-                           "--today", AS_OF.isoformat(), "-o", "/dev/stdout"],
+                           "--today", AS_OF.isoformat(), "-o", str(stdout)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("# loadguard digest 2026-W26") and proc.stderr == ""
+    assert stdout.is_symlink() and not (tmp_path / "stdout.svg").exists()
 
 
 def test_digest_through_a_symlink_replaces_the_target_and_keeps_the_link(hostile_store, run_cli, tmp_path):
