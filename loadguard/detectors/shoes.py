@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 from typing import Any, Mapping
 
 import pandas as pd
 
-from loadguard.detectors.common import build_warning, exceeds, r1, r2, reaches, require_order, require_positive
+from loadguard import numbers as num
+from loadguard.detectors.common import build_warning, exceeds, reaches, require_order, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 from loadguard.shoe_keys import first_match
@@ -36,17 +36,16 @@ class Mileage:
             if shoe.retired or severity is None:
                 continue
             last = f"; last run {shoe.last_run.date().isoformat()}" if pd.notna(shoe.last_run) else ""
-            # Floored, so a pair just under a line never reads as on it (839.6 km is 119%).
             message = (
-                f"'{shoe.name}' has {math.floor(shoe.distance_km)} km, {math.floor(round(shoe.life * 100, 6))}% "
-                f"of its {shoe.limit_km:.0f} km limit{last}."
+                f"'{shoe.name}' has {num.km_text(shoe.distance_km)}, {num.percent_text(shoe.life)} "
+                f"of its {num.limit_km_text(shoe.limit_km)} limit{last}."
             )
             out.append(build_warning(self.id, severity, frames.as_of, shoe.id, message, {
                 "gear_id": shoe.id,
                 "name": shoe.name,
-                "distance_km": r1(shoe.distance_km),
-                "limit_km": r1(shoe.limit_km),
-                "life_used": r2(shoe.life),
+                "distance_km": num.km(shoe.distance_km),
+                "limit_km": float(shoe.limit_km),
+                "life_used": num.share(shoe.life),
                 "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
             }))
         return out
@@ -76,12 +75,15 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     """
     shoes = frames.shoes[frames.shoes["owned"]]
     limits = [shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])]
+    # The share of life is taken from the distance as shown, so "840.0 km" of a
+    # 700 km limit is always 120%, never 119%.
+    distance = shoes["distance_km"].map(num.km)
     table = pd.DataFrame({
         "id": shoes["id"],
         "name": shoes["name"],
-        "distance_km": shoes["distance_km"].round(1),
+        "distance_km": distance,
         "limit_km": pd.Series(limits, index=shoes.index, dtype=float),
-        "life": shoes["distance_km"] / pd.Series(limits, index=shoes.index, dtype=float),
+        "life": distance / pd.Series(limits, index=shoes.index, dtype=float),
         "last_run": shoes["last_used"],
         "retired": shoes["retired"],
     })
@@ -116,23 +118,35 @@ class Rotation:
         # rest retired, or never a second pair), to get one.
         others = [n for i, n in zip(active["id"], active["name"]) if i != top_id]
         top_name = names.get(top_id, top_id)
-        if others:
-            tail = f"while {', '.join(repr(o) for o in others[:3])} {'sits' if len(others) == 1 else 'sit'} idle"
-        else:
-            tail = "and it is your only active pair"
+        tail = _rotation_tail([(n, float(per_shoe.get(i, 0.0))) for i, n in zip(active["id"], active["name"])
+                               if i != top_id])
         message = (
-            f"'{top_name}' carried {share:.0%} of your {total:.0f} km of shod running in the last "
+            f"'{top_name}' carried {num.percent_text(share)} of your {num.km_text(total)} of shod running in the last "
             f"{int(config['weeks'])} weeks, {tail}."
         )
         # One finding per shoe, like every shoes.* rule: the same habit is not news every week.
         return [build_warning(self.id, Severity.INFO, frames.as_of, top_id, message, {
             "gear_id": top_id,
             "name": top_name,
-            "share": r2(share),
-            "km": r1(top_km),
-            "tracked_km": r1(total),
+            "share": num.share(share),
+            "km": num.km(top_km),
+            "tracked_km": num.km(total),
             "other_active_shoes": others,
         })]
+
+
+def _rotation_tail(others: list[tuple[str, float]]) -> str:
+    """How the other active pairs were used: idle only when they ran nothing in the window."""
+    if not others:
+        return "and it is your only active pair"
+    used = [f"{name!r} ran only {num.km_text(km)}" for name, km in others if km > 0]
+    idle = [repr(name) for name, km in others if km <= 0]
+    parts = []
+    if used:
+        parts.append(", ".join(used[:3]))
+    if idle:
+        parts.append(f"{', '.join(idle[:3])} {'sits' if len(idle) == 1 else 'sit'} idle")
+    return "while " + " and ".join(parts)
 
 
 class Untracked:
@@ -157,15 +171,16 @@ class Untracked:
         if not exceeds(share, config["share"]):
             return []
         message = (
-            f"{bare_km:.1f} of {total:.1f} km ({share:.0%}) in the last {int(config['weeks'])} weeks "
+            f"{num.km(bare_km):.1f} of {num.km_text(total)} ({num.percent_text(share)}) in the last "
+            f"{int(config['weeks'])} weeks "
             f"ran with no shoe set ({len(bare)} runs), so their wear is not counted."
         )
         first = frames.as_of - timedelta(weeks=int(config["weeks"])) + timedelta(days=1)
         # Runs without a shoe have no gear id to be the subject: the week is.
         return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
-            "untracked_km": r1(bare_km),
-            "total_km": r1(total),
-            "share": r2(share),
+            "untracked_km": num.km(bare_km),
+            "total_km": num.km(total),
+            "share": num.share(share),
             "runs": int(len(bare)),
             "window": [first.isoformat(), frames.as_of.isoformat()],
         })]

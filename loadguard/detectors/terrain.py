@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Mapping
 
+from loadguard import numbers as num
 from loadguard.detectors.common import (
-    Windows, build_warning, history_days, r1, r2, reaches, require_positive,
+    Windows, build_warning, history_days, reaches, require_positive,
 )
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
@@ -41,9 +42,11 @@ class TrailSwitch:
 
         reasons = []
         if reaches(share - base_share, config["share_points"]):
-            reasons.append(f"trail share {share:.0f}% against {base_share:.0f}% over the 4 weeks before")
+            reasons.append(f"trail share {num.pct_text(share)} against {num.pct_text(base_share)} "
+                           "over the 4 weeks before")
         if base_trail_week > 0 and reaches(trail_km, config["growth"] * base_trail_week):
-            reasons.append(f"{trail_km / base_trail_week:.1f}x your {base_trail_week:.1f} km of trail a week")
+            reasons.append(f"{num.times_text(trail_km / base_trail_week)} your {num.km_text(base_trail_week)} "
+                           "of trail a week")
         road_first = win.acute_first - timedelta(weeks=int(config["road_weeks"]))
         earlier = frames.days_between(road_first, win.chronic_last)
         last_trail = frames.runs.loc[frames.runs["trail"] & (frames.runs["day"] < week["day"].min()), "day"]
@@ -57,13 +60,14 @@ class TrailSwitch:
             reasons.append(f"first trail running after {int(config['road_weeks'])}+ weeks on road ({since})")
         if not reasons:
             return []
-        message = f"{trail_km:.1f} km of trail out of {week_km:.1f} km in the last 7 days: " + "; ".join(reasons) + "."
+        message = (f"{num.km_text(trail_km)} of trail out of {num.km_text(week_km)} in the last 7 days: "
+                   + "; ".join(reasons) + ".")
         return [build_warning(self.id, Severity.WARN, frames.as_of, iso_week(frames.as_of), message, {
-            "trail_km": r1(trail_km),
-            "week_km": r1(week_km),
-            "trail_share_pct": r1(share),
-            "base_trail_share_pct": r1(base_share),
-            "base_trail_weekly_km": r1(base_trail_week),
+            "trail_km": num.km(trail_km),
+            "week_km": num.km(week_km),
+            "trail_share_pct": num.pct(share),
+            "base_trail_share_pct": num.pct(base_share),
+            "base_trail_weekly_km": num.km(base_trail_week),
             "first_trail_after_road_weeks": first_in_weeks,
             "last_trail_before": None if last_trail.empty else last_trail.max().date().isoformat(),
         })]
@@ -97,15 +101,15 @@ class ClimbJump:
             return []
         if base_per_km > 0 and not reaches(per_km, config["ratio"] * base_per_km):
             return []
-        times = f"{per_km / base_per_km:.1f}x" if base_per_km > 0 else "up from none"
+        times = num.times_text(per_km / base_per_km) if base_per_km > 0 else "up from none"
         message = (
-            f"{per_km:.0f} m of climb per km over the last 7 days ({week['elev_m'].sum():.0f} m in "
-            f"{week_km:.1f} km), {times} the {base_per_km:.0f} m/km of the 4 weeks before."
+            f"{num.m_per_km(per_km)} m of climb per km over the last 7 days ({num.metres_text(week['elev_m'].sum())} "
+            f"in {num.km_text(week_km)}), {times} the {num.m_per_km_text(base_per_km)} of the 4 weeks before."
         )
         return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
-            "climb_m": r1(week["elev_m"].sum()),
-            "week_km": r1(week_km),
-            "m_per_km": r1(per_km),
-            "base_m_per_km": r1(base_per_km),
-            "ratio": r2(per_km / base_per_km) if base_per_km > 0 else None,
+            "climb_m": num.metres(week["elev_m"].sum()),
+            "week_km": num.km(week_km),
+            "m_per_km": num.m_per_km(per_km),
+            "base_m_per_km": num.m_per_km(base_per_km),
+            "ratio": num.times(per_km / base_per_km) if base_per_km > 0 else None,
         })]

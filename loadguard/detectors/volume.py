@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
@@ -10,8 +9,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from loadguard import numbers as num
 from loadguard.detectors.common import (
-    Windows, build_warning, exceeds, history_days, r1, r2, reaches, require_choice, require_order,
+    Windows, build_warning, exceeds, history_days, reaches, require_choice, require_order,
     require_positive,
 )
 from loadguard.frames import Frames
@@ -68,11 +68,6 @@ def longest_break(frames: Frames, first: date, last: date) -> int:
     # consecutive-zero lengths: cumulative count reset at every running day
     streak = rest.groupby((rest == 0).cumsum()).cumsum()
     return int(streak.max())
-
-
-def floor2(value: float) -> float:
-    """Two decimals, never rounded up past a threshold (1.497 shows as 1.49, not 1.50)."""
-    return math.floor(round(value, 6) * 100) / 100
 
 
 class Silence:
@@ -144,23 +139,22 @@ class WeeklyLoad:
         severity, load = verdict.severity, verdict.load
         if severity is None:
             return []
-        shown = floor2(verdict.ratio)
         win = Windows.ending(frames.as_of)
         band = (f"at or above the {config['alert']} alert line" if severity is Severity.ALERT
                 else f"in the {config['warn']}-{config['alert']} caution band")
         if load.method == "rolling":
-            change = (load.acute_km / load.chronic_week_km - 1) * 100
-            ratio_text = f"({change:+.0f}%): load ratio {shown:.2f}"
+            ratio_text = (f"({num.change_text(load.acute_km, load.chronic_week_km)}): "
+                          f"load ratio {num.ratio_text(verdict.ratio)}")
         else:  # the EWMA ratio is not the ratio of the two sums shown, so no percentage
-            ratio_text = f": EWMA load ratio {shown:.2f} (7 d / 28 d)"
+            ratio_text = f": EWMA load ratio {num.ratio_text(verdict.ratio)} (7 d / 28 d)"
         message = (
-            f"{load.acute_km:.1f} km in the 7 days to {frames.as_of.isoformat()} against "
-            f"{load.chronic_week_km:.1f} km a week over the 4 weeks before {ratio_text}, {band}."
+            f"{num.km_text(load.acute_km)} in the 7 days to {frames.as_of.isoformat()} against "
+            f"{num.km_text(load.chronic_week_km)} a week over the 4 weeks before {ratio_text}, {band}."
         )
         return [build_warning(self.id, severity, frames.as_of, iso_week(frames.as_of), message, {
-            "acute_km": r1(load.acute_km),
-            "chronic_weekly_km": r1(load.chronic_week_km),
-            "ratio": r2(verdict.ratio),
+            "acute_km": num.km(load.acute_km),
+            "chronic_weekly_km": num.km(load.chronic_week_km),
+            "ratio": num.ratio(verdict.ratio),
             "method": load.method,
             "window": {"acute": [win.acute_first.isoformat(), win.acute_last.isoformat()],
                        "chronic": [win.chronic_first.isoformat(), win.chronic_last.isoformat()]},
@@ -201,17 +195,17 @@ class Comeback:
             return []
         gap = (back - prev).days - 1
         message = (
-            f"Back on {back.isoformat()} after {gap} days without running: {back_km:.1f} km since then, "
-            f"more than {config['max_share']:.0%} of the {base_week:.1f} km a week you ran in the 4 weeks "
-            f"before the break ({back_km / base_week:.0%} of it)."
+            f"Back on {back.isoformat()} after {gap} days without running: {num.km_text(back_km)} since then, "
+            f"more than {num.percent_text(config['max_share'])} of the {num.km_text(base_week)} a week you ran "
+            f"in the 4 weeks before the break ({num.percent_text(back_km / base_week)} of it)."
         )
         return [build_warning(self.id, Severity.WARN, frames.as_of, iso_week(frames.as_of), message, {
             "break_days": gap,
             "last_run_before": prev.isoformat(),
             "back_on": back.isoformat(),
-            "km_since_back": r1(back_km),
-            "pre_break_weekly_km": r1(base_week),
-            "share_of_pre_break": r2(back_km / base_week),
+            "km_since_back": num.km(back_km),
+            "pre_break_weekly_km": num.km(base_week),
+            "share_of_pre_break": num.share(back_km / base_week),
             "max_share": config["max_share"],
         })]
 
@@ -256,16 +250,16 @@ class LongRunSpike:
                          f"followed by injury about {band[1]}x as often" if band else "")
             name = f"'{row.name}' " if row.name else ""
             message = (
-                f"Run {name}on {day.isoformat()}: {row.distance_km:.1f} km, {math.floor(over * 100)}% longer "
-                f"than your longest run of the previous {lookback} days ({base:.1f} km on "
+                f"Run {name}on {day.isoformat()}: {num.km_text(row.distance_km)}, {num.percent_text(over)} longer "
+                f"than your longest run of the previous {lookback} days ({num.km_text(base)} on "
                 f"{longest['day'].date().isoformat()}){band_text}."
             )
             out.append(build_warning(self.id, severity, day, str(row.id), message, {
                 "activity_id": int(row.id),
-                "distance_km": r1(row.distance_km),
-                "previous_longest_km": r1(base),
+                "distance_km": num.km(row.distance_km),
+                "previous_longest_km": num.km(base),
                 "previous_longest_on": longest["day"].date().isoformat(),
-                "increase_pct": r1(over * 100),
+                "increase_pct": num.percent(over),
                 "hazard_ratio": band[1] if band else None,
                 "thresholds": {"warn_over": config["warn_over"], "alert_over": config["alert_over"]},
             }))

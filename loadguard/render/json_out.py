@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from loadguard import numbers as num
 from loadguard.model import Warning
 from loadguard.render.printable import json_text
 
@@ -16,9 +17,9 @@ def render_shoes(as_of: date, table) -> str:
         {
             "id": row.id,
             "name": row.name,
-            "distance_km": round(float(row.distance_km), 1),
-            "limit_km": round(float(row.limit_km), 1),
-            "life": round(float(row.life), 3),
+            "distance_km": num.km(row.distance_km),
+            "limit_km": float(row.limit_km),
+            "life": num.share(row.life),
             "last_run": row.last_run.date().isoformat() if row.last_run == row.last_run else None,
             "retired": bool(row.retired),
         }

@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 
+from loadguard import numbers as num
 from loadguard.advice import DISCLAIMER
 from loadguard.model import Severity, Warning
 from loadguard.render.printable import printable
@@ -58,9 +59,9 @@ def render_shoes(as_of: date, table) -> str:
         last = shoe.last_run.date().isoformat() if shoe.last_run == shoe.last_run and shoe.last_run is not None else "-"
         rows.append((
             printable(shoe.name),
-            f"{shoe.distance_km:.0f} km",
-            f"{shoe.limit_km:.0f} km",
-            f"{shoe.life:.0%}",
+            num.km_text(shoe.distance_km),
+            num.limit_km_text(shoe.limit_km),
+            num.percent_text(shoe.life),
             last,
             "yes" if shoe.retired else "",
         ))
