@@ -5,7 +5,7 @@ through these functions, so a number reads the same everywhere ("load ratio
 1.59" in the message, 1.59 in the JSON, 1.59 in the digest). The JSON evidence
 keeps the value as shown, not more digits than the text admits to.
 
-Quantities compared with a threshold (ratios, shares, climb per km) are rounded
+Quantities shown beside a threshold they may not have reached (ratios, shares) are rounded
 down, after float noise is absorbed like `detectors.common.reaches` does: a
 figure shown never reaches a line the real value has not (1.497 shows as 1.49,
 not as the 1.5 alert line), and a value exactly on a line shows that line.
@@ -53,8 +53,9 @@ def metres_text(value: float) -> str:
 
 
 def m_per_km(value: float) -> int:
-    """Climb per km, whole metres, rounded down (it is held against a threshold)."""
-    return int(_down(value, 0))
+    """Climb per km, whole metres. To the nearest: it is shown only once above its
+    threshold, where rounding cannot carry it across the line."""
+    return int(round(float(value)))
 
 
 def m_per_km_text(value: float) -> str:
