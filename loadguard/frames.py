@@ -149,7 +149,9 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
 
     A shoe's total (Strava's own, which includes runs from before the first sync)
     is rewound by every stored activity on it after `as_of`, so a check of a past
-    day sees the shoe as it was then.
+    day sees the shoe as it was then. Retired is today's word, without a date
+    (from Strava or config.toml alike): a retired pair counts as in use up to and
+    including the day of its last run.
     """
     end = (as_of + timedelta(days=1)).isoformat()
     shoes = pd.read_sql_query(
@@ -158,7 +160,8 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
                   COALESCE(SUM(CASE WHEN a.start_local >= :end THEN a.distance_m END), 0) AS after_m,
                   COALESCE(SUM(CASE WHEN a.start_local < :end THEN a.distance_m END), 0) AS upto_m,
                   MAX(CASE WHEN a.start_local < :end THEN a.start_local END) AS last_used,
-                  MIN(a.start_local) AS first_used
+                  MIN(a.start_local) AS first_used,
+                  MAX(a.start_local) AS last_ever
            FROM gear g LEFT JOIN activities a ON a.gear_id = g.id AND a.deleted = 0
            WHERE g.kind = 'shoe'
            GROUP BY g.id
@@ -175,9 +178,9 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
         "name": shoes["name"].astype(str),
         "brand": shoes["brand"],
         "model": shoes["model"],
-        "retired": shoes["retired"].astype(bool) | pd.Series(
+        "retired": (shoes["retired"].astype(bool) | pd.Series(
             [first_match(retired_keys, i, n) is not None for i, n in zip(shoes["id"], shoes["name"])],
-            index=shoes.index, dtype=bool),
+            index=shoes.index, dtype=bool)) & (shoes["last_ever"].isna() | (shoes["last_ever"] < as_of.isoformat())),
         "primary": shoes["is_primary"].astype(bool),
         "distance_km": distance_km,
         "last_used": pd.to_datetime(shoes["last_used"], format="ISO8601").dt.normalize(),

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
 
 from loadguard.errors import LoadguardError
+from loadguard.shoe_keys import display_name
 from loadguard.store import Store
 
 LOCK_FILE = "sync.lock"
@@ -83,6 +84,7 @@ class SyncResult:
     pages: int = 0
     resumed: bool = False
     unread: list[str] = field(default_factory=list)  # why a piece of gear was skipped
+    undescribed: list[str] = field(default_factory=list)  # gear ids Strava answered "not found" for, once
 
     def summary(self) -> str:
         shoes = f"{self.shoes} shoe{'s' if self.shoes != 1 else ''}"
@@ -90,8 +92,13 @@ class SyncResult:
             shoes += f" ({self.new_shoes} new)"
         resumed = " (resumed an interrupted sync)" if self.resumed else ""
         unread = "".join(f"; not read this time: {why}" for why in self.unread)
+        undescribed = ""
+        if self.undescribed:
+            names = ", ".join(repr(display_name(gid)) for gid in self.undescribed)
+            undescribed = (f"; Strava does not describe gear {', '.join(self.undescribed)}: its runs still "
+                           f"count, shown as {names}")
         return (f"synced from Strava: {self.new} new, {self.updated} updated, "
-                f"{self.deleted} deleted activities; {shoes}{resumed}{unread}")
+                f"{self.deleted} deleted activities; {shoes}{resumed}{unread}{undescribed}")
 
 
 Progress = Callable[[str, int], None]
@@ -251,6 +258,8 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
             if detail is None:
                 missing.add(gid)
                 store.set_state(MISSING_GEAR_KEY, json.dumps(sorted(missing)))
+                if gid not in listed_rows:
+                    result.undescribed.append(gid)  # said once: it is not asked for again
         if detail is None:
             if gid not in listed_rows:
                 continue

@@ -11,7 +11,7 @@ from loadguard import numbers as num
 from loadguard.detectors.common import build_warning, exceeds, reaches, require_order, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
-from loadguard.shoe_keys import first_match
+from loadguard.shoe_keys import display_name, first_match
 
 
 class Mileage:
@@ -117,7 +117,7 @@ class Rotation:
         # With another active pair the advice is to rotate it in; without one (the
         # rest retired, or never a second pair), to get one.
         others = [n for i, n in zip(active["id"], active["name"]) if i != top_id]
-        top_name = names.get(top_id, top_id)
+        top_name = display_name(top_id, names.get(top_id))
         tail = _rotation_tail([(n, float(per_shoe.get(i, 0.0))) for i, n in zip(active["id"], active["name"])
                                if i != top_id])
         message = (

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from loadguard.advice import CHECKLIST, DISCLAIMER
 from loadguard.digest.weeks import IsoWeek
 from loadguard.model import Warning
+from loadguard.shoe_keys import display_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -311,9 +312,9 @@ def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[Sh
         life = float(shoe.life) if pd.notna(shoe.life) else None
         out.append(ShoeLine(shoe.id, shoe.name, float(shoe.distance_km), float(shoe.limit_km), life,
                             bool(shoe.retired), _level(life, shoe_cfg), week_runs))
-    # runs naming gear the store does not know (e.g. gear not synced yet)
+    # runs naming gear the store does not know (not synced yet, or Strava will not describe it)
     for gear_id, week_runs in by_shoe.items():
-        out.append(ShoeLine(gear_id, gear_id, None, None, None, False, "ok", week_runs))
+        out.append(ShoeLine(gear_id, display_name(gear_id), None, None, None, False, "ok", week_runs))
     return out
 
 
