@@ -23,6 +23,14 @@ CHECKLIST = (
     "deserves a podiatrist's or sports physician's look.",
 )
 
+# The digest's heading over each family of rules, saying in plain words what the
+# family watched; a runner should never have to read a rule id to follow the page.
+FAMILY_HEADINGS = {
+    "volume": "How much you ran",
+    "terrain": "Where you ran",
+    "shoes": "Your shoes",
+}
+
 GABBETT = "Gabbett 2016, Br J Sports Med 50:273 (acute:chronic workload ratio)"
 NIELSEN = "Nielsen et al. 2014, J Orthop Sports Phys Ther 44:739 (>30% weekly increases, novice runners)"
 WILLIAMS = "Williams et al. 2017, Br J Sports Med 51:209 (EWMA workload ratio)"

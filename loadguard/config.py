@@ -39,6 +39,11 @@ DEFAULTS: dict[str, Any] = {
     "sync": {
         "overlap_days": 30,
     },
+    "digest": {
+        # Who `loadguard digest --email` writes to and as; the flags --to/--from win.
+        "email_to": None,
+        "email_from": None,
+    },
     "shoes": {
         # Pairs you no longer run in (gear id, exact name or name pattern): a bulk
         # export does not say which shoes are retired, Strava's API does.
@@ -117,6 +122,7 @@ def load(path: Path) -> Config:
             raise LoadguardError(f"{name}: unknown setting {key}")
     if values["timezone"] is not None:
         _check_timezone(values["timezone"], name)
+    _check_addresses(values["digest"], name)
     return Config(values=values, detectors=detectors, path=path)
 
 
@@ -183,6 +189,16 @@ def _checked(where: str, value: Any, default: Any, name: str) -> Any:
             merged[key] = _checked(f"{where}.{key}", item, default[key], name)
         return merged
     return value
+
+
+def _check_addresses(digest: dict[str, Any], name: str) -> None:
+    from loadguard.addresses import problem
+
+    for key in ("email_to", "email_from"):
+        value = digest[key]
+        why = problem(value) if value is not None else None
+        if why:
+            raise LoadguardError(f"{name}: digest.{key} {why}, got {value!r}")
 
 
 def _check_timezone(zone: str, name: str) -> None:

@@ -49,7 +49,16 @@ def test_integer_where_a_float_is_expected_is_fine(tmp_path):
     ("[strava]\nbase_url = 5\n", "strava.base_url"),
     ("[trail]\nname_keywords = [1, 2]\n", "trail.name_keywords"),
     ("[trail]\nsurface = \"dirt\"\n", "trail.surface"),
+    ("[digest]\nemail_to = \"me at home\"\n", "digest.email_to"),
+    ("[digest]\nemail_from = \"lg@example.org\\nBcc: x@example.org\"\n", "digest.email_from"),
+    ("[digest]\nemail_to = 5\n", "digest.email_to"),
+    ("[digest]\nsmtp_host = \"mail\"\n", "digest.smtp_host"),
 ])
 def test_bad_values_name_their_key(tmp_path, text, key):
     with pytest.raises(LoadguardError, match=key.replace(".", r"\.")):
         load(tmp_path, text)
+
+
+def test_digest_addresses(tmp_path):
+    cfg = load(tmp_path, '[digest]\nemail_to = "Ann <ann@example.com>, bo@example.net"\n')
+    assert cfg["digest"] == {"email_to": "Ann <ann@example.com>, bo@example.net", "email_from": None}

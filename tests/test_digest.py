@@ -284,14 +284,84 @@ def test_twelve_week_chart_numbers_and_ratio_line(athlete, digest):
     assert md_table(md, "| Week | Road") == expected
 
 
-def test_chart_is_matplotlib_svg_with_the_twelve_weeks(athlete, digest):
+def svg_group(svg: str, gid: str) -> str:
+    """The text of matplotlib's `<g id="…gid">` element (ids carry the drawing's prefix),
+    nested groups included."""
+    start = re.search(rf'<g id="[\w-]*{gid}">', svg).start()
+    depth, pos = 0, start
+    for m in re.finditer(r"<g\b[^>]*?(/?)>|</g>", svg[start:]):
+        if m.group(0) == "</g>":
+            depth -= 1
+        elif not m.group(1):           # `<g …/>` opens and closes at once
+            depth += 1
+        if depth == 0:
+            pos = start + m.end()
+            break
+    return svg[start:pos]
+
+
+def test_chart_is_matplotlib_svg_in_a_narrow_and_a_wide_drawing(athlete, digest):
     html = digest("--week", WEEK)
-    svg = html[html.index("<svg"):html.index("</svg>")]
-    assert "Matplotlib" in svg                        # drawn by matplotlib, not by hand
+    narrow, wide = re.findall(r'<div class="chart chart-(?:narrow|wide)"><svg.*?</svg>', html, re.S)
+    assert 'class="chart chart-narrow"' in narrow and 'class="chart chart-wide"' in wide
+    for svg in (narrow, wide):
+        assert "Matplotlib" in svg                        # drawn by matplotlib, not by hand
+        for label in ("road km", "trail km", "load ratio", ">1.30<", ">1.50<", ">caution<", ">high<"):
+            assert label in svg                           # legend, band lines, bands named in words
     for week in range(36, 48):
-        assert f">W{week}<" in svg
-    for label in ("road km", "trail km", "load ratio", " 1.3", " 1.5"):
-        assert label in svg                            # legend, and the two band lines labelled
+        assert f">W{week}<" in wide and f">{week}<" in narrow   # a phone gets the short labels
+    # the two hatched bands shade the ratio strip (second axes), never the km bars (first),
+    # which hold one hatch: trail
+    for svg in (narrow, wide):
+        bars, strip = svg_group(svg, "axes_1"), svg_group(svg, "axes_2")
+        bar_fills, strip_fills = (set(re.findall(r"fill: url\(#([\w-]+)\)", g)) for g in (bars, strip))
+        assert len(bar_fills) == 1 and len(strip_fills) == 2 and not bar_fills & strip_fills
+
+
+def test_legend_names_only_the_series_run(store, digest):
+    store.upsert_activities(steady_weeks(MONDAY - timedelta(weeks=5), 6, 30.0))   # road only
+    html = digest("--week", WEEK)
+    assert "road km" in html and "load ratio" in html
+    assert "trail km" not in html
+    assert "No trail running." in html                    # and the text alternative says so
+
+
+def test_chart_has_a_text_alternative_of_the_twelve_weeks(athlete, digest):
+    html = digest("--week", WEEK)
+    caption = re.search(r'<figcaption id="chart-summary">(.*?)</figcaption>', html, re.S)[1]
+    totals = [week_totals(athlete, MONDAY - timedelta(weeks=back))["km"] for back in range(11, -1, -1)]
+    assert caption.startswith("Weekly distance from 2026-W36 to 2026-W47: "
+                              f"{min(totals):.1f} km to {max(totals):.1f} km a week")
+    assert f"this week {totals[-1]:.1f} km" in caption
+    ratio = load_ratio(athlete, SUNDAY)
+    assert f"Load ratio this week {ratio:.2f}" in caption
+    # both drawings are labelled by it, for screen readers
+    assert html.count('role="img" aria-labelledby="chart-summary"') == 2
+    md = digest("--week", WEEK, fmt="md")
+    assert f"![{caption}](out.svg)" in md
+
+
+def test_twelve_week_numbers_are_folded_away(athlete, digest):
+    html = digest("--week", WEEK)
+    folded = html[html.index("<details>"):html.index("</details>")]
+    assert '<table class="weeks">' in folded and "<summary>" in folded
+
+
+def test_headings_in_plain_words_rule_ids_in_small_print(athlete, digest):
+    html = digest("--week", WEEK)
+    headings = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html, re.S)
+    assert "How much you ran" in headings and "Where you ran" in headings
+    for heading in headings:
+        assert not re.search(r"\b(volume|terrain|shoes)\.\w+", re.sub(r'title="[^"]*"', "", heading))
+    card = html[html.index('data-rule="volume.weekly_load"'):]
+    card = card[:card.index('<div class="rule-id">')]
+    assert '<h4 title="rule volume.weekly_load">' in card
+    assert "Weekly distance well above your recent weeks</h4>" in card
+    assert "volume.weekly_load" not in card.split("</h4>", 1)[1]       # not in the text read
+    md = digest("--week", WEEK, fmt="md")
+    line = next(x for x in md.splitlines() if "Weekly distance well above your recent weeks" in x and x.startswith("- "))
+    assert "volume.weekly_load" not in line
+    assert "rule id in config.toml: volume.weekly_load" in md
 
 
 def test_shoe_table_limits_and_week_runs(athlete, digest):
@@ -349,7 +419,7 @@ def test_a_finding_gone_by_sunday_is_still_in_the_digest(store, digest, run_cli)
     # reported as of a weekday, with that day's numbers
     day = re.search(r"in the 7 days to (2026-11-\d\d)", card)[1]
     assert MONDAY.isoformat() <= day < SUNDAY.isoformat()
-    assert f"{date.fromisoformat(day):%a} {date.fromisoformat(day).day} Nov)" in card
+    assert f"Found {date.fromisoformat(day):%a} {date.fromisoformat(day).day} Nov" in card
 
 
 # -- weeks with little in them ----------------------------------------------------------------
@@ -470,7 +540,7 @@ def test_markdown_file_gets_its_chart_beside_it(athlete, run_cli, tmp_path):
     assert result.exit_code == 0
     md = (tmp_path / "w" / "2026-W47 review.md").read_text()
     svg = (tmp_path / "w" / "2026-W47 review.svg").read_text()
-    assert "![12 weeks of distance with the load ratio](2026-W47%20review.svg)" in md
+    assert re.search(r"!\[Weekly distance from 2026-W36 to 2026-W47: [^\]]+\]\(2026-W47%20review\.svg\)", md)
     assert svg.startswith("<?xml") and "<svg" in svg and 'width="' in svg[:svg.index(">", svg.index("<svg"))]
 
 
@@ -480,8 +550,9 @@ def test_html_is_self_contained(athlete, digest):
     assert " src=" not in html
     assert all(u.startswith("#") for u in re.findall(r"url\(([^)]*)\)", html))   # only the SVG's own clip paths
     assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', html))
-    assert html.count("<svg") == 1
+    assert html.count("<svg") == 2                     # one drawing for phones, one for wider screens
     assert '<meta name="viewport"' in html and "@media print" in html
+    assert "prefers-color-scheme: dark" in html
 
 
 def test_same_week_same_file(athlete, digest):
@@ -600,29 +671,64 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
 CRONTAB = EXAMPLES / "cron" / "digest.crontab"
 
 
-def test_cron_example_line_runs_in_crons_bare_environment(store, home, tmp_path):
-    """The example's job line as /bin/sh runs it for cron: no terminal, a bare environment."""
-    import os
+def cron_env(home: Path, tmp_path: Path) -> dict[str, str]:
+    """cron's bare environment for a job, with loadguard's folder on PATH."""
     import shutil
 
     program = shutil.which("loadguard", path=str(Path(sys.executable).parent))
     if program is None:
         pytest.skip("the loadguard command is not installed beside this Python")
-    [job] = [line for line in CRONTAB.read_text().splitlines() if line[:1].isdigit()]
-    command = job.split(None, 5)[5]
-    assert command == "loadguard digest --week last -o ~/loadguard/digests/{week}.html"
-    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))
     user_home = tmp_path / "user"
     user_home.mkdir()
-    env = {"HOME": str(user_home), "PATH": f"{Path(program).parent}:/usr/bin:/bin",
-           "LOADGUARD_HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "runner"}
+    return {"HOME": str(user_home), "PATH": f"{Path(program).parent}:/usr/bin:/bin",
+            "LOADGUARD_HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "runner"}
+
+
+def cron_job(needle: str) -> str:
+    [job] = [line for line in CRONTAB.read_text().splitlines() if line[:1].isdigit() and needle in line]
+    return job.split(None, 5)[5]
+
+
+def run_as_cron(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_cron_example_line_runs_in_crons_bare_environment(store, home, tmp_path):
+    """The example's job line as /bin/sh runs it for cron: no terminal, a bare environment."""
+    import os
+
+    env = cron_env(home, tmp_path)
+    command = cron_job(" -o ")
+    assert command == "loadguard digest --week last -o ~/loadguard/digests/{week}.html"
+    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))
     # --today pins "last" to 2026-W47, as on Monday 23 November
-    done = subprocess.run(["/bin/sh", "-c", command + " --today 2026-11-23"], env=env,
-                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    done = run_as_cron(command + " --today 2026-11-23", env)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")   # nothing for cron to mail
-    page = user_home / "loadguard" / "digests" / "2026-W47.html"
+    page = Path(env["HOME"]) / "loadguard" / "digests" / "2026-W47.html"
     assert "<h1>Week 47, 2026</h1>" in page.read_text()
     assert not (Path(os.getcwd()) / "~").exists()
+
+
+def test_cron_mail_line_hands_sendmail_one_message(store, home, tmp_path):
+    """The example's mail job, with a stand-in for sendmail that keeps what it was given."""
+    env = cron_env(home, tmp_path)
+    command = cron_job("--email")
+    assert command == "loadguard digest --week last --email | /usr/sbin/sendmail -t"
+    assert "loadguard digest --week last --email | /usr/sbin/sendmail -t" in (EXAMPLES / "cron" / "README.md").read_text()
+    assert "loadguard digest --week last --email | /usr/sbin/sendmail -t" in (EXAMPLES.parent / "README.md").read_text()
+    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))
+    (home / "config.toml").write_text('[digest]\nemail_to = "runner@example.com"\nemail_from = "lg@example.org"\n')
+    sendmail = tmp_path / "sendmail"
+    sendmail.write_text(f'#!/bin/sh\n[ "$1" = "-t" ] || exit 64\ncat > {tmp_path / "sent.eml"}\n')
+    sendmail.chmod(0o755)
+    done = run_as_cron(command.replace("--email", "--email --today 2026-11-23")
+                       .replace("/usr/sbin/sendmail", str(sendmail)), env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    msg = parse_mail((tmp_path / "sent.eml").read_text())
+    assert msg["To"] == "runner@example.com" and msg["Subject"].startswith("loadguard 2026-W47: ")
+    assert [p.get_content_type() for p in msg.walk()] == [
+        "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/png"]
 
 
 def test_bad_ratio_method_is_one_line_even_with_the_detector_off(store, home, run_cli):
@@ -639,3 +745,90 @@ def test_markdown_named_like_its_chart_is_refused(run_cli, tmp_path):
     result = run_cli("digest", "--week", WEEK, "--today", TODAY, "-o", str(tmp_path / "w.svg"))
     assert result.exit_code == 3 and "not ending in .svg" in result.stderr
     assert not (tmp_path / "w.svg").exists()
+
+
+# -- e-mail -------------------------------------------------------------------------------------
+
+
+def parse_mail(raw: str):
+    from email import policy
+    from email.parser import BytesParser
+
+    return BytesParser(policy=policy.default).parsebytes(raw.encode("ascii"))   # 7-bit clean, as SMTP wants
+
+
+def test_email_is_text_and_html_with_the_chart_inline(athlete, run_cli):
+    from email.utils import parsedate_to_datetime
+    from io import BytesIO
+
+    from PIL import Image
+
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--email",
+                     "--to", "runner@example.com", "--from", "loadguard <lg@example.org>")
+    assert result.exit_code == 0, result.stderr
+    msg = parse_mail(result.stdout)
+    assert msg["To"] == "runner@example.com" and msg["From"] == "loadguard <lg@example.org>"
+    assert msg["Subject"] == "loadguard 2026-W47: " + re.search(r'<p class="headline" id="headline">(.*?)</p>',
+                                                                 run_cli_html(run_cli))[1]
+    assert parsedate_to_datetime(msg["Date"]).tzinfo is not None
+    assert re.fullmatch(r"<[^<>@\s]+@example\.org>", msg["Message-ID"])
+
+    assert msg.get_content_type() == "multipart/alternative"
+    text, related = msg.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert related.get_content_type() == "multipart/related"
+    html_part, image = related.iter_parts()
+    assert html_part.get_content_type() == "text/html" and image.get_content_type() == "image/png"
+
+    plain = text.get_content()
+    assert plain.startswith("# loadguard digest 2026-W47\n")
+    assert "The 12-week chart is in the HTML version of this message." in plain
+    assert md_table(plain, "| | This week") == expected_rows(athlete, MONDAY)
+    html = html_part.get_content()
+    assert Tables(html).tables["totals"][1:] == expected_rows(athlete, MONDAY)
+    assert "<svg" not in html                          # mail clients drop inline SVG
+    # the <img> names the image part by its Content-ID, and carries the chart in words
+    img = re.search(r'<img class="chart-img" src="cid:([^"]+)" width="400" [^>]*alt="([^"]+)">', html)
+    assert img and image["Content-ID"] == f"<{img[1]}>"
+    assert img[2].startswith("Weekly distance from 2026-W36 to 2026-W47:")
+    with Image.open(BytesIO(image.get_content())) as png:
+        assert png.format == "PNG" and png.width == 720     # the phone-width drawing (360 pt) at 2x
+
+
+def run_cli_html(run_cli) -> str:
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--format", "html")
+    assert result.exit_code == 0
+    return result.stdout
+
+
+def test_email_addresses_from_config_and_to_a_file(athlete, home, run_cli, tmp_path):
+    (home / "config.toml").write_text('[digest]\nemail_to = "Runner <r@example.com>"\nemail_from = "lg@example.org"\n')
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--email", "-o", str(tmp_path / "{week}.eml"))
+    assert result.exit_code == 0 and result.stdout == ""
+    msg = parse_mail((tmp_path / "2026-W47.eml").read_text())
+    assert msg["To"] == "Runner <r@example.com>" and msg["From"] == "lg@example.org"
+    # a flag wins over the file
+    msg = parse_mail(run_cli("digest", "--today", TODAY, "--week", WEEK, "--email", "--to", "x@example.net").stdout)
+    assert msg["To"] == "x@example.net" and msg["From"] == "lg@example.org"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--email"], "--email needs --to ADDRESS or email_to under [digest]"),
+    (["--email", "--to", "a@example.com"], "--email needs --from ADDRESS or email_from under [digest]"),
+    (["--email", "--to", "not an address", "--from", "a@example.com"], "e-mail address"),
+    (["--email", "--format", "md", "--to", "a@example.com", "--from", "a@example.com"], "exclude each other"),
+    (["--to", "a@example.com"], "--to and --from go with --email"),
+])
+def test_email_usage_errors(store, run_cli, args, message):
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_address_in_config_is_one_line(store, home, run_cli):
+    (home / "config.toml").write_text('[digest]\nemail_to = "runner"\n')
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--email", "--from", "a@example.com")
+    assert result.exit_code == 3
+    assert "digest.email_to must be an e-mail address" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -254,4 +254,4 @@ def test_an_unwritable_home_gives_no_matplotlib_chatter(store, home, tmp_path):
         capture_output=True, timeout=180, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b""
-    assert (tmp_path / "d.html").read_text(encoding="utf-8").count("<svg") == 1
+    assert "<svg" in (tmp_path / "d.html").read_text(encoding="utf-8")

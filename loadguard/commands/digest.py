@@ -27,6 +27,15 @@ class WeekParam(click.ParamType):
         return week
 
 
+def _address(ctx, param, value):
+    from loadguard.addresses import problem
+
+    why = problem(value) if value is not None else None
+    if why:
+        raise click.BadParameter(why, ctx, param)
+    return value
+
+
 @click.command()
 @click.option("--week", "week_spec", type=WeekParam(), default="last", show_default=True,
               metavar="YYYY-Www|last|this",
@@ -34,6 +43,13 @@ class WeekParam(click.ParamType):
                    "(on a Sunday, the week before); 'this' the week so far, for a Sunday-evening review.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
               help="Default: html when -o ends in .html or .htm, otherwise md.")
+@click.option("--email", is_flag=True,
+              help="Write one e-mail message (text and HTML with the chart inline) for "
+                   "`sendmail -t`, instead of a page.")
+@click.option("--to", "to", callback=_address, metavar="ADDRESS",
+              help="The message's To: (default: email_to under [digest] in config.toml).")
+@click.option("--from", "sender", callback=_address, metavar="ADDRESS",
+              help="The message's From: (default: email_from under [digest] in config.toml).")
 @click.option("-o", "--output", "output", metavar="FILE",
               help="Write here instead of stdout; '{week}' becomes the week (2026-W47); folders are "
                    "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
@@ -42,20 +58,37 @@ class WeekParam(click.ParamType):
               help="Take this day as today (default: today): it decides 'last' and 'this', and "
                    "days after it are not searched for warnings.")
 @pass_app
-def digest(app: App, week_spec, fmt: str | None, output: str | None, today) -> None:
+def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, sender: str | None,
+           output: str | None, today) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
     from loadguard.digest import chart, output as out, render, weekly
     from loadguard.digest.weeks import resolve
 
+    if email:
+        if fmt is not None:
+            raise click.UsageError("--email and --format exclude each other")
+        settings = app.config["digest"]
+        to, sender = to or settings["email_to"], sender or settings["email_from"]
+        for value, flag, key in ((to, "--to", "email_to"), (sender, "--from", "email_from")):
+            if value is None:
+                raise click.UsageError(f"--email needs {flag} ADDRESS or {key} under [digest] in config.toml")
+    elif to is not None or sender is not None:
+        raise click.UsageError("--to and --from go with --email")
+
     today_day = as_date(today, app)
     week = resolve(week_spec, today_day)
     path = out.target(output, week.label) if output else None
-    fmt = fmt or out.format_for(path)
+    fmt = "email" if email else fmt or out.format_for(path)
 
     data = weekly.build(app.store, app.config, week, today=today_day)
     # Markdown on stdout (or a device or FIFO) has nowhere to put a chart, so it is not drawn.
-    if fmt == "html":
-        text = render.html(data, chart.svg_file(data.chart, data.load))
+    if fmt == "email":
+        from loadguard.digest import mail
+
+        text = mail.message(data, to=to, sender=sender).as_string()
+    elif fmt == "html":
+        text = render.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
+                                  for layout in chart.LAYOUTS})
     elif path is not None and not out.is_stream(path):
         svg_path = out.chart_path(path)
         if svg_path == path:

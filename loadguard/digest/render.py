@@ -143,21 +143,67 @@ def _environment(kind: str):
     return env
 
 
-def markdown(digest: "Digest", chart_file: str | None) -> str:
-    """The digest in Markdown; `chart_file` is the SVG's name beside it (None: no chart)."""
+# -- sentences, the same in every format ----------------------------------------------
+
+
+def headline(d: "Digest") -> str:
+    """The week in one line: its distance and the worst thing found (the e-mail's subject)."""
+    km = fmt_value(d.metric("distance").value, "km")
+    warnings = [w for g in d.groups for w in g.warnings]
+    if not warnings:
+        return f"{km}, no warnings"
+    worst = max(warnings, key=lambda w: int(w.severity))   # the first of the most severe
+    more = len(warnings) - 1
+    return f"{km}; {worst.title}" + (f" (+{more} more)" if more else "")
+
+
+def chart_summary(d: "Digest") -> str:
+    """The 12-week chart in words, for readers who cannot see it (alt text, caption)."""
+    weeks = d.chart
+    totals = [w.road_km + w.trail_km for w in weeks]
+    this = totals[-1]
+    parts = [
+        f"Weekly distance from {weeks[0].week.label} to {weeks[-1].week.label}: "
+        f"{fmt_km(min(totals))} to {fmt_km(max(totals))} a week, {fmt_km(sum(totals) / len(totals))} on average; "
+        f"this week {fmt_km(this)}" + (", the most of the 12" if this > 0 and this >= max(totals) else "") + "."
+    ]
+    trail_weeks = [w for w in weeks if w.trail_km > 0]
+    if trail_weeks:
+        parts.append(f"Trail in {len(trail_weeks)} of the weeks, {fmt_km(sum(w.trail_km for w in weeks))} in all.")
+    else:
+        parts.append("No trail running.")
+    if d.load.ratio is None:
+        parts.append(f"No load ratio this week ({d.load.band_text}).")
+    else:
+        parts.append(f"Load ratio this week {fmt_ratio(d.load.ratio)} ({d.load.band_text}).")
+    over = sum(1 for w in weeks if w.ratio is not None and w.ratio >= d.load.warn)
+    parts.append(f"{over} of the 12 weeks at or above the {d.load.warn:g} caution line.")
+    return " ".join(parts)
+
+
+def markdown(digest: "Digest", chart_file: str | None, *, mail: bool = False) -> str:
+    """The digest in Markdown; `chart_file` is the SVG's name beside it (None: no chart).
+    `mail`: the text part of an e-mail, whose HTML part carries the chart."""
     from markupsafe import Markup
 
     link = Markup(_md_link_target(chart_file)) if chart_file else None
-    return _environment("md").get_template("digest.md").render(d=digest, chart_file=link)
+    return _environment("md").get_template("digest.md").render(
+        d=digest, chart_file=link, mail=mail, summary=chart_summary(digest), headline=headline(digest))
 
 
-def html(digest: "Digest", chart_svg: str) -> str:
-    """The digest as one self-contained HTML page with the chart inline."""
+def html(digest: "Digest", charts: "dict[str, str] | None" = None, chart_cid: str | None = None) -> str:
+    """The digest as one self-contained HTML page.
+
+    `charts` maps each chart layout's name to its SVG document, inlined and shown by
+    screen width; or `chart_cid` names an image part of the e-mail that carries the page.
+    """
     from markupsafe import Markup
 
     from loadguard.digest.chart import inline
 
-    return _environment("html").get_template("digest.html").render(d=digest, chart=Markup(inline(chart_svg)))
+    svgs = {name: Markup(inline(svg, "chart-summary", name)) for name, svg in (charts or {}).items()}
+    return _environment("html").get_template("digest.html").render(
+        d=digest, charts=svgs, chart_cid=chart_cid, summary=chart_summary(digest), headline=headline(digest))
 
 
 def _md_link_target(name: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from loadguard.advice import CHECKLIST, DISCLAIMER
+from loadguard.advice import CHECKLIST, DISCLAIMER, FAMILY_HEADINGS
 from loadguard.digest.weeks import IsoWeek
 from loadguard.model import Warning
 from loadguard.shoe_keys import display_name
@@ -28,9 +28,6 @@ CHART_WEEKS = 12
 # Below this ratio the week was lighter than usual; the upper bands are the
 # weekly-load detector's own warn and alert thresholds.
 LIGHT_BELOW = 0.8
-
-# "Shoe use", not "Shoes": the shoe table has a section of that name further down
-FAMILY_TITLES = {"volume": "Volume", "terrain": "Terrain", "shoes": "Shoe use"}
 
 
 @dataclass(frozen=True)
@@ -283,7 +280,7 @@ def _warning_groups(warnings: list[Warning]) -> list[WarningGroup]:
         families.setdefault(w.family, []).append(w)
     # the family holding the worst finding first, then by name
     order = sorted(families, key=lambda f: (-max(int(w.severity) for w in families[f]), f))
-    return [WarningGroup(f, FAMILY_TITLES.get(f, f.capitalize()), families[f]) for f in order]
+    return [WarningGroup(f, FAMILY_HEADINGS.get(f, f.capitalize()), families[f]) for f in order]
 
 
 # -- shoes -------------------------------------------------------------------------

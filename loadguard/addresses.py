@@ -1,0 +1,25 @@
+"""E-mail addresses as a runner types them: in config.toml's `[digest]` or as flags."""
+
+from __future__ import annotations
+
+import re
+
+# local@domain with a dot in the domain: enough to catch a typo or a missing value,
+# without trying to be the full RFC 5322 grammar (the MTA judges deliverability).
+_ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+")
+
+
+def problem(text: str) -> str | None:
+    """Why `text` is not one or more comma-separated addresses; None when it is.
+
+    `Name <you@example.com>` is accepted too; a line break never is, since it would
+    end the header and start another one in the message.
+    """
+    from email.utils import getaddresses
+
+    if "\n" in text or "\r" in text:
+        return "must be on one line"
+    pairs = getaddresses([text])
+    if not pairs or any(not _ADDRESS.fullmatch(addr) for _, addr in pairs):
+        return "must be an e-mail address such as you@example.com (several: comma-separated)"
+    return None
