@@ -77,6 +77,10 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
 
     today_day = as_date(today, app)
     week = resolve(week_spec, today_day)
+    if week.monday > today_day:
+        # a week to come has no runs yet: a digest of zeros would read as a week of rest
+        raise LoadguardError(f"{week.label} has not begun yet (today is {today_day.isoformat()}); "
+                             "pick a week up to this one", exit_code=2)
     path = out.target(output, week.label) if output else None
     fmt = "email" if email else fmt or out.format_for(path)
 

@@ -144,14 +144,15 @@ class Digest:
 
 
 def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = None) -> Digest:
-    """The digest of `week`; days after `today` (a week still running) are left out."""
+    """The digest of `week`; days after `today` (a week still running) are left out of
+    everything: runs, totals, the load ratio, shoes and warnings alike."""
     from loadguard import frames as frames_mod
     from loadguard.check import detector_settings
     from loadguard.detectors.shoes import Mileage
     from loadguard.detectors.volume import WeeklyLoad
 
     last = week.sunday if today is None else min(week.sunday, today)
-    frames = frames_mod.build(store, config, week.sunday)
+    frames = frames_mod.build(store, config, last)
     load_cfg = detector_settings(config, WeeklyLoad())
     shoe_cfg = detector_settings(config, Mileage())
 
@@ -165,8 +166,8 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         base_first=base_first,
         base_last=base_last,
         metrics=_metrics(frames, week, has_base),
-        load=_load(frames, week.sunday, load_cfg),
-        chart=_chart(frames, week, load_cfg),
+        load=_load(frames, last, load_cfg),
+        chart=_chart(frames, week, load_cfg, last),
         groups=groups,
         shoes=_shoes(frames, week, shoe_cfg),
         unshod=[_run_line(r) for r in _week_runs(frames, week).itertuples() if r.gear_id is None],
@@ -239,14 +240,14 @@ def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
                     float(load_cfg["warn"]), float(load_cfg["alert"]), verdict.silence)
 
 
-def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any]) -> list[ChartWeek]:
+def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any], last: date) -> list[ChartWeek]:
     out = []
     for back in range(CHART_WEEKS - 1, -1, -1):
         w = week.shifted(-back)
         runs = _week_runs(frames, w)
         trail = float(runs.loc[runs["trail"], "distance_km"].sum())
         road = float(runs["distance_km"].sum()) - trail
-        out.append(ChartWeek(w, road, trail, _load(frames, w.sunday, load_cfg).ratio))
+        out.append(ChartWeek(w, road, trail, _load(frames, min(w.sunday, last), load_cfg).ratio))
     return out
 
 

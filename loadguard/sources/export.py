@@ -241,6 +241,9 @@ def _locate(path: Path) -> _Files:
             raise LoadguardError(f"cannot read {path}: no such file or folder")
         if zipfile.is_zipfile(path):
             return _from_zip(path)
+        if _looks_like_zip(path):
+            raise LoadguardError(f"{path}: the zip is damaged (cut short, or not a zip file at all); "
+                                 "download the export again")
         files = _Files(_read_text(path, path.read_bytes()))
         if path.name.lower() == ACTIVITIES_CSV:
             # An unpacked export's activities.csv: its gear lists sit beside it.
@@ -249,6 +252,17 @@ def _locate(path: Path) -> _Files:
         return files
     except OSError as exc:
         raise LoadguardError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _looks_like_zip(path: Path) -> bool:
+    """Named .zip, or starting as a zip does: an archive zipfile cannot open is damaged,
+    and reading it as a CSV would only say "missing columns"."""
+    if path.suffix.lower() == ".zip":
+        return True
+    if not path.is_file():  # a device or FIFO is not peeked at: reading it may never end
+        return False
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
 
 
 def _from_folder(folder: Path) -> _Files:
