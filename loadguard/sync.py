@@ -39,6 +39,8 @@ LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"
 # Gear ids Strava answered 404 for: asking again every hour would only burn requests.
 MISSING_GEAR_KEY = "strava.sync.missing_gear"
+# Of those, the ones a printed sync summary has named: the runner is told once.
+TOLD_MISSING_KEY = "strava.sync.missing_gear_told"
 SOURCE = "strava"
 
 
@@ -84,7 +86,7 @@ class SyncResult:
     pages: int = 0
     resumed: bool = False
     unread: list[str] = field(default_factory=list)  # why a piece of gear was skipped
-    undescribed: list[str] = field(default_factory=list)  # gear ids Strava answered "not found" for, once
+    undescribed: list[str] = field(default_factory=list)  # gear Strava does not know, not yet told
 
     def summary(self) -> str:
         shoes = f"{self.shoes} shoe{'s' if self.shoes != 1 else ''}"
@@ -258,8 +260,6 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
             if detail is None:
                 missing.add(gid)
                 store.set_state(MISSING_GEAR_KEY, json.dumps(sorted(missing)))
-                if gid not in listed_rows:
-                    result.undescribed.append(gid)  # said once: it is not asked for again
         if detail is None:
             if gid not in listed_rows:
                 continue
@@ -272,6 +272,21 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
         result.new_shoes += 1
         result.shoes += 1
         progress("shoes", result.shoes)
+    stored = store.gear_rows()
+    result.undescribed = _untold(store, {gid for gid in missing if gid not in stored})
+
+
+def _untold(store: Store, missing: set[str]) -> list[str]:
+    told = set(json.loads(store.get_state(TOLD_MISSING_KEY) or "[]"))
+    return sorted(missing - told)
+
+
+def mark_told(store: Store, gear_ids: list[str]) -> None:
+    """Record that a printed summary named these gear ids, so the next one does not."""
+    if gear_ids:
+        told = set(json.loads(store.get_state(TOLD_MISSING_KEY) or "[]"))
+        with store.transaction():
+            store.set_state(TOLD_MISSING_KEY, json.dumps(sorted(told | set(gear_ids))))
 
 
 def _vanished(store: Store, checkpoint: dict[str, Any]) -> list[int]:

@@ -69,3 +69,5 @@ def sync(app: App, full: bool, quiet: bool) -> None:
         from loadguard.render.printable import printable
 
         click.echo(printable(result.summary()))  # it names gear as Strava sent it
+        # told once, by the first summary a person (or a cron mail) gets to read
+        engine.mark_told(app.store, result.undescribed)
