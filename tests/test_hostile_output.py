@@ -203,6 +203,19 @@ def test_digest_over_a_folder_is_refused_in_one_line(hostile_store, run_cli, tmp
     assert result.stderr == f"loadguard: cannot write {tmp_path}: it is a folder\n"
 
 
+def test_digest_over_a_socket_is_refused_in_one_line(hostile_store, run_cli, tmp_path):
+    import socket
+
+    path = tmp_path / "digest.md"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        result = digest_to(run_cli, path)
+    assert result.exit_code == 3
+    assert result.stderr == (f"loadguard: cannot write {path}: it is neither a regular file nor a device "
+                             "or FIFO to write to\n")
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
 def test_a_symlinked_token_is_replaced_and_deleted_at_its_target(home, tmp_path):
     from loadguard import token as tokens
 
@@ -239,6 +252,11 @@ def test_a_latin1_terminal_gets_replacement_marks_not_a_crash(store, home):
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr == b""
         assert b"Trail shoe ?" in proc.stdout or args[0] == "check"
+    # an error line naming a file with an emoji in it
+    failed = _loadguard(home, "import", str(home / "export 🏃.zip"), env={"PYTHONIOENCODING": "latin-1"})
+    assert failed.returncode == 3
+    assert failed.stderr.startswith(b"loadguard: cannot read ") and b"Traceback" not in failed.stderr
+    assert failed.stderr.count(b"\n") == 1
 
 
 def test_an_unwritable_home_gives_no_matplotlib_chatter(store, home, tmp_path):
