@@ -119,7 +119,8 @@ class App:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
-    type=click.Path(file_okay=False, path_type=Path),
+    # Not checked for access here: the command says in one line what it could not read or write.
+    type=click.Path(file_okay=False, readable=False, path_type=Path),
     envvar="LOADGUARD_HOME",
     help="Folder holding config.toml, loadguard.db and token.json "
     "(env LOADGUARD_HOME; default: the platform's user data folder).",

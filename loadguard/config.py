@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     },
     "sync": {
         "overlap_days": 30,
+        # The longest a sync may run, in seconds, however slowly Strava answers:
+        # a cron run never holds the sync lock past it. A first sync of ten years
+        # (about 30 pages) takes well under a minute.
+        "max_seconds": 600,
     },
     "digest": {
         # Who `loadguard digest --email` writes to and as; the flags --to/--from win.
@@ -109,11 +113,20 @@ class Config:
 def load(path: Path) -> Config:
     """Read config.toml; a missing file means all defaults."""
     raw: dict[str, Any] = {}
-    if path.exists():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            raise LoadguardError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):  # no config: all defaults
+        text = ""
+    except UnicodeDecodeError as exc:
+        raise LoadguardError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:  # an unreadable home or file, or a folder named config.toml
+        raise LoadguardError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LoadguardError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise LoadguardError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     name = str(path)
     values = copy.deepcopy(DEFAULTS)
     detectors: dict[str, dict[str, Any]] = {}

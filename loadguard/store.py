@@ -6,7 +6,9 @@ store as it was before the command started.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import urllib.parse
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -88,9 +90,11 @@ def _now() -> str:
 
 
 class Store:
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: str | None = None):
         self.path = path
         self.conn = conn
+        # Why this store could only be opened for reading (None: it can be written).
+        self.read_only = read_only
 
     # -- opening ---------------------------------------------------------------
 
@@ -99,29 +103,31 @@ class Store:
         """Open (and create or migrate) the store at `path`.
 
         Anything that is not a loadguard store raises LoadguardError instead of
-        being overwritten: the file might be the runner's own data.
+        being overwritten: the file might be the runner's own data. A store the
+        user may read but not write (a read-only file or folder) is opened for
+        reading, so `check` still works; any write then fails in one line.
         """
         path = Path(path)
-        if path.is_dir():
-            raise LoadguardError(f"{path} is a directory, not a loadguard store")
-        if path.exists() and path.stat().st_size > 0:
-            try:
+        try:
+            if path.is_dir():
+                raise LoadguardError(f"{path} is a directory, not a loadguard store")
+            exists = path.exists() and path.stat().st_size > 0
+            if exists:
                 with path.open("rb") as fh:
                     magic = fh.read(len(SQLITE_MAGIC))
-            except OSError as exc:
-                raise LoadguardError(f"cannot read store {path}: {exc.strerror}") from None
-            if magic != SQLITE_MAGIC:
-                raise LoadguardError(f"{path} is not a loadguard store (not an SQLite database)")
-        elif not create:
-            raise LoadguardError(f"no store at {path}")
+                if magic != SQLITE_MAGIC:
+                    raise LoadguardError(f"{path} is not a loadguard store (not an SQLite database)")
+            elif not create:
+                raise LoadguardError(f"no store at {path}")
+        except OSError as exc:
+            raise LoadguardError(f"cannot read store {path}: {exc.strerror or exc}") from None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(path, conn)
+            try:
+                store = cls._open_writable(path)
+            except (sqlite3.OperationalError, PermissionError) as exc:
+                if not exists or not _is_permission_problem(exc):
+                    raise
+                store = cls._open_read_only(path, _why_read_only(path, exc))
             store._migrate()
         except sqlite3.DatabaseError as exc:
             raise LoadguardError(f"cannot open store {path}: {exc}") from None
@@ -129,8 +135,47 @@ class Store:
             raise LoadguardError(f"cannot open store {path}: {exc.strerror or exc}") from None
         return store
 
+    @classmethod
+    def _open_writable(cls, path: Path) -> "Store":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, why: str) -> "Store":
+        """Reading a WAL store needs its -shm file; where none can be made, the file is read as is.
+
+        `immutable=1` is safe there: a folder nobody may write to holds no
+        running sync, and no other writer can create the -wal it would miss.
+        """
+        uri = "file:" + urllib.parse.quote(str(path.resolve()))
+        last: Exception | None = None
+        for mode in ("mode=ro", "mode=ro&immutable=1"):
+            conn = sqlite3.connect(f"{uri}?{mode}", uri=True, isolation_level=None, timeout=10)
+            conn.row_factory = sqlite3.Row
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                last = exc
+                continue
+            return cls(path, conn, read_only=why)
+        assert last is not None
+        raise last
+
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION and self.read_only:
+            raise LoadguardError(f"{self.path} needs an upgrade by this loadguard, but cannot be written "
+                                 f"({self.read_only})")
         if version > SCHEMA_VERSION:
             raise LoadguardError(
                 f"{self.path} was written by a newer loadguard (schema {version}, "
@@ -164,6 +209,9 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
+        if self.read_only:
+            raise LoadguardError(f"cannot write the store {self.path}: {self.read_only}; "
+                                 "reading commands (check, shoes, digest) still work")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -305,6 +353,16 @@ class Store:
                 (key, value),
             )
 
+    def states(self, prefix: str) -> dict[str, str | None]:
+        """Every sync-state entry whose key starts with `prefix`."""
+        rows = self.conn.execute("SELECT key, value FROM sync_state WHERE substr(key, 1, ?) = ?",
+                                 (len(prefix), prefix))
+        return {r[0]: r[1] for r in rows}
+
+    def delete_states(self, prefix: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sync_state WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+
     # -- helpers -------------------------------------------------------------------
 
     def _existing(self, table: str, columns: Sequence[str], ids: list[Any]) -> dict[Any, sqlite3.Row]:
@@ -317,6 +375,22 @@ class Store:
             for row in self.conn.execute(f"SELECT {cols} FROM {table} WHERE id IN ({marks})", chunk):
                 found[row["id"]] = row
         return found
+
+
+def _is_permission_problem(exc: BaseException) -> bool:
+    """Whether opening for writing failed only because the user may not write there."""
+    if isinstance(exc, PermissionError):
+        return True
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open database file" in text
+
+
+def _why_read_only(path: Path, exc: BaseException) -> str:
+    if not os.access(path.parent, os.W_OK):
+        return f"this user may not write in {path.parent}"
+    if not os.access(path, os.W_OK):
+        return f"this user may not write {path.name}"
+    return str(exc)
 
 
 def _statements(script: str) -> list[str]:

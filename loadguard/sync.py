@@ -16,6 +16,14 @@ adapter in `loadguard.sources.strava`, or a fake in tests). What it guarantees:
   gear step that keeps failing can never hold back new activities. A fault
   that concerns one piece of gear only (`ItemFault`) skips that gear and the
   run carries on.
+- Each activity row is checked (`sources.validate`) before it is stored; one
+  whose values cannot be true is skipped and named in the summary, so it can
+  never stop this or any later sync.
+- A run ends: at an overall deadline (`[sync] max_seconds`, enforced by the
+  source on every read as well), and when a page brings no activity not seen
+  on an earlier page (a server repeating itself). The ids seen are saved once
+  per page under their own key, so the checkpoint stays a few bytes and no
+  list grows and is rewritten page after page.
 - One sync at a time: an fcntl lock on a file in the home, which the kernel
   releases when the process dies, so a killed sync never leaves a stale lock.
 """
@@ -25,6 +33,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,10 +42,13 @@ from typing import Any, Callable, Iterator, Protocol
 
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name
+from loadguard.sources import validate
 from loadguard.store import Store
 
 LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"
+# The ids one page brought, under this prefix plus the page number.
+SEEN_KEY = "strava.sync.seen."
 # Gear ids Strava answered 404 for: asking again every hour would only burn requests.
 MISSING_GEAR_KEY = "strava.sync.missing_gear"
 # Of those, the ones a printed sync summary has named: the runner is told once.
@@ -54,6 +66,25 @@ class BadResponse(LoadguardError):
 
 class ItemFault(LoadguardError):
     """Strava cannot give this one item (odd answer, refused, failing), while other requests may work."""
+
+
+class OutOfTime(RemoteStop):
+    """The run used up its overall time (`[sync] max_seconds`); what was fetched is kept."""
+
+
+class Deadline:
+    """The moment a sync must end by, checked before every request and while answers are read."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise OutOfTime(f"the sync ran out of time after {self.seconds:g} s ([sync] max_seconds)")
 
 
 class Source(Protocol):
@@ -87,6 +118,8 @@ class SyncResult:
     resumed: bool = False
     unread: list[str] = field(default_factory=list)  # why a piece of gear was skipped
     undescribed: list[str] = field(default_factory=list)  # gear Strava does not know, not yet told
+    skipped: validate.Skips = field(default_factory=validate.Skips)
+    repeated_page: int | None = None  # a page that brought nothing new, where reading stopped
 
     def summary(self) -> str:
         shoes = f"{self.shoes} shoe{'s' if self.shoes != 1 else ''}"
@@ -94,13 +127,22 @@ class SyncResult:
             shoes += f" ({self.new_shoes} new)"
         resumed = " (resumed an interrupted sync)" if self.resumed else ""
         unread = "".join(f"; not read this time: {why}" for why in self.unread)
-        undescribed = ""
-        if self.undescribed:
-            names = ", ".join(repr(display_name(gid)) for gid in self.undescribed)
-            undescribed = (f"; Strava does not describe gear {', '.join(self.undescribed)}: its runs still "
-                           f"count, shown as {names}")
+        skipped = self.skipped.summary(" (fix or delete on Strava)")
         return (f"synced from Strava: {self.new} new, {self.updated} updated, "
-                f"{self.deleted} deleted activities; {shoes}{resumed}{unread}{undescribed}")
+                f"{self.deleted} deleted activities; {shoes}{resumed}{skipped}{self._repeated()}{unread}"
+                f"{self._undescribed()}")
+
+    def _repeated(self) -> str:
+        if self.repeated_page is None:
+            return ""
+        return (f"; Strava sent page {self.repeated_page} of the activity list with nothing new, "
+                "so reading stopped there and no deletions were applied")
+
+    def _undescribed(self) -> str:
+        if not self.undescribed:
+            return ""
+        names = ", ".join(repr(display_name(gid)) for gid in self.undescribed)
+        return f"; Strava does not describe gear {', '.join(self.undescribed)}: its runs still count, shown as {names}"
 
 
 Progress = Callable[[str, int], None]
@@ -140,15 +182,17 @@ def lock(home: Path) -> Iterator[None]:
 
 
 def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, ...],
-        overlap_days: int = 30, full: bool = False, progress: Progress = _no_progress) -> SyncResult:
+        overlap_days: int = 30, full: bool = False, progress: Progress = _no_progress,
+        deadline: Deadline | None = None) -> SyncResult:
     result = SyncResult()
+    deadline = deadline or Deadline(float("inf"))
     checkpoint = _load_checkpoint(store)
     if checkpoint is not None and checkpoint["activities_done"]:
         # The last run read its whole window and stopped in the gear step. Its
         # deletions are certain already; a fresh window brings what is new since.
         with store.transaction():
             result.deleted = store.mark_deleted(_vanished(store, checkpoint))
-            store.set_state(CHECKPOINT_KEY, None)
+            _clear_checkpoint(store)
         checkpoint = None
         result.resumed = True
     if checkpoint is not None and (not full or checkpoint["after"] == 0):
@@ -158,12 +202,17 @@ def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, .
     else:
         # Saved with the first page, so a run that fails before it changes nothing.
         checkpoint = {"after": 0 if full else _window_start(store, overlap_days),
-                      "page": 0, "seen": [], "activities_done": False}
+                      "page": 0, "activities_done": False, "complete": True}
+        if store.get_state(CHECKPOINT_KEY) or store.states(SEEN_KEY):
+            # A fresh window: what an abandoned run saw must not count as seen in this one.
+            with store.transaction():
+                _clear_checkpoint(store)
 
     try:
-        _fetch_activities(store, source, checkpoint, result, progress)
+        _fetch_activities(store, source, checkpoint, result, progress, deadline)
+        deadline.check()
         source.check_budget()
-        _fetch_gear(store, source, running_types, result, progress)
+        _fetch_gear(store, source, running_types, result, progress, deadline)
     except RemoteStop as stop:
         raise RemoteStop(f"{stop}; {_kept(result)}") from None
     except BadResponse as bad:
@@ -171,7 +220,7 @@ def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, .
 
     with store.transaction():
         result.deleted += store.mark_deleted(_vanished(store, checkpoint))
-        store.set_state(CHECKPOINT_KEY, None)
+        _clear_checkpoint(store)
     progress("done", result.new + result.updated)
     return result
 
@@ -194,32 +243,50 @@ def _window_start(store: Store, overlap_days: int) -> int:
 
 
 def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
-                      result: SyncResult, progress: Progress) -> None:
+                      result: SyncResult, progress: Progress, deadline: Deadline) -> None:
     # A resumed run reads its last committed page again: if an activity was
     # deleted on Strava meanwhile, everything after it moved one place up, and
     # re-reading that page is what keeps the first of them from falling in a gap.
     page = max(checkpoint["page"], 1)
-    seen = set(checkpoint["seen"])
+    pages = _seen_pages(store) or {}
+    earlier = set().union(*(ids for number, ids in pages.items() if number < page))
     while True:
+        deadline.check()
         source.check_budget()
         rows = source.activities_page(checkpoint["after"], page)
+        ids = {r["id"] for r in rows}
+        # Only a server repeating itself sends a page with nothing beyond earlier pages:
+        # a deletion on Strava shifts one activity back a page, never a whole page.
+        repeated = page > 1 and bool(rows) and ids <= earlier
+        good = []
+        for row in rows:
+            reason = validate.problem(row)
+            if reason is None:
+                good.append(row)
+                continue
+            result.skipped.add(validate.Skipped(row["id"], reason))
         with store.transaction():
-            new, updated = store.upsert_activities(rows)
-            seen.update(int(r["id"]) for r in rows)
+            new, updated = store.upsert_activities(good)
+            store.set_state(f"{SEEN_KEY}{page}", json.dumps(sorted(r["id"] for r in good)))
             checkpoint["page"] = page
-            checkpoint["seen"] = sorted(seen)
-            checkpoint["activities_done"] = len(rows) < source.page_size
+            checkpoint["activities_done"] = len(rows) < source.page_size or repeated
+            if repeated:
+                checkpoint["complete"] = False
             _save_checkpoint(store, checkpoint)
         result.new += new
         result.updated += updated
         result.pages += 1
-        progress("activities", len(seen))
+        earlier |= ids
+        progress("activities", len(earlier))
+        if repeated:
+            result.repeated_page = page
         if checkpoint["activities_done"]:
             return
         page += 1
 
 
-def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult, progress: Progress) -> None:
+def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult, progress: Progress,
+               deadline: Deadline) -> None:
     known = store.gear_rows()
     missing = set(json.loads(store.get_state(MISSING_GEAR_KEY) or "[]"))
 
@@ -246,6 +313,7 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
     wanted += [gid for gid in referenced
                if gid not in known and gid not in listed_rows and gid not in missing]
     for gid in wanted:
+        deadline.check()
         source.check_budget()
         try:
             detail = source.gear(gid)
@@ -290,8 +358,15 @@ def mark_told(store: Store, gear_ids: list[str]) -> None:
 
 
 def _vanished(store: Store, checkpoint: dict[str, Any]) -> list[int]:
-    """Stored API activities inside the window just read that Strava did not return."""
-    seen = set(checkpoint["seen"])
+    """Stored API activities inside the window just read that Strava did not return.
+
+    Nothing when the list was not read to its real end, or what was seen cannot be
+    read back: absence then proves nothing.
+    """
+    pages = _seen_pages(store)
+    if not checkpoint["complete"] or pages is None:
+        return []
+    seen = set().union(*pages.values())
     return [i for i in store.ids_started_after(_iso(checkpoint["after"]), SOURCE) if i not in seen]
 
 
@@ -304,11 +379,29 @@ def _load_checkpoint(store: Store) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(raw)
+        if "seen" in data:
+            return None  # written by an older loadguard, which kept the ids inside: start afresh
         checkpoint = {"after": int(data["after"]), "page": int(data["page"]),
-                      "seen": [int(i) for i in data["seen"]], "activities_done": bool(data["activities_done"])}
-    except (ValueError, KeyError, TypeError):
+                      "activities_done": bool(data["activities_done"]), "complete": bool(data.get("complete", True))}
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None  # unreadable bookkeeping: start a fresh window, which is always safe
     return checkpoint
+
+
+def _seen_pages(store: Store) -> dict[int, set[int]] | None:
+    """The ids each page of the current run brought, by page number; None if any is unreadable."""
+    pages: dict[int, set[int]] = {}
+    for key, value in store.states(SEEN_KEY).items():
+        try:
+            pages[int(key[len(SEEN_KEY):])] = {int(i) for i in json.loads(value or "[]")}
+        except (ValueError, TypeError):
+            return None
+    return pages
+
+
+def _clear_checkpoint(store: Store) -> None:
+    store.set_state(CHECKPOINT_KEY, None)
+    store.delete_states(SEEN_KEY)
 
 
 def _save_checkpoint(store: Store, checkpoint: dict[str, Any]) -> None:

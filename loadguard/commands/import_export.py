@@ -34,8 +34,12 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
         for row in store.conn.execute("SELECT id, name FROM gear WHERE source != ?", (export_source.SOURCE,))
     }
     export.adopt_gear(known)
+    new = updated = 0
     with store.transaction():
-        new, updated = store.upsert_activities(export.activities, keep_source="strava")
+        # In batches: the export is read again row by row, never held whole.
+        for batch in export.activity_batches():
+            added, changed = store.upsert_activities(batch, keep_source="strava")
+            new, updated = new + added, updated + changed
         store.upsert_gear(g for g in export.gear if not g.get("adopted"))
         # A shoe first imported from an export and since synced from the API would
         # otherwise show twice; its export copy goes once nothing points at it.
@@ -49,7 +53,7 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
     click.echo(
         f"imported {total} {_plural(total, 'activity', 'activities')} "
         f"({new} new, {updated} updated, {total - new - updated} unchanged), "
-        f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}"
+        f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}{export.skipped.summary()}"
     )
 
 

@@ -52,17 +52,19 @@ def sync(app: App, full: bool, quiet: bool) -> None:
 
     strava.quiet_library_logging()
     with engine.lock(app.home):
+        deadline = engine.Deadline(app.config["sync"]["max_seconds"])
         token = tokens.require(app.home)
         settings = app.config["strava"]
         # The refresh token is bound to the app that was authorized, so the
         # credentials saved with it come first.
         client_id, client_secret = strava.client_credentials(settings, token.client_id, token.client_secret)
         api = strava.StravaAPI(token, base_url=settings["base_url"], client_id=client_id,
-                               client_secret=client_secret, on_token=save_renewed)
+                               client_secret=client_secret, on_token=save_renewed, deadline=deadline)
         status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
         try:
             result = engine.run(app.store, api, overlap_days=app.config["sync"]["overlap_days"],
-                                full=full, running_types=app.config["running_types"], progress=status)
+                                full=full, running_types=app.config["running_types"], progress=status,
+                                deadline=deadline)
         finally:
             status.clear()
     if not quiet:

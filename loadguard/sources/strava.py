@@ -10,7 +10,8 @@ would otherwise decide for us, each wrong for a cron job:
   the root logger when they are absent; it refreshes tokens only after expiry
   and never saves them. We refresh ahead of expiry and save via a callback.
 - Timeouts: requests has none by default, so a stalled connection would hang
-  forever; our session always sets one.
+  forever; our session always sets one, and holds a whole sync to an overall
+  deadline even against a server that trickles its answer byte by byte.
 - Base URL: one configurable value (Strava moves to a new API host in 2027).
 
 Every response is checked for the shape we rely on before anything is stored;
@@ -24,14 +25,16 @@ import os
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from stravalib import exc
 from stravalib.protocol import ApiV3
 from stravalib.util import limiter
 
 from loadguard.errors import LoadguardError
-from loadguard.sync import BadResponse, ItemFault, RemoteStop
+from loadguard.sync import BadResponse, Deadline, ItemFault, RemoteStop
 from loadguard.token import Token
 
 SCOPES = ["read", "activity:read_all", "profile:read_all"]
@@ -81,10 +84,53 @@ def client_credentials(settings: dict[str, Any], client_id: Any = None,
 
 
 class _Session(requests.Session):
+    """Every request with a timeout; with a deadline, the whole answer must arrive before it.
+
+    requests' timeout bounds each wait for bytes, so a server sending one byte
+    every few seconds would hold a sync (and its lock) for ever. With a
+    deadline the body is read here in pieces, and the clock is checked
+    between them.
+    """
+
+    def __init__(self, deadline: Deadline | None = None):
+        super().__init__()
+        self.deadline = deadline
+
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = REQUEST_TIMEOUT_S
-        return super().request(method, url, *args, **kwargs)
+        if self.deadline is None:
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = REQUEST_TIMEOUT_S
+            return super().request(method, url, *args, **kwargs)
+        self.deadline.check()
+        wait = max(0.1, min(REQUEST_TIMEOUT_S, self.deadline.remaining()))
+        kwargs["timeout"] = wait
+        kwargs["stream"] = True
+        response = super().request(method, url, *args, **kwargs)
+        try:
+            response._content = self._body(response)  # what requests would have read itself
+        finally:
+            response.close()
+        return response
+
+    def _body(self, response: requests.Response) -> bytes:
+        assert self.deadline is not None
+        chunks = []
+        try:
+            while True:
+                self.deadline.check()
+                chunk = response.raw.read1(64 * 1024, decode_content=True)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        # The conversions requests makes when it reads a body itself.
+        except urllib3.exceptions.ProtocolError as error:
+            raise requests.exceptions.ChunkedEncodingError(error) from None
+        except urllib3.exceptions.DecodeError as error:
+            raise requests.exceptions.ContentDecodingError(error) from None
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ConnectionError(error) from None
+        except urllib3.exceptions.SSLError as error:
+            raise requests.exceptions.SSLError(error) from None
 
 
 class _RateWatch:
@@ -148,7 +194,7 @@ class StravaAPI:
 
     def __init__(self, token: Token | None, *, base_url: str,
                  client_id: int | None = None, client_secret: str | None = None,
-                 on_token: Callable[[Token], None] | None = None):
+                 on_token: Callable[[Token], None] | None = None, deadline: Deadline | None = None):
         self.token = token
         self.client_id = client_id
         self.client_secret = client_secret
@@ -157,7 +203,7 @@ class StravaAPI:
         self.protocol = _Protocol(
             base_url,
             access_token=token.access_token if token else None,
-            requests_session=_Session(),
+            requests_session=_Session(deadline),
             rate_limiter=self.rate,
         )
 
@@ -265,8 +311,9 @@ class StravaAPI:
                 raise LoadguardError(INACTIVE) from None
             except exc.AccessUnauthorized:
                 raise AccessRefused(refused or REAUTH) from None
-            except exc.ObjectNotFound:
-                raise _NotFound(what) from None
+            except exc.ObjectNotFound as fault:
+                raise _NotFound(f"Strava answered {_status_at(fault.response)} for {what}; "
+                                "check [strava] base_url in config.toml") from None
             except exc.Fault as fault:
                 status = fault.response.status_code if fault.response is not None else 0
                 if status == 429:
@@ -316,7 +363,18 @@ class StravaAPI:
 
 
 class _NotFound(LoadguardError):
-    pass
+    """A 404: for one gear id an answer in itself; for the activity list, a wrong address."""
+
+
+def _status_at(response: requests.Response | None) -> str:
+    """'404 Not Found at https://host/path': the address without query or credentials."""
+    if response is None:
+        return "404 Not Found"
+    parts = urlsplit(response.url or "")
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return f"{response.status_code} {response.reason or 'Not Found'} at {parts.scheme}://{host}{parts.path}"
 
 
 class _Rejected(LoadguardError):
