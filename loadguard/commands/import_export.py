@@ -50,11 +50,14 @@ def import_cmd(app: App, path: str, zone_name: str | None) -> None:
         )
     total = len(export.activities)
     shoes = export.shoe_count
-    click.echo(
+    from loadguard.render.printable import printable
+
+    # the skipped activities are named with what the export holds
+    click.echo(printable(
         f"imported {total} {_plural(total, 'activity', 'activities')} "
         f"({new} new, {updated} updated, {total - new - updated} unchanged), "
         f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}{export.skipped.summary()}"
-    )
+    ))
 
 
 def _plural(count: int, one: str, many: str) -> str:
