@@ -5,8 +5,8 @@ symbolic link is followed and its target replaced, so the link stays a link and
 no old copy stays behind at the target (a symlinked token.json must not keep the
 old token there). A character device or a FIFO (`/dev/null`, `/dev/stdout`, a
 named pipe) is written straight, since renaming over it would destroy it; so is
-a file reached through `/dev/` or `/proc/` (a shell's redirection behind
-`/dev/stdout`). Anything else is refused with one line.
+a file reached through `/dev/stdout`, `/dev/fd/N` or `/proc/` (a shell's
+redirection). Anything else is refused with one line.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from pathlib import Path
 
 from loadguard.errors import LoadguardError
 
-# Paths under these name an open stream of this process, not a place to keep a file.
-_STREAM_FOLDERS = ("/dev/", "/proc/")
+# Paths that name an open file of this process (a shell's redirection), not a place
+# to keep a file; /dev/shm and the like hold ordinary files and are not among them.
+_STREAM_FOLDERS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/")
 
 
 def write_atomic(path: Path, text: str, mode: int) -> None:
@@ -65,7 +66,7 @@ def real_path(path: Path) -> Path:
 
 
 def is_stream(path: Path) -> bool:
-    """True when `path` is a character device or FIFO, or a file reached through /dev or /proc."""
+    """True when `path` is a character device or FIFO, or a file reached through /dev/stdout & co."""
     try:
         info = os.stat(path)
     except OSError:

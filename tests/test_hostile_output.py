@@ -184,6 +184,19 @@ def test_digest_to_dev_stdout_in_a_real_process(hostile_store, home, tmp_path):
     assert stdout.is_symlink() and not (tmp_path / "stdout.svg").exists()
 
 
+def test_digest_to_stdout_redirected_to_a_file(hostile_store, home, tmp_path):
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    out = tmp_path / "out.md"
+    with open(out, "w") as fh:
+        proc = subprocess.run([sys.executable, "-m", "loadguard", "--home", str(home), "digest", "--week", WEEK,
+                               "--today", AS_OF.isoformat(), "-o", str(stdout)],
+                              stdout=fh, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().startswith("# loadguard digest 2026-W26") and proc.stderr == ""
+    assert stdout.is_symlink()
+
+
 def test_digest_through_a_symlink_replaces_the_target_and_keeps_the_link(hostile_store, run_cli, tmp_path):
     real = tmp_path / "real" / "digest.md"
     real.parent.mkdir()
