@@ -279,6 +279,7 @@ def test_an_unwritable_home_gives_no_matplotlib_chatter(store, home, tmp_path):
     blocker.write_text("")
     env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
     env["HOME"] = str(blocker / "home")
+    env["TMPDIR"] = str(tmp_path)   # a fresh private folder: the font cache is built in this run
     proc = subprocess.run(
         [sys.executable, "-m", "loadguard", "--home", str(home), "digest", "--week", WEEK,
          "-o", str(tmp_path / "d.html")],
@@ -286,3 +287,4 @@ def test_an_unwritable_home_gives_no_matplotlib_chatter(store, home, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b""
     assert "<svg" in (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert (tmp_path / f"loadguard-matplotlib-{os.getuid()}").is_dir()

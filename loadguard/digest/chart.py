@@ -135,7 +135,12 @@ def _figure(weeks: "list[ChartWeek]", load: "LoadBand", layout: Layout):
 
 
 def _rc():
+    import logging
+
     _give_matplotlib_a_writable_folder()
+    # matplotlib logs notes such as "building the font cache" (when that takes over 5 s)
+    # as warnings, which reach stderr; a digest that succeeds prints nothing there.
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
     import matplotlib
 
     return matplotlib.rc_context({
