@@ -221,7 +221,9 @@ def _checked(where: str, value: Any, default: Any, name: str, *, signed: bool = 
         if not default:  # free-form table, e.g. per-shoe limits: name -> number
             for key, item in value.items():
                 if not _is_number(item) or not 0 < item < math.inf:
-                    raise LoadguardError(f"{name}: {where}.{key} must be a number above zero, got {item!r}")
+                    # the same words as limit_km's for a number out of range
+                    expected = "above zero" if _is_number(item) else "a number above zero"
+                    raise LoadguardError(f"{name}: {where}.{key} must be {expected}, got {item!r}")
             return dict(value)
         merged = copy.deepcopy(default)
         for key, item in value.items():

@@ -62,6 +62,8 @@ def test_a_week_to_come_is_refused_in_one_line(store, run_cli, home):
     ("break_days = -3", "break_days must be 1 or more, got -3"),
     ('[detectors."shoes.mileage"]\nlimit_km = 0', "detectors.shoes.mileage.limit_km must be above zero, got 0.0"),
     ('[detectors."shoes.mileage"]\nlimit_km = -5', "detectors.shoes.mileage.limit_km must be above zero, got -5.0"),
+    ('[detectors."shoes.mileage".limits]\n"*Vaporfly*" = -5',
+     "detectors.shoes.mileage.limits.*Vaporfly* must be above zero, got -5"),
     ('running_types = ["Run", "Rnu"]', "running_types: 'Rnu' is not a Strava sport type; did you mean 'Run'?"),
     ('[trail]\nsport_types = ["Trail Run"]', "trail.sport_types: 'Trail Run' is not a Strava sport type; "
                                              "did you mean 'TrailRun'?"),
