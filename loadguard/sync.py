@@ -141,8 +141,9 @@ class SyncResult:
     def _undescribed(self) -> str:
         if not self.undescribed:
             return ""
-        names = ", ".join(repr(display_name(gid)) for gid in self.undescribed)
-        return f"; Strava does not describe gear {', '.join(self.undescribed)}: its runs still count, shown as {names}"
+        shown = repr(display_name(self.undescribed[0])) if len(self.undescribed) == 1 else \
+            f"each as {display_name('<id>')!r}"
+        return f"; Strava does not describe gear {', '.join(self.undescribed)}: its runs still count, shown {shown}"
 
 
 Progress = Callable[[str, int], None]
