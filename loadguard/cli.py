@@ -27,6 +27,7 @@ COMMANDS = {
     "check": "loadguard.commands.check:check",
     "digest": "loadguard.commands.digest:digest",
     "shoes": "loadguard.commands.shoes:shoes",
+    "replay": "loadguard.commands.replay:replay",
 }
 
 
@@ -164,6 +165,14 @@ def as_of_option(func):
         type=Day(),
         default=None,
         help="Evaluate as of this local day (default: today, in config's timezone if set).",
+    )(func)
+
+
+def min_severity_option(func):
+    """`--min-severity LEVEL`: leave out warnings below it (cron mails warn and up)."""
+    return click.option(
+        "--min-severity", type=click.Choice(["info", "warn", "alert"]), default="info", show_default=True,
+        help="Leave out warnings below this severity (they are still in the digest).",
     )(func)
 
 

@@ -94,10 +94,12 @@ def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
 
 
 def load_ratio(rows: list[dict], sunday: date) -> float:
-    acute = sum(r["distance_m"] for r in runs_between(rows, sunday - timedelta(days=6), sunday)) / 1000
-    chronic = sum(r["distance_m"] for r in runs_between(
-        rows, sunday - timedelta(days=34), sunday - timedelta(days=7))) / 1000 / 4
-    return acute / chronic
+    """The week against the mean of the two busiest of the four weeks before it."""
+    def week_km(last: date) -> float:
+        return sum(r["distance_m"] for r in runs_between(rows, last - timedelta(days=6), last)) / 1000
+
+    base = sorted(week_km(sunday - timedelta(days=7 * k)) for k in range(1, 5))[2:]
+    return week_km(sunday) / (sum(base) / 2)
 
 
 # -- reading the output ------------------------------------------------------------------
@@ -409,8 +411,9 @@ def test_a_finding_gone_by_sunday_is_still_in_the_digest(store, digest, run_cli)
     # 20 km weeks, then a big weekend closing W46: as of Wednesday of W47 the last
     # 7 days are far above the base, by Sunday they are not
     store.upsert_activities(steady_weeks(MONDAY - timedelta(days=7), 6, 20.0))
-    store.upsert_activities([run(MONDAY - timedelta(days=2), 14.0), run(MONDAY - timedelta(days=1), 14.0),
-                             run(MONDAY + timedelta(days=3), 4.0)])
+    # many runs no longer than usual, so no single run is a spike that explains the week
+    store.upsert_activities([run(MONDAY - timedelta(days=d), 5.5, hour=h) for d in (1, 2, 3) for h in (7, 18)]
+                            + [run(MONDAY + timedelta(days=3), 4.0)])
     sunday = json.loads(run_cli("check", "--as-of", SUNDAY.isoformat(), "--format", "json").stdout)
     assert "volume.weekly_load" not in {w["rule"] for w in sunday["warnings"]}
     html = digest("--week", WEEK)

@@ -17,9 +17,9 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = "2026-11-22"
 
 EXPECTED = {
-    ("volume.weekly_load", "alert", "2026-W47"),
-    ("volume.long_run_spike", "warn", None),          # subject: the long trail run's activity id
-    ("terrain.trail_switch", "warn", "2026-W47"),
+    ("volume.weekly_load", "warn", "2026-11-21"),     # subjects: the day each episode began,
+    ("volume.long_run_spike", "warn", None),          # the long trail run's activity id,
+    ("terrain.trail_switch", "warn", "2026-11-18"),
     ("shoes.mileage", "info", gear_id("Nike Pegasus 40")),
 }
 

@@ -62,8 +62,8 @@ class LoadBand:
     chronic_week_km: float
     method: str
     band: str                 # light | steady | caution | high | none
-    warn: float
-    alert: float
+    warn: float               # where the caution band starts (the rule's `caution` line)
+    alert: float              # where "well above" starts (the rule's `warn` line: mailed)
     silence: str | None = None  # why the rule is silent, in its own words
 
     @property
@@ -220,16 +220,16 @@ def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
 
 
 def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
-    """The weekly-load rule's own verdict on `day`, put in bands."""
+    """The weekly-load rule's own ratio on `day`, put in bands by its lines."""
+    from loadguard.detectors.common import reaches
     from loadguard.detectors.volume import assess_weekly_load
-    from loadguard.model import Severity
 
     verdict = assess_weekly_load(frames, load_cfg, day)
     if verdict.ratio is None:
         band = "none"
-    elif verdict.severity is Severity.ALERT:
+    elif reaches(verdict.ratio, load_cfg["warn"]):
         band = "high"
-    elif verdict.severity is Severity.WARN:
+    elif reaches(verdict.ratio, load_cfg["caution"]):
         band = "caution"
     elif verdict.ratio < LIGHT_BELOW:
         band = "light"
@@ -237,7 +237,7 @@ def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
         band = "steady"
     load = verdict.load
     return LoadBand(verdict.ratio, load.acute_km, load.chronic_week_km, load.method, band,
-                    float(load_cfg["warn"]), float(load_cfg["alert"]), verdict.silence)
+                    float(load_cfg["caution"]), float(load_cfg["warn"]), verdict.silence)
 
 
 def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any], last: date) -> list[ChartWeek]:
@@ -262,13 +262,13 @@ def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -
     to show it. Each finding (rule + subject) appears once, at its worst severity
     and, among equals, with its latest numbers.
     """
-    from loadguard.check import run_detectors, sort_warnings
+    from loadguard.check import findings_by_day, sort_warnings
 
     best: dict[str, Warning] = {}
-    for day in week.days():
-        if day > last:
-            break
-        for w in run_detectors(store, config, day):
+    end = min(last, week.sunday)
+    by_day = findings_by_day(store, config, week.monday, end) if end >= week.monday else {}
+    for day in sorted(by_day):
+        for w in by_day[day]:
             seen = best.get(w.id)
             if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
                 best[w.id] = w

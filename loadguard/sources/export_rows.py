@@ -241,4 +241,14 @@ def activity(table: Table, row: list[str], zone: tzinfo | None) -> dict:
         "manual": from_upload is False,
         "source": SOURCE,
         "deleted": False,
+        "workout_type": _workout_type(table, row),
     }
+
+
+def _workout_type(table: Table, row: list[str]) -> int | None:
+    """The export's "Competition" / "Long Run" flags as the API's workout type (1 race, 2 long run)."""
+    # Optional columns we only take a hint from: a value we cannot read is no flag.
+    for column, kind in (("Competition", 1), ("Long Run", 2)):
+        if column in table.columns and table.cell(row, column)[0].strip().lower() in _TRUE:
+            return kind
+    return None
