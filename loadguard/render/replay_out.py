@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from loadguard.render.printable import json_text
 from loadguard.replay import Replay
 
 LEVELS = ("info", "warn", "alert")
@@ -37,7 +36,8 @@ def _by_rule(lines) -> dict:
 
 
 def render_json(r: Replay) -> str:
-    return json.dumps({
+    # the mailed findings' messages carry names: control characters escaped, as everywhere
+    return json_text({
         "from": r.first.isoformat(),
         "to": r.last.isoformat(),
         "min_severity": r.min_severity.label,
@@ -49,4 +49,4 @@ def render_json(r: Replay) -> str:
                   "lines": sum(r.lines.values()), "by_rule": _by_rule(r.lines)},
         "mailed": [{"day": d.isoformat(), "id": w.id, "rule": w.rule, "severity": w.severity.label,
                     "subject": w.subject, "message": w.message} for d, w in r.mailed],
-    }, indent=2, ensure_ascii=False)
+    })
