@@ -7,6 +7,7 @@ Then reports, each as a ratio measured in the same run:
   * `loadguard check` wall time ÷ `python -c "import pandas, sqlite3"`   (target <= 1.5)
   * `loadguard --help` wall time ÷ `python -c "import click"`           (target <= 1.3)
   * peak resident memory of `loadguard check` on the 100k store         (target < 300 MB)
+  * `loadguard replay` of the 10 years, day by day, ÷ one `loadguard check` (target <= 3)
 
 Run: python benchmarks/bench_check.py [--repeat N]
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 AS_OF = "2026-11-22"
+REPLAY_FROM = "2016-11-23"   # ten years of days
 PY = sys.executable
 LOADGUARD = [PY, "-m", "loadguard"]
 
@@ -100,6 +102,11 @@ def main() -> None:
     for label, home in (("10y/5k", OUT / "home-10y"), ("100k", OUT / "home-100k")):
         wall, rss = timed([*LOADGUARD, "--home", str(home), "check", "--as-of", AS_OF], env, args.repeat)
         rows.append((label, wall, rss))
+    replay_rows = []
+    for label, home in (("10y/5k", OUT / "home-10y"), ("100k", OUT / "home-100k")):
+        wall, _ = timed([*LOADGUARD, "--home", str(home), "replay", "--from", REPLAY_FROM, "--to", AS_OF],
+                        env, args.repeat)
+        replay_rows.append((label, wall))
 
     print(f"python -c 'import pandas, sqlite3': {base_pandas * 1000:.0f} ms (median of {args.repeat})")
     print(f"python -c 'import click':           {base_click * 1000:.0f} ms")
@@ -110,6 +117,10 @@ def main() -> None:
         ratio = wall / base_pandas
         print(f"loadguard check ({label}): {wall * 1000:.0f} ms = {ratio:.2f}x import pandas "
               f"(target <= 1.5x) {'OK' if ratio <= 1.5 else 'OVER'}; peak RSS {rss / 1024:.0f} MB")
+    for (label, wall), (_, check_wall, _) in zip(replay_rows, rows):
+        ratio = wall / check_wall
+        print(f"loadguard replay ({label}, {REPLAY_FROM} .. {AS_OF}, day by day): {wall * 1000:.0f} ms = "
+              f"{ratio:.2f}x one check (target <= 3x) {'OK' if ratio <= 3 else 'OVER'}")
     peak_100k = rows[-1][2] / 1024
     print(f"peak memory, 100k store: {peak_100k:.0f} MB (target < 300 MB) {'OK' if peak_100k < 300 else 'OVER'}")
 

@@ -123,3 +123,16 @@ RULES: dict[str, Rule] = {
         reference="Shoe wear can only be tracked when runs name their shoe",
     ),
 }
+
+
+# A race that is also the month's longest run by far: planned, so no alarm, but the
+# legs still took a load they were not used to.
+RACE_RECOVERY = Rule(
+    title="Race recovery",
+    advice=(
+        "A race asks more of legs and feet than training does, the more so when it is longer "
+        "than anything of the past month. Keep the next days easy or off, come back with short "
+        "easy runs, and hold off on speed work and long runs until the legs feel fresh."
+    ),
+    reference=FRANDSEN,
+)

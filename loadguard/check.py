@@ -1,8 +1,12 @@
-"""Run the enabled detectors as of a day, and pick the warnings not reported yet."""
+"""Run the enabled detectors over a span of days, and pick the warnings not reported yet.
+
+`check` judges one day and `replay` a span; both go through `findings_by_day`, so
+what replay says cron would have mailed is what `check --new` mails.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from loadguard.errors import LoadguardError
@@ -14,24 +18,85 @@ if TYPE_CHECKING:
 
 
 def run_detectors(store: "Store", config: "Config", as_of: date) -> list[Warning]:
+    return findings_by_day(store, config, as_of, as_of).get(as_of, [])
+
+
+def findings_by_day(store: "Store", config: "Config", first: date, last: date) -> dict[date, list[Warning]]:
+    """Each day's warnings from `first` to `last`, as `check --as-of DAY` shows them.
+
+    A detector with `evaluate(frames, settings, first, last)` judges the span at
+    once; one with only `detect` is asked day by day. A rule with `holds(frames,
+    settings)` says on which days of the whole history its condition held, so an
+    episode's first day (its subject) is the same whichever day it is looked at from.
+    """
+    import pandas as pd
+
     from loadguard import frames as frames_mod
     from loadguard.detectors import load_detectors
+    from loadguard.episodes import GAP_DAYS, name_episodes
+    from loadguard.findings import one_message_per_cause
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
     settings = {d.id: detector_settings(config, d) for d in detectors}
-    frames = frames_mod.build(store, config, as_of)
-    found: list[Warning] = []
-    for detector in detectors:
-        if not settings[detector.id]["enabled"]:
-            continue
-        try:
-            found.extend(detector.detect(frames, settings[detector.id]))
-        except LoadguardError:
-            raise
-        except Exception as exc:
-            raise LoadguardError(f"detector {detector.id} failed: {type(exc).__name__}: {exc}") from exc
-    return sort_warnings(found)
+    enabled = [d for d in detectors if settings[d.id]["enabled"]]
+    rewind = first if first < last else None
+    since = first - timedelta(days=frames_mod.HORIZON_DAYS)
+    frames = frames_mod.build(store, config, last, rewind_from=rewind, since=since)
+    starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
+    reach = pd.Timestamp(since + timedelta(days=WARMUP_DAYS + GAP_DAYS + 1))
+    if any(not s.empty and s.iloc[0] <= reach for s in starts.values()):
+        # An episode reaches back to where the runs read begin: read them all, so its
+        # first day (the finding's subject) is the true one, not the edge of what was read.
+        frames = frames_mod.build(store, config, last, rewind_from=rewind)
+        starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    dated: list[tuple[date, Warning]] = []
+    for detector in enabled:
+        cfg = settings[detector.id]
+        if hasattr(detector, "evaluate"):
+            dated.extend(_guarded(lambda: detector.evaluate(frames, cfg, first, last), detector.id))
+        else:
+            for day in days:
+                found = _guarded(lambda: detector.detect(frames if day == last else frames.at(day), cfg), detector.id)
+                dated.extend((day, w) for w in found)
+    by_day: dict[date, list[Warning]] = {}
+    for day, w in name_episodes(dated, starts):
+        if first <= day <= last:
+            by_day.setdefault(day, []).append(w)
+    return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}
+
+
+# The longest window a built-in rule sums over (8 weeks of rotation, plus a week):
+# where runs were read from a later day, the first this-many days are not judged.
+WARMUP_DAYS = 63
+
+
+def episode_starts_of(detectors, settings, frames) -> dict:
+    """Rule id -> the first day of the episode of each day its condition held."""
+    import pandas as pd
+
+    from loadguard.episodes import episode_starts
+
+    out = {}
+    for d in detectors:
+        if hasattr(d, "holds"):
+            holds = d.holds(frames, settings[d.id])
+            if frames.since is not None and frames.first_day is not None and frames.first_day < frames.since:
+                holds = holds[holds.index >= pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))]
+            out[d.id] = episode_starts(holds)
+    return out
+
+
+def _guarded(call, rule: str | None = None):
+    """A detector's fault as one line naming it, not a traceback."""
+    try:
+        return call()
+    except LoadguardError:
+        raise
+    except Exception as exc:
+        name = f"detector {rule}" if rule else "a detector"
+        raise LoadguardError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def detector_settings(config: "Config", detector) -> dict:
@@ -43,14 +108,21 @@ def sort_warnings(warnings: Iterable[Warning]) -> list[Warning]:
     return sorted(warnings, key=lambda w: (-int(w.severity), w.rule, w.date, w.subject))
 
 
+def at_least(warnings: list[Warning], level: Severity) -> list[Warning]:
+    return [w for w in warnings if w.severity >= level]
+
+
 def only_new(store: "Store", warnings: list[Warning]) -> list[Warning]:
-    """Warnings never reported, or reported at a lower severity than now."""
-    seen = store.reported_severities()
-    return [w for w in warnings if seen.get(w.id, 0) < int(w.severity)]
+    """Warnings never reported, reported at a lower severity, or clearly worse than reported."""
+    from loadguard.reported import Ledger
+
+    return Ledger(store.reported()).news(warnings)
 
 
 def mark_reported(store: "Store", warnings: list[Warning]) -> None:
-    store.record_reported((w.id, w.rule, w.subject, int(w.severity)) for w in warnings)
+    from loadguard.reported import Ledger
+
+    store.record_reported(Ledger().record(warnings))
 
 
 def at_or_above(warnings: list[Warning], level: Severity) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,25 +17,32 @@ if TYPE_CHECKING:
     from loadguard.config import Config
     from loadguard.store import Store
 
-# Runs older than this are not loaded: every built-in rule looks back at most a
-# few months (the digest 16 weeks), and reading a decade of runs would cost more
-# than the whole check. A break longer than this reads as a fresh start.
+# Runs older than this before the first day judged are read only when a finding's
+# episode reaches back that far (`check.findings_by_day`): every rule looks back
+# at most a few months, and reading a decade of runs would cost more than the
+# whole check. A break longer than this reads as a fresh start.
 HORIZON_DAYS = 400
 
 RUN_COLUMNS = [
     "id", "name", "sport_type", "start_local", "day", "distance_km", "moving_s",
-    "elev_m", "gear_id", "trainer", "manual", "trail", "cadence_spm", "steep_share",
+    "elev_m", "gear_id", "trainer", "manual", "trail", "race", "cadence_spm", "steep_share",
 ]
+
+# Strava's workout_type for a run entered as a race.
+RACE_WORKOUT_TYPE = 1
 
 
 @dataclass
 class Frames:
     """Running history up to and including `as_of` (local days).
 
-    runs:  one row per run of the last HORIZON_DAYS, sorted by start time; `day`
-           is the local calendar day.
-    shoes: one row per shoe with its distance as of `as_of`, its last run, and
-           whether it was in use by then.
+    runs:  one row per run from `since` (default: the first on record), sorted by
+           start time; `day` is the local calendar day.
+    shoes: one row per shoe with its distance as of `as_of`, its first and last
+           run, and whether it was in use by then.
+    gear_use: activities (any sport) with a shoe from `rewind_from` on: what
+           `shoes_on` takes off each shoe's total to see it as it was on an
+           earlier day. Empty unless asked for.
     """
 
     as_of: date
@@ -43,6 +50,9 @@ class Frames:
     shoes: pd.DataFrame
     break_days: int                 # config's `break_days`: this many run-free days are a break
     first_run: date | None = None   # the first run on record, which may predate `runs`
+    since: date | None = None       # runs before this day were not read
+    gear_use: pd.DataFrame | None = None
+    cache: dict = field(default_factory=dict)  # per-frames results shared by rules and the digest
 
     @property
     def as_of_ts(self) -> pd.Timestamp:
@@ -73,11 +83,39 @@ class Frames:
         full = pd.date_range(per_day.index[0], self.as_of_ts, freq="D")
         return per_day.reindex(full, fill_value=0.0)
 
+    def at(self, day: date) -> "Frames":
+        """These frames as they were on an earlier `day` (for plugins judged day by day)."""
+        return replace(self, as_of=day, runs=self.runs[self.runs["day"] <= pd.Timestamp(day)],
+                       shoes=self.shoes_on(day), cache={})
 
-def build(store: "Store", config: "Config", as_of: date) -> Frames:
-    """Frames as of `as_of`; a store whose rows cannot be read gives one clear error."""
+    def shoes_on(self, day: date) -> pd.DataFrame:
+        """`shoes` as of an earlier day: distance, last run and ownership rewound."""
+        if day >= self.as_of:
+            return self.shoes
+        use = self.gear_use
+        if use is None or use["day"].min() > pd.Timestamp(day) + pd.Timedelta(days=1):
+            raise ValueError(f"frames were not built to rewind shoes to {day}")
+        later = use[use["day"] > pd.Timestamp(day)].groupby("gear_id")["distance_km"].sum()
+        before = use[use["day"] <= pd.Timestamp(day)].groupby("gear_id")["day"].max()
+        shoes = self.shoes.copy()
+        shoes["distance_km"] = (shoes["distance_km"] - shoes["id"].map(later.to_dict()).fillna(0.0)).clip(lower=0.0)
+        last = pd.to_datetime(shoes["id"].map(before.to_dict()))
+        # a last run before the rewound span is known only when it is the shoe's last run at all
+        shoes["last_used"] = last.where(last.notna(), shoes["last_used"].where(shoes["last_used"] <= pd.Timestamp(day)))
+        shoes["owned"] = (shoes["first_used"].isna() | (shoes["first_used"] <= pd.Timestamp(day))
+                          | (shoes["distance_km"] > 0))
+        return shoes
+
+
+def build(store: "Store", config: "Config", as_of: date, rewind_from: date | None = None,
+          since: date | None = None) -> Frames:
+    """Frames as of `as_of`; a store whose rows cannot be read gives one clear error.
+
+    `rewind_from`: also read what `Frames.shoes_on` needs for days from then on.
+    `since`: read runs from this day on only (the first run on record is still known).
+    """
     try:
-        return _build(store, config, as_of)
+        return _build(store, config, as_of, rewind_from, since)
     except (sqlite3.Error, pd.errors.DatabaseError, ValueError, TypeError) as exc:
         # A damaged file or rows written by hand ("7am" as a start time) must not
         # end in a traceback; the message says which store.
@@ -85,27 +123,41 @@ def build(store: "Store", config: "Config", as_of: date) -> Frames:
         raise LoadguardError(f"store {store.path} cannot be read: {cause}") from None
 
 
-def _build(store: "Store", config: "Config", as_of: date) -> Frames:
+def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | None, since: date | None) -> Frames:
     running = list(config["running_types"])
     end = (as_of + timedelta(days=1)).isoformat()
-    start = (as_of - timedelta(days=HORIZON_DAYS)).isoformat()
     marks = ", ".join("?" for _ in running)
     where = f"deleted = 0 AND sport_type IN ({marks}) AND start_local < ?"
+    first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
+    # Most of the history wanted: one table scan beats walking the start-time index row by
+    # row (`+` keeps SQLite off the index); a recent slice: the index.
+    whole = first is None or since is None or (as_of - since) * 2 > as_of - date.fromisoformat(first[:10])
+    col = "+start_local" if whole else "start_local"
     runs = pd.read_sql_query(
         f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
-                   elev_gain_m, gear_id, trainer, manual, cadence_spm, steep_share
+                   elev_gain_m, gear_id, trainer, manual, workout_type, cadence_spm, steep_share
             FROM activities
-            WHERE {where} AND start_local >= ?
-            ORDER BY start_local, id""",
+            WHERE deleted = 0 AND sport_type IN ({marks}) AND {col} < ? AND {col} >= ?""",
         store.conn,
-        params=[*running, end, start],
+        params=[*running, end, since.isoformat() if since else ""],
     )
-    first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
-    runs = _shape_runs(runs, config)
+    runs = _shape_runs(runs, config).sort_values(["start_local", "id"], kind="stable").reset_index(drop=True)
     shoes = _shoes(store, as_of, config["shoes"]["retired"])
+    gear_use = None
+    if rewind_from is not None and rewind_from < as_of:
+        gear_use = pd.read_sql_query(
+            # `+`: the (gear_id, deleted, start_local, distance_m) index covers this
+            """SELECT gear_id, start_local, distance_m FROM activities
+               WHERE deleted = 0 AND gear_id IS NOT NULL AND +start_local >= ? AND +start_local < ?""",
+            store.conn, params=[rewind_from.isoformat(), end])
+        gear_use = pd.DataFrame({
+            "gear_id": gear_use["gear_id"].astype(str),
+            "day": pd.to_datetime(gear_use["start_local"], format="ISO8601").dt.normalize(),
+            "distance_km": gear_use["distance_m"].astype(float).fillna(0.0) / 1000.0,
+        })
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
-                  first_run=date.fromisoformat(first[:10]) if first else None,
-                  break_days=int(config["break_days"]))
+                  first_run=date.fromisoformat(first[:10]) if first else None, since=since,
+                  break_days=int(config["break_days"]), gear_use=gear_use)
 
 
 def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
@@ -125,6 +177,7 @@ def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
     runs["cadence_spm"] = pd.to_numeric(raw["cadence_spm"], errors="coerce")
     runs["steep_share"] = pd.to_numeric(raw["steep_share"], errors="coerce")
     runs["trail"] = is_trail(runs, config)
+    runs["race"] = pd.to_numeric(raw["workout_type"], errors="coerce").eq(RACE_WORKOUT_TYPE)
     return runs.reset_index(drop=True)[RUN_COLUMNS]
 
 
@@ -166,7 +219,9 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
 
     A shoe's total (Strava's own, which includes runs from before the first sync)
     is rewound by every stored activity on it after `as_of`, so a check of a past
-    day sees the shoe as it was then.
+    day sees the shoe as it was then. Retired is today's word, without a date
+    (from Strava or config.toml alike): a retired pair counts as in use up to and
+    including the day of its last run.
     """
     end = (as_of + timedelta(days=1)).isoformat()
     shoes = pd.read_sql_query(
@@ -175,7 +230,8 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
                   COALESCE(SUM(CASE WHEN a.start_local >= :end THEN a.distance_m END), 0) AS after_m,
                   COALESCE(SUM(CASE WHEN a.start_local < :end THEN a.distance_m END), 0) AS upto_m,
                   MAX(CASE WHEN a.start_local < :end THEN a.start_local END) AS last_used,
-                  MIN(a.start_local) AS first_used
+                  MIN(a.start_local) AS first_used,
+                  MAX(a.start_local) AS last_ever
            FROM gear g LEFT JOIN activities a ON a.gear_id = g.id AND a.deleted = 0
            WHERE g.kind = 'shoe'
            GROUP BY g.id
@@ -192,12 +248,13 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
         "name": shoes["name"].astype(str),
         "brand": shoes["brand"],
         "model": shoes["model"],
-        "retired": shoes["retired"].astype(bool) | pd.Series(
+        "retired": (shoes["retired"].astype(bool) | pd.Series(
             [first_match(retired_keys, i, n) is not None for i, n in zip(shoes["id"], shoes["name"])],
-            index=shoes.index, dtype=bool),
+            index=shoes.index, dtype=bool)) & (shoes["last_ever"].isna() | (shoes["last_ever"] < as_of.isoformat())),
         "primary": shoes["is_primary"].astype(bool),
         "distance_km": distance_km,
         "last_used": pd.to_datetime(shoes["last_used"], format="ISO8601").dt.normalize(),
+        "first_used": pd.to_datetime(shoes["first_used"], format="ISO8601").dt.normalize(),
         # A shoe with no distance by `as_of` and first used after it was not owned yet
         # then, as far as the data tells.
         "owned": shoes["first_used"].isna() | (shoes["first_used"] < end) | (distance_km > 0),

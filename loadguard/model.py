@@ -23,6 +23,12 @@ class Severity(IntEnum):
         return cls[text.upper()]
 
 
+# The subject a rule gives a finding that lasts while its condition holds (a jump in
+# the weekly load, a run of weeks without a shoe): `loadguard.episodes` replaces it
+# with the first day of the episode, which is what makes the finding one finding.
+EPISODE = "episode"
+
+
 def fingerprint(rule: str, subject: str) -> str:
     """Stable id of a finding: the same rule on the same subject is one finding."""
     return hashlib.sha256(f"{rule}\x1f{subject}".encode()).hexdigest()[:16]

@@ -30,7 +30,7 @@ TRACK_COLUMNS = ("cadence_spm", "steep_share")
 ACTIVITY_COLUMNS = (
     "id", "name", "sport_type", "start_utc", "start_local", "distance_m",
     "moving_s", "elapsed_s", "elev_gain_m", "gear_id", "avg_cadence",
-    "trainer", "manual", "source", "deleted",
+    "trainer", "manual", "source", "deleted", "workout_type",
 )
 GEAR_COLUMNS = (
     "id", "name", "brand", "model", "kind", "retired", "is_primary",
@@ -89,6 +89,13 @@ MIGRATIONS: list[str] = [
     """
     DROP INDEX activities_gear;
     CREATE INDEX activities_gear_use ON activities (gear_id, deleted, start_local, distance_m);
+    """,
+    # issue 7: Strava's workout type (1 = race, 2 = long run, 3 = workout) so a race is
+    # not called an unexplained spike; the numbers a finding was reported with, so
+    # `check --new` can tell "clearly worse" from "still the same".
+    """
+    ALTER TABLE activities ADD COLUMN workout_type INTEGER;
+    ALTER TABLE reported ADD COLUMN magnitude REAL;
     """,
     # issue 10: activity files. What a recorded track adds to a run (steps per minute,
     # share of distance on steep grades); the files already read, so a folder read
@@ -397,18 +404,22 @@ class Store:
 
     # -- reported warnings -------------------------------------------------------
 
-    def reported_severities(self) -> dict[str, int]:
-        return {r["id"]: r["severity"] for r in self.conn.execute("SELECT id, severity FROM reported")}
+    def reported(self) -> dict[str, tuple[int, float | None]]:
+        """Finding id -> (highest severity reported, the magnitude last reported or None)."""
+        return {r["id"]: (r["severity"], r["magnitude"])
+                for r in self.conn.execute("SELECT id, severity, magnitude FROM reported")}
 
-    def record_reported(self, items: Iterable[tuple[str, str, str, int]]) -> None:
-        """Remember (id, rule, subject, severity) as reported, keeping the highest severity."""
+    def record_reported(self, items: Iterable[tuple[str, str, str, int, float | None]]) -> None:
+        """Remember (id, rule, subject, severity, magnitude) as reported, keeping the highest
+        severity and the magnitude of this report."""
         now = _now()
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT INTO reported (id, rule, subject, severity, first_reported, last_reported) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "severity = max(severity, excluded.severity), last_reported = excluded.last_reported",
-                [(i, r, s, sev, now, now) for i, r, s, sev in items],
+                "INSERT INTO reported (id, rule, subject, severity, first_reported, last_reported, magnitude) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "severity = max(severity, excluded.severity), last_reported = excluded.last_reported, "
+                "magnitude = coalesce(excluded.magnitude, magnitude)",
+                [(i, r, s, sev, now, now, m) for i, r, s, sev, m in items],
             )
 
     # -- sync state --------------------------------------------------------------

@@ -103,3 +103,8 @@ def check_json(run_cli):
 
 def by_rule(warnings: list[dict], rule: str) -> list[dict]:
     return [w for w in warnings if w["rule"] == rule]
+
+
+def all_rules(warnings: list[dict]) -> set[str]:
+    """Every rule a check told of, those folded into another warning's evidence included."""
+    return {w["rule"] for w in warnings} | {a["rule"] for w in warnings for a in w["evidence"].get("also", [])}

@@ -220,6 +220,20 @@ def test_trainer_and_manual_columns_are_honoured_when_present(run_cli, home, tmp
     assert [(i, a["trainer"], a["manual"]) for i, a in sorted(acts.items())] == [(1, 1, 0), (2, 0, 1), (3, 1, 0)]
 
 
+def test_races_and_long_runs_flagged_in_the_export_keep_their_workout_type(run_cli, home, tmp_path):
+    # the export's "Competition" / "Long Run" columns, as the API's workout_type (1 race, 2 long run)
+    d = datetime(2024, 5, 1, 12)
+    rows = [activity(1, d, "Run", 21.1, extra={("Competition", 0): "1.0"}),
+            activity(2, d + timedelta(days=1), "Run", 25, extra={("Long Run", 0): "true"}),
+            activity(3, d + timedelta(days=2), "Run", 8, extra={("Competition", 0): "0.0", ("Long Run", 0): ""}),
+            activity(4, d + timedelta(days=3), "Run", 8, extra={("Competition", 0): "maybe"})]
+    path = tmp_path / "activities.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    assert run_cli("import", str(path)).exit_code == 0
+    acts, _ = stored(home)
+    assert [(i, a["workout_type"]) for i, a in sorted(acts.items())] == [(1, 1), (2, 2), (3, None), (4, None)]
+
+
 # -- where the export comes from --------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ def test_first_trail_after_weeks_on_road(store, check_json, trail_km, fires):
         assert found == []      # below the 5 km floor nothing is said
         return
     [w] = found
-    assert w["severity"] == "warn" and w["subject"] == "2026-W26"
+    assert w["severity"] == "warn" and w["subject"] == (AS_OF - timedelta(days=1)).isoformat()  # the trail run's day
     assert w["evidence"]["first_trail_after_road_weeks"] is True
     assert w["evidence"]["trail_km"] == 5.0
     assert w["evidence"]["base_trail_share_pct"] == 0.0

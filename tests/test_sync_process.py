@@ -82,7 +82,7 @@ def cron_line(home: Path) -> str:
                 if l.strip() and not l.startswith("#") and "sync" in l)
     command = line.split(None, 5)[5]
     sync, check = (part.strip() for part in command.split("&&"))
-    assert sync.endswith("loadguard sync --quiet") and check.endswith("loadguard check --new")
+    assert sync.endswith("loadguard sync --quiet") and "loadguard check --new" in check
     return (f"{sys.executable} {CHILD} {home} 250 && "
             f"{sys.executable} -m loadguard {check.split('loadguard', 1)[1]}")
 

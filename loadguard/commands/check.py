@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, as_date, as_of_option, pass_app
+from loadguard.cli import App, as_date, as_of_option, min_severity_option, pass_app
 
 LEVELS = ["info", "warn", "alert"]
 
@@ -13,17 +13,18 @@ LEVELS = ["info", "warn", "alert"]
 @click.option("--new", "only_new", is_flag=True,
               help="Print only warnings not reported before (or worse than before) and record them; "
                    "prints nothing at all (in either format) when there is nothing new.")
+@min_severity_option
 @click.option("--fail-on", type=click.Choice(LEVELS), default=None,
               help="Exit 1 when a printed warning is at or above this severity.")
 @pass_app
-def check(app: App, as_of, fmt: str, only_new: bool, fail_on: str | None) -> None:
+def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None) -> None:
     """Run every enabled detector and print the warnings."""
     from loadguard import check as checking
     from loadguard.model import Severity
     from loadguard.render import json_out, text
 
     day = as_date(as_of, app)
-    warnings = checking.run_detectors(app.store, app.config, day)
+    warnings = checking.at_least(checking.run_detectors(app.store, app.config, day), Severity.parse(min_severity))
     if only_new:
         warnings = checking.only_new(app.store, warnings)
     if only_new and not warnings:

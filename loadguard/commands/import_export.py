@@ -33,6 +33,7 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     from pathlib import Path
 
     from loadguard import importer
+    from loadguard.render.printable import printable
     from loadguard.sources import source_for
     from loadguard.sources.export import resolve_zone
 
@@ -44,10 +45,11 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     context = importer.context_for(app.store if app.store_exists() else None, zone, app.config["running_types"])
     batch = importer.read(source, target, context)
     result = importer.write(app.store, source, batch)
+    # File names and summaries are the runner's (or anyone's) text: printed safe for a terminal.
     for problem in result.problems:
-        click.echo(f"loadguard: {' '.join(problem.split())}", err=True)
+        click.echo(printable(f"loadguard: {' '.join(problem.split())}"), err=True)
     if not quiet:
-        click.echo(_summary(result, path))
+        click.echo(printable(_summary(result, path)))
     if result.problems:
         sys.exit(EXIT_FAILURE)
 

@@ -62,4 +62,8 @@ def sync(app: App, full: bool, quiet: bool) -> None:
         finally:
             status.clear()
     if not quiet:
-        click.echo(result.summary())
+        from loadguard.render.printable import printable
+
+        click.echo(printable(result.summary()))  # it names gear as Strava sent it
+        # told once, by the first summary a person (or a cron mail) gets to read
+        engine.mark_told(app.store, result.undescribed)

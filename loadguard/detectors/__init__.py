@@ -17,6 +17,11 @@ class Detector(Protocol):
     `id` is the rule id (`family.name`), `defaults` its settings (each one
     overridable under `[detectors.<id>]` in config.toml) and `detect` returns the
     warnings it finds in the frames.
+
+    Optional: `evaluate(frames, config, first, last)` judges a span of days at once
+    (a list of (day, warning) pairs; `loadguard replay` asks `detect` day by day
+    without it), and `holds(frames, config)` says on which days of the history the
+    condition behind an `EPISODE` finding held (see `loadguard.episodes`).
     """
 
     id: str

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from loadguard.advice import RULES
+import pandas as pd
+
+from loadguard.advice import RULES, Rule
 from loadguard.config import SettingError
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
@@ -31,6 +33,90 @@ class Windows:
         return cls(acute_first, last, chronic_last - timedelta(days=CHRONIC_DAYS - 1), chronic_last)
 
 
+def daily_table(frames: Frames) -> pd.DataFrame:
+    """Per local day, from 35 days before the first run to the as-of day: running km,
+    trail km, climb, km and runs without a shoe, runs. Windows ending on any day
+    are sums over it, so a rule judges every day of a history at once."""
+    if "daily" in frames.cache:
+        return frames.cache["daily"]
+    runs = frames.runs
+    if runs.empty:
+        table = pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="day"), dtype=float)
+    else:
+        bare = runs["gear_id"].isna()
+        per_day = pd.DataFrame({
+            "km": runs["distance_km"],
+            "trail_km": runs["distance_km"].where(runs["trail"], 0.0),
+            "elev_m": runs["elev_m"],
+            "bare_km": runs["distance_km"].where(bare, 0.0),
+            "bare_runs": bare.astype(float),
+            "runs": 1.0,
+            "day": runs["day"],
+        }).groupby("day").sum()
+        first = runs["day"].iloc[0] - pd.Timedelta(days=CHRONIC_DAYS + ACUTE_DAYS)
+        index = pd.date_range(first, max(frames.as_of_ts, runs["day"].iloc[-1]), freq="D", name="day")
+        table = per_day.reindex(index, fill_value=0.0)[list(DAILY_COLUMNS)]
+    frames.cache["daily"] = table
+    return table
+
+
+DAILY_COLUMNS = ("km", "trail_km", "elev_m", "bare_km", "bare_runs", "runs")
+
+
+# What a rule judging a span gives: each day's warning, as (day, warning).
+Dated = list[tuple[date, Warning]]
+
+
+class SpanRule:
+    """A rule that judges a span of days at once (its `evaluate(frames, config, first,
+    last)` gives (day, warning) pairs); `detect` is its as-of day."""
+
+    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
+
+
+class EpisodeRule(SpanRule):
+    """A span rule whose condition is a table over every day of the history (`compute`,
+    with a boolean `holds` column), kept on the frames; its findings are episodes."""
+
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def table(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        key = (self.id, settings_key(config))
+        if key not in frames.cache:
+            frames.cache[key] = self.compute(frames, config)
+        return frames.cache[key]
+
+    def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
+        return self.table(frames, config)["holds"]
+
+    def span(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> pd.DataFrame:
+        """The table's days in [first, last] on which the condition held."""
+        t = self.table(frames, config)
+        return t[(t.index >= pd.Timestamp(first)) & (t.index <= pd.Timestamp(last)) & t["holds"]]
+
+
+def settings_key(config: Mapping[str, Any]) -> tuple:
+    """A rule's settings as a key for results kept on the frames."""
+    return tuple(sorted((k, v) for k, v in config.items() if not isinstance(v, (dict, list))))
+
+
+def window(series: pd.Series, days: int, lag: int = 0) -> pd.Series:
+    """Sum of the `days` days ending `lag` days before each day."""
+    out = series.rolling(days, min_periods=1).sum()
+    return out.shift(lag, fill_value=0.0) if lag else out
+
+
+def history_series(frames: Frames, index: pd.DatetimeIndex) -> pd.Series:
+    """`history_days` for every day of `index`."""
+    first = frames.first_day
+    if first is None:
+        return pd.Series(0, index=index)
+    days = (index - pd.Timestamp(first)).days + 1
+    return pd.Series(days, index=index).clip(lower=0)
+
+
 def history_days(frames: Frames, day: date | None = None) -> int:
     """Days from the first run to `day` (default the as-of day), both included; 0 when none."""
     first = frames.first_day
@@ -39,21 +125,13 @@ def history_days(frames: Frames, day: date | None = None) -> int:
 
 
 def build_warning(rule: str, severity: Severity, day: date, subject: str, message: str,
-                  evidence: dict[str, Any]) -> Warning:
-    text = RULES[rule]
+                  evidence: dict[str, Any], text: Rule | None = None) -> Warning:
+    """A warning with the rule's title, advice and reference (or those of `text`)."""
+    text = text or RULES[rule]
     return Warning(
         rule=rule, severity=severity, date=day, subject=subject, title=text.title,
         message=message, evidence=evidence, advice=text.advice, reference=text.reference,
     )
-
-
-def r1(value: float) -> float:
-    """Round for evidence: one decimal is what a runner reads, and it keeps JSON stable."""
-    return round(float(value), 1)
-
-
-def r2(value: float) -> float:
-    return round(float(value), 2)
 
 
 def reaches(value: float, threshold: float) -> bool:

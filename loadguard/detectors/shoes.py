@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
-from loadguard.detectors.common import build_warning, exceeds, r1, r2, reaches, require_order, require_positive
+from loadguard import numbers as num
+from loadguard.detectors.common import (
+    Dated, EpisodeRule, SpanRule, build_warning, daily_table, reaches, require_order, require_positive, window,
+)
 from loadguard.frames import Frames
-from loadguard.model import Severity, Warning, iso_week
-from loadguard.shoe_keys import first_match
+from loadguard.model import EPISODE, Severity, Warning
+from loadguard.shoe_keys import display_name, first_match
 
 
-class Mileage:
+class Mileage(SpanRule):
     id = "shoes.mileage"
     defaults: Mapping[str, Any] = {
         "limit_km": 700.0,
@@ -29,27 +32,69 @@ class Mileage:
         require_positive(config, "limit_km")
         require_order(config, "info", "warn", "alert")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        table = shoe_table(frames, config)
+        table = table[~table["retired"] & table["life"].notna()]
+        days = pd.date_range(first, last, freq="D")
+        use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
+        by_shoe = {gid: rows.groupby("day")["distance_km"].sum() for gid, rows in use.groupby("gear_id")} \
+            if use is not None else {}
         out = []
-        for shoe in shoe_table(frames, config).itertuples():
-            severity = mileage_severity(shoe.life, config)
-            if shoe.retired or severity is None:
-                continue
-            last = f"; last run {shoe.last_run.date().isoformat()}" if pd.notna(shoe.last_run) else ""
-            # Floored, so a pair just under a line never reads as on it (839.6 km is 119%).
-            message = (
-                f"'{shoe.name}' has {math.floor(shoe.distance_km)} km, {math.floor(round(shoe.life * 100, 6))}% "
-                f"of its {shoe.limit_km:.0f} km limit{last}."
-            )
-            out.append(build_warning(self.id, severity, frames.as_of, shoe.id, message, {
-                "gear_id": shoe.id,
-                "name": shoe.name,
-                "distance_km": r1(shoe.distance_km),
-                "limit_km": r1(shoe.limit_km),
-                "life_used": r2(shoe.life),
-                "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
-            }))
+        for shoe in table.itertuples():
+            # the shoe's distance on each day: today's, less what it ran after that day
+            km = pd.Series(shoe.distance_km, index=days)
+            last_run = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
+            if use is not None:
+                mine = by_shoe.get(shoe.id, pd.Series(dtype=float))
+                per_day = mine.reindex(pd.date_range(first, frames.as_of, freq="D"), fill_value=0.0)
+                after = per_day[::-1].cumsum()[::-1].shift(-1, fill_value=0.0)
+                km = (shoe.distance_km - after.reindex(days)).clip(lower=0.0)
+                run_days = per_day.index.to_series().where(per_day > 0).ffill().reindex(days)
+                known = last_run.where(last_run <= days)
+                last_run = run_days.where(run_days.notna(), known)
+            km = km.map(num.km)  # the share of life from the distance as shown, like shoe_table
+            life = km / shoe.limit_km
+            # not in use yet on a day before its first run, unless it had km already
+            owned = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else km > -1
+            level = pd.Series(0, index=days)
+            for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
+                level[(life - config[severity.label]).round(6) >= 0] = int(severity)
+            level = level.where(owned, 0)
+            for i in changes(level.to_numpy(), len(days)):
+                day = days[i].date()
+                out.append((day, self._warning(shoe, float(km.iloc[i]), float(life.iloc[i]), last_run.iloc[i],
+                                               day, config)))
         return out
+
+    def _warning(self, shoe: Any, km: float, life: float, last_run: Any, day: date,
+                 config: Mapping[str, Any]) -> Warning:
+        severity = mileage_severity(life, config)
+        last = f"; last run {last_run.date().isoformat()}" if pd.notna(last_run) else ""
+        message = (
+            f"'{shoe.name}' has {num.km_text(km)}, {num.percent_text(life)} "
+            f"of its {num.limit_km_text(shoe.limit_km)} limit{last}."
+        )
+        return build_warning(self.id, severity, day, shoe.id, message, {
+            "gear_id": shoe.id,
+            "name": shoe.name,
+            "distance_km": num.km(km),
+            "limit_km": float(shoe.limit_km),
+            "life_used": num.share(life),
+            "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
+        })
+
+
+def changes(level: np.ndarray, n: int) -> list[int]:
+    """Positions of the days a shoe finding must be told on when a span is judged: where
+    it starts or changes, and the span's last day. A shoe's finding is news only when
+    its severity rises, so the unchanged days between say nothing new and are left out
+    (a decade of days times forty shoes would otherwise build a warning each)."""
+    if n == 0:
+        return []
+    keep = np.flatnonzero((level != np.concatenate(([0], level[:-1]))) & (level > 0)).tolist()
+    if level[-1] > 0 and (not keep or keep[-1] != n - 1):
+        keep.append(n - 1)
+    return keep
 
 
 def mileage_severity(life: float | None, config: Mapping[str, Any]) -> Severity | None:
@@ -76,19 +121,23 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     """
     shoes = frames.shoes[frames.shoes["owned"]]
     limits = [shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])]
+    # The share of life is taken from the distance as shown, so "840.0 km" of a
+    # 700 km limit is always 120%, never 119%.
+    distance = shoes["distance_km"].map(num.km)
     table = pd.DataFrame({
         "id": shoes["id"],
         "name": shoes["name"],
-        "distance_km": shoes["distance_km"].round(1),
+        "distance_km": distance,
         "limit_km": pd.Series(limits, index=shoes.index, dtype=float),
-        "life": shoes["distance_km"] / pd.Series(limits, index=shoes.index, dtype=float),
+        "life": distance / pd.Series(limits, index=shoes.index, dtype=float),
         "last_run": shoes["last_used"],
+        "first_used": shoes["first_used"],
         "retired": shoes["retired"],
     })
     return table.sort_values(["retired", "life"], ascending=[True, False]).reset_index(drop=True)
 
 
-class Rotation:
+class Rotation(SpanRule):
     id = "shoes.rotation"
     defaults: Mapping[str, Any] = {
         "share": 0.9,     # one shoe carrying at least this share of the tracked distance
@@ -99,43 +148,71 @@ class Rotation:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "share", "weeks")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        window = frames.last_days(int(config["weeks"]) * 7)
-        tracked = window[window["gear_id"].notna()]
-        total = float(tracked["distance_km"].sum())
-        if total <= 0 or total < config["min_km"]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        days = int(config["weeks"]) * 7
+        runs = frames.runs[frames.runs["gear_id"].notna()
+                           & (frames.runs["day"] > pd.Timestamp(first) - pd.Timedelta(days=days))]
+        if runs.empty:
             return []
-        per_shoe = tracked.groupby("gear_id")["distance_km"].sum().sort_values(ascending=False)
-        top_id, top_km = str(per_shoe.index[0]), float(per_shoe.iloc[0])
-        share = top_km / total
-        if not reaches(share, config["share"]):
-            return []
+        index = pd.date_range(min(runs["day"].min(), pd.Timestamp(first)), pd.Timestamp(last), freq="D")
+        per_shoe = (runs.pivot_table(index="day", columns="gear_id", values="distance_km", aggfunc="sum")
+                    .reindex(index, fill_value=0.0).fillna(0.0).rolling(days, min_periods=1).sum())
+        per_shoe = per_shoe[per_shoe.index >= pd.Timestamp(first)]
+        total = per_shoe.sum(axis=1)
+        top_km = per_shoe.max(axis=1)
+        share = top_km / total.where(total > 0)
+        holds = (total > 0) & ((total - config["min_km"]).round(6) >= 0) & ((share - config["share"]).round(6) >= 0)
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[~frames.shoes["retired"] & frames.shoes["owned"]]
-        # With another active pair the advice is to rotate it in; without one (the
-        # rest retired, or never a second pair), to get one.
-        others = [n for i, n in zip(active["id"], active["name"]) if i != top_id]
-        top_name = names.get(top_id, top_id)
-        if others:
-            tail = f"while {', '.join(repr(o) for o in others[:3])} {'sits' if len(others) == 1 else 'sit'} idle"
-        else:
-            tail = "and it is your only active pair"
+        tops = per_shoe.idxmax(axis=1).where(holds, "")
+        codes = pd.factorize(tops)[0] + 1
+        codes[~holds.to_numpy()] = 0
+        out = []
+        for i in changes(codes, len(codes)):
+            ts = per_shoe.index[i]
+            day = ts.date()
+            top_id = str(tops.iloc[i])
+            in_use = active[active["first_used"].isna() | (active["first_used"] <= ts)]
+            # With another active pair the advice is to rotate it in; without one (the
+            # rest retired, or never a second pair), to get one.
+            others = [(n, float(per_shoe.at[ts, i]) if i in per_shoe.columns else 0.0)
+                      for i, n in zip(in_use["id"], in_use["name"]) if i != top_id]
+            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[ts]),
+                                           float(top_km[ts]), float(total[ts]), others, config)))
+        return out
+
+    def _warning(self, day: date, top_id: str, top_name: str, share: float, top_km: float, total: float,
+                 others: list[tuple[str, float]], config: Mapping[str, Any]) -> Warning:
         message = (
-            f"'{top_name}' carried {share:.0%} of your {total:.0f} km of shod running in the last "
-            f"{int(config['weeks'])} weeks, {tail}."
+            f"'{top_name}' carried {num.percent_text(share)} of your {num.km_text(total)} of shod running in the "
+            f"last {int(config['weeks'])} weeks, {_rotation_tail(others)}."
         )
         # One finding per shoe, like every shoes.* rule: the same habit is not news every week.
-        return [build_warning(self.id, Severity.INFO, frames.as_of, top_id, message, {
+        return build_warning(self.id, Severity.INFO, day, top_id, message, {
             "gear_id": top_id,
             "name": top_name,
-            "share": r2(share),
-            "km": r1(top_km),
-            "tracked_km": r1(total),
-            "other_active_shoes": others,
-        })]
+            "share": num.share(share),
+            "km": num.km(top_km),
+            "tracked_km": num.km(total),
+            "other_active_shoes": [name for name, _ in others],
+        })
 
 
-class Untracked:
+def _rotation_tail(others: list[tuple[str, float]]) -> str:
+    """How the other active pairs were used: idle only when they ran nothing in the window."""
+    if not others:
+        return "and it is your only active pair"
+    used = [f"{name!r} ran only {num.km_text(km)}" for name, km in others if km > 0]
+    idle = [repr(name) for name, km in others if km <= 0]
+    parts = []
+    if used:
+        parts.append(", ".join(used[:3]))
+    if idle:
+        parts.append(f"{', '.join(idle[:3])} {'sits' if len(idle) == 1 else 'sit'} idle")
+    return "while " + " and ".join(parts)
+
+
+class Untracked(EpisodeRule):
     id = "shoes.untracked"
     defaults: Mapping[str, Any] = {
         "share": 0.2,     # more than this share of the distance without a shoe
@@ -146,26 +223,35 @@ class Untracked:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "share", "weeks")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        window = frames.last_days(int(config["weeks"]) * 7)
-        total = float(window["distance_km"].sum())
-        if total <= 0 or total < config["min_km"]:
-            return []
-        bare = window[window["gear_id"].isna()]
-        bare_km = float(bare["distance_km"].sum())
-        share = bare_km / total
-        if not exceeds(share, config["share"]):
-            return []
-        message = (
-            f"{bare_km:.1f} of {total:.1f} km ({share:.0%}) in the last {int(config['weeks'])} weeks "
-            f"ran with no shoe set ({len(bare)} runs), so their wear is not counted."
-        )
-        first = frames.as_of - timedelta(weeks=int(config["weeks"])) + timedelta(days=1)
-        # Runs without a shoe have no gear id to be the subject: the week is.
-        return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
-            "untracked_km": r1(bare_km),
-            "total_km": r1(total),
-            "share": r2(share),
-            "runs": int(len(bare)),
-            "window": [first.isoformat(), frames.as_of.isoformat()],
-        })]
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        daily = daily_table(frames)
+        days = int(config["weeks"]) * 7
+        total = window(daily["km"], days)
+        bare = window(daily["bare_km"], days)
+        share = bare / total.where(total > 0)
+        holds = (total > 0) & ((total - config["min_km"]).round(6) >= 0) & ((share - config["share"]).round(6) > 0)
+        return pd.DataFrame({"total": total, "bare": bare, "runs": window(daily["bare_runs"], days),
+                             "share": share, "holds": holds.astype(bool)}, index=daily.index)
+
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        t = self.span(frames, config, first, last)
+        days = int(config["weeks"]) * 7
+        total, bare, runs, share = t["total"], t["bare"], t["runs"], t["share"]
+        out = []
+        for ts in t.index:
+            day = ts.date()
+            message = (
+                f"{num.km(bare[ts]):.1f} of {num.km_text(total[ts])} ({num.percent_text(share[ts])}) in the last "
+                f"{int(config['weeks'])} weeks "
+                f"ran with no shoe set ({int(runs[ts])} runs), so their wear is not counted."
+            )
+            start = day - timedelta(days=days - 1)
+            # Runs without a shoe have no gear id to be the subject: the episode is.
+            out.append((day, build_warning(self.id, Severity.INFO, day, EPISODE, message, {
+                "untracked_km": num.km(bare[ts]),
+                "total_km": num.km(total[ts]),
+                "share": num.share(share[ts]),
+                "runs": int(runs[ts]),
+                "window": [start.isoformat(), day.isoformat()],
+            })))
+        return out

@@ -1,18 +1,32 @@
-"""Terrain rules: a sudden switch to trail, and a jump in climbing."""
+"""Terrain rules: a sudden switch to trail, and a jump in climbing.
+
+Both judge every day of the history at once from window sums of the daily table
+(cached on the frames), and their findings are episodes (`loadguard.episodes`):
+one finding while the week stays changed, not one per calendar week.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 from typing import Any, Mapping
 
+import pandas as pd
+
+from loadguard import numbers as num
 from loadguard.detectors.common import (
-    Windows, build_warning, history_days, r1, r2, reaches, require_positive,
+    ACUTE_DAYS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
+    require_positive, window,
 )
 from loadguard.frames import Frames
-from loadguard.model import Severity, Warning, iso_week
+from loadguard.model import EPISODE, Severity
 
 
-class TrailSwitch:
+def _at_least(values: pd.Series, line: Any) -> pd.Series:
+    """values >= line with float noise absorbed, like `reaches`."""
+    return (values - line).round(6) >= 0
+
+
+class TrailSwitch(EpisodeRule):
     id = "terrain.trail_switch"
     defaults: Mapping[str, Any] = {
         "share_points": 30.0,   # rise of the trail share, in percentage points
@@ -25,51 +39,66 @@ class TrailSwitch:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "share_points", "growth", "road_weeks")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        win = Windows.ending(frames.as_of)
-        week = frames.days_between(win.acute_first, win.acute_last)
-        trail_km = float(week.loc[week["trail"], "distance_km"].sum())
-        if not reaches(trail_km, config["min_trail_km"]) or history_days(frames) < config["min_history_days"]:
-            return []
-        week_km = float(week["distance_km"].sum())
-        base = frames.days_between(win.chronic_first, win.chronic_last)
-        base_km = float(base["distance_km"].sum())
-        base_trail_km = float(base.loc[base["trail"], "distance_km"].sum())
-        share = trail_km / week_km * 100
-        base_share = base_trail_km / base_km * 100 if base_km > 0 else 0.0
-        base_trail_week = base_trail_km / 4
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        """The rule's numbers for every day of the daily table, and whether it fires."""
+        daily = daily_table(frames)
+        road_days = int(config["road_weeks"]) * 7
+        trail = window(daily["trail_km"], ACUTE_DAYS)
+        week = window(daily["km"], ACUTE_DAYS)
+        base_trail = window(daily["trail_km"], CHRONIC_DAYS, ACUTE_DAYS)
+        base_km = window(daily["km"], CHRONIC_DAYS, ACUTE_DAYS)
+        earlier_runs = window(daily["runs"], road_days, ACUTE_DAYS)
+        earlier_trail = window(daily["trail_km"], road_days, ACUTE_DAYS)
+        trail_days = daily.index.to_series().where(daily["trail_km"] > 0).ffill()
+        history = history_series(frames, daily.index)
+        share = trail / week.where(week > 0) * 100
+        base_share = (base_trail / base_km.where(base_km > 0) * 100).fillna(0.0)
+        base_week = base_trail / 4
+        by_share = _at_least(share - base_share, config["share_points"])
+        by_growth = (base_week > 0) & _at_least(trail, config["growth"] * base_week)
+        first_in_weeks = ((history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0)
+                          & (earlier_trail == 0))
+        holds = (_at_least(trail, config["min_trail_km"]) & (history >= config["min_history_days"])
+                 & (by_share | by_growth | first_in_weeks))
+        return pd.DataFrame({"trail": trail, "week": week, "share": share, "base_share": base_share,
+                             "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
+                             "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
+                             "holds": holds.astype(bool)}, index=daily.index)
 
-        reasons = []
-        if reaches(share - base_share, config["share_points"]):
-            reasons.append(f"trail share {share:.0f}% against {base_share:.0f}% over the 4 weeks before")
-        if base_trail_week > 0 and reaches(trail_km, config["growth"] * base_trail_week):
-            reasons.append(f"{trail_km / base_trail_week:.1f}x your {base_trail_week:.1f} km of trail a week")
-        road_first = win.acute_first - timedelta(weeks=int(config["road_weeks"]))
-        earlier = frames.days_between(road_first, win.chronic_last)
-        last_trail = frames.runs.loc[frames.runs["trail"] & (frames.runs["day"] < week["day"].min()), "day"]
-        first_in_weeks = (
-            history_days(frames, win.chronic_last) >= int(config["road_weeks"]) * 7
-            and not earlier.empty and not earlier["trail"].any()
-        )
-        if first_in_weeks:
-            since = (f"the first since {last_trail.max().date().isoformat()}" if not last_trail.empty
-                     else "your first on record")
-            reasons.append(f"first trail running after {int(config['road_weeks'])}+ weeks on road ({since})")
-        if not reasons:
-            return []
-        message = f"{trail_km:.1f} km of trail out of {week_km:.1f} km in the last 7 days: " + "; ".join(reasons) + "."
-        return [build_warning(self.id, Severity.WARN, frames.as_of, iso_week(frames.as_of), message, {
-            "trail_km": r1(trail_km),
-            "week_km": r1(week_km),
-            "trail_share_pct": r1(share),
-            "base_trail_share_pct": r1(base_share),
-            "base_trail_weekly_km": r1(base_trail_week),
-            "first_trail_after_road_weeks": first_in_weeks,
-            "last_trail_before": None if last_trail.empty else last_trail.max().date().isoformat(),
-        })]
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        t = self.span(frames, config, first, last)
+        trail, week, share, base_share, base_week = t["trail"], t["week"], t["share"], t["base_share"], t["base_week"]
+        by_share, by_growth = t["by_share"], t["by_growth"]
+        first_in_weeks, last_trail = t["first_in_weeks"], t["last_trail"]
+        out = []
+        for ts in t.index:
+            reasons = []
+            if by_share[ts]:
+                reasons.append(f"trail share {num.pct_text(share[ts])} against {num.pct_text(base_share[ts])} "
+                               "over the 4 weeks before")
+            if by_growth[ts]:
+                reasons.append(f"{num.times_text(trail[ts] / base_week[ts])} your {num.km_text(base_week[ts])} "
+                               "of trail a week")
+            before = last_trail[ts]
+            if first_in_weeks[ts]:
+                since = (f"the first since {before.date().isoformat()}" if pd.notna(before) else "your first on record")
+                reasons.append(f"first trail running after {int(config['road_weeks'])}+ weeks on road ({since})")
+            day = ts.date()
+            message = (f"{num.km_text(trail[ts])} of trail out of {num.km_text(week[ts])} in the last 7 days: "
+                       + "; ".join(reasons) + ".")
+            out.append((day, build_warning(self.id, Severity.WARN, day, EPISODE, message, {
+                "trail_km": num.km(trail[ts]),
+                "week_km": num.km(week[ts]),
+                "trail_share_pct": num.pct(share[ts]),
+                "base_trail_share_pct": num.pct(base_share[ts]),
+                "base_trail_weekly_km": num.km(base_week[ts]),
+                "first_trail_after_road_weeks": bool(first_in_weeks[ts]),
+                "last_trail_before": None if pd.isna(before) else before.date().isoformat(),
+            })))
+        return out
 
 
-class ClimbJump:
+class ClimbJump(EpisodeRule):
     id = "terrain.climb_jump"
     defaults: Mapping[str, Any] = {
         "ratio": 1.5,            # climb per km of the week ÷ that of the 4 weeks before
@@ -81,31 +110,37 @@ class ClimbJump:
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, "ratio", "min_m_per_km")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        if history_days(frames) < config["min_history_days"]:
-            return []
-        win = Windows.ending(frames.as_of)
-        week = frames.days_between(win.acute_first, win.acute_last)
-        base = frames.days_between(win.chronic_first, win.chronic_last)
-        week_km = float(week["distance_km"].sum())
-        if week_km <= 0 or not reaches(week_km, config["min_km"]):
-            return []
-        per_km = float(week["elev_m"].sum()) / week_km
-        base_km = float(base["distance_km"].sum())
-        base_per_km = float(base["elev_m"].sum()) / base_km if base_km > 0 else 0.0
-        if not reaches(per_km, config["min_m_per_km"]):
-            return []
-        if base_per_km > 0 and not reaches(per_km, config["ratio"] * base_per_km):
-            return []
-        times = f"{per_km / base_per_km:.1f}x" if base_per_km > 0 else "up from none"
-        message = (
-            f"{per_km:.0f} m of climb per km over the last 7 days ({week['elev_m'].sum():.0f} m in "
-            f"{week_km:.1f} km), {times} the {base_per_km:.0f} m/km of the 4 weeks before."
-        )
-        return [build_warning(self.id, Severity.INFO, frames.as_of, iso_week(frames.as_of), message, {
-            "climb_m": r1(week["elev_m"].sum()),
-            "week_km": r1(week_km),
-            "m_per_km": r1(per_km),
-            "base_m_per_km": r1(base_per_km),
-            "ratio": r2(per_km / base_per_km) if base_per_km > 0 else None,
-        })]
+    def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
+        daily = daily_table(frames)
+        week = window(daily["km"], ACUTE_DAYS)
+        climb = window(daily["elev_m"], ACUTE_DAYS)
+        base_km = window(daily["km"], CHRONIC_DAYS, ACUTE_DAYS)
+        base_climb = window(daily["elev_m"], CHRONIC_DAYS, ACUTE_DAYS)
+        per_km = climb / week.where(week > 0)
+        base_per_km = (base_climb / base_km.where(base_km > 0)).fillna(0.0)
+        history = history_series(frames, daily.index)
+        holds = ((week > 0) & _at_least(week, config["min_km"]) & _at_least(per_km, config["min_m_per_km"])
+                 & ((base_per_km <= 0) | _at_least(per_km, config["ratio"] * base_per_km))
+                 & (history >= config["min_history_days"]))
+        return pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
+                             "holds": holds.astype(bool)}, index=daily.index)
+
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+        t = self.span(frames, config, first, last)
+        week, climb, per_km, base_per_km = t["week"], t["climb"], t["per_km"], t["base_per_km"]
+        out = []
+        for ts in t.index:
+            day = ts.date()
+            base = base_per_km[ts]
+            times = num.times_text(per_km[ts] / base) if base > 0 else "up from none"
+            message = (f"{num.m_per_km(per_km[ts])} m of climb per km over the last 7 days "
+                       f"({num.metres_text(climb[ts])} in {num.km_text(week[ts])}), {times} the "
+                       f"{num.m_per_km_text(base)} of the 4 weeks before.")
+            out.append((day, build_warning(self.id, Severity.INFO, day, EPISODE, message, {
+                "climb_m": num.metres(climb[ts]),
+                "week_km": num.km(week[ts]),
+                "m_per_km": num.m_per_km(per_km[ts]),
+                "base_m_per_km": num.m_per_km(base),
+                "ratio": num.times(per_km[ts] / base) if base > 0 else None,
+            })))
+        return out

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from loadguard.advice import CHECKLIST, DISCLAIMER, FAMILY_HEADINGS
 from loadguard.digest.weeks import IsoWeek
 from loadguard.model import Warning
+from loadguard.shoe_keys import display_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,8 +62,8 @@ class LoadBand:
     chronic_week_km: float
     method: str
     band: str                 # light | steady | caution | high | none
-    warn: float
-    alert: float
+    warn: float               # where the caution band starts (the rule's `caution` line)
+    alert: float              # where "well above" starts (the rule's `warn` line: mailed)
     silence: str | None = None  # why the rule is silent, in its own words
 
     @property
@@ -143,14 +144,15 @@ class Digest:
 
 
 def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = None) -> Digest:
-    """The digest of `week`; days after `today` (a week still running) are left out."""
+    """The digest of `week`; days after `today` (a week still running) are left out of
+    everything: runs, totals, the load ratio, shoes and warnings alike."""
     from loadguard import frames as frames_mod
     from loadguard.check import detector_settings
     from loadguard.detectors.shoes import Mileage
     from loadguard.detectors.volume import WeeklyLoad
 
     last = week.sunday if today is None else min(week.sunday, today)
-    frames = frames_mod.build(store, config, week.sunday)
+    frames = frames_mod.build(store, config, last)
     load_cfg = detector_settings(config, WeeklyLoad())
     shoe_cfg = detector_settings(config, Mileage())
 
@@ -164,8 +166,8 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         base_first=base_first,
         base_last=base_last,
         metrics=_metrics(frames, week, has_base),
-        load=_load(frames, week.sunday, load_cfg),
-        chart=_chart(frames, week, load_cfg),
+        load=_load(frames, last, load_cfg),
+        chart=_chart(frames, week, load_cfg, last),
         groups=groups,
         shoes=_shoes(frames, week, shoe_cfg),
         unshod=[_run_line(r) for r in _week_runs(frames, week).itertuples() if r.gear_id is None],
@@ -218,16 +220,16 @@ def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
 
 
 def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
-    """The weekly-load rule's own verdict on `day`, put in bands."""
+    """The weekly-load rule's own ratio on `day`, put in bands by its lines."""
+    from loadguard.detectors.common import reaches
     from loadguard.detectors.volume import assess_weekly_load
-    from loadguard.model import Severity
 
     verdict = assess_weekly_load(frames, load_cfg, day)
     if verdict.ratio is None:
         band = "none"
-    elif verdict.severity is Severity.ALERT:
+    elif reaches(verdict.ratio, load_cfg["warn"]):
         band = "high"
-    elif verdict.severity is Severity.WARN:
+    elif reaches(verdict.ratio, load_cfg["caution"]):
         band = "caution"
     elif verdict.ratio < LIGHT_BELOW:
         band = "light"
@@ -235,17 +237,17 @@ def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
         band = "steady"
     load = verdict.load
     return LoadBand(verdict.ratio, load.acute_km, load.chronic_week_km, load.method, band,
-                    float(load_cfg["warn"]), float(load_cfg["alert"]), verdict.silence)
+                    float(load_cfg["caution"]), float(load_cfg["warn"]), verdict.silence)
 
 
-def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any]) -> list[ChartWeek]:
+def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any], last: date) -> list[ChartWeek]:
     out = []
     for back in range(CHART_WEEKS - 1, -1, -1):
         w = week.shifted(-back)
         runs = _week_runs(frames, w)
         trail = float(runs.loc[runs["trail"], "distance_km"].sum())
         road = float(runs["distance_km"].sum()) - trail
-        out.append(ChartWeek(w, road, trail, _load(frames, w.sunday, load_cfg).ratio))
+        out.append(ChartWeek(w, road, trail, _load(frames, min(w.sunday, last), load_cfg).ratio))
     return out
 
 
@@ -260,13 +262,13 @@ def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -
     to show it. Each finding (rule + subject) appears once, at its worst severity
     and, among equals, with its latest numbers.
     """
-    from loadguard.check import run_detectors, sort_warnings
+    from loadguard.check import findings_by_day, sort_warnings
 
     best: dict[str, Warning] = {}
-    for day in week.days():
-        if day > last:
-            break
-        for w in run_detectors(store, config, day):
+    end = min(last, week.sunday)
+    by_day = findings_by_day(store, config, week.monday, end) if end >= week.monday else {}
+    for day in sorted(by_day):
+        for w in by_day[day]:
             seen = best.get(w.id)
             if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
                 best[w.id] = w
@@ -308,9 +310,9 @@ def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[Sh
         life = float(shoe.life) if pd.notna(shoe.life) else None
         out.append(ShoeLine(shoe.id, shoe.name, float(shoe.distance_km), float(shoe.limit_km), life,
                             bool(shoe.retired), _level(life, shoe_cfg), week_runs))
-    # runs naming gear the store does not know (e.g. gear not synced yet)
+    # runs naming gear the store does not know (not synced yet, or Strava will not describe it)
     for gear_id, week_runs in by_shoe.items():
-        out.append(ShoeLine(gear_id, gear_id, None, None, None, False, "ok", week_runs))
+        out.append(ShoeLine(gear_id, display_name(gear_id), None, None, None, False, "ok", week_runs))
     return out
 
 

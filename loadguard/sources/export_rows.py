@@ -241,6 +241,16 @@ def activity(table: Table, row: list[str], zone: tzinfo | None) -> dict:
         "manual": from_upload is False,
         "source": SOURCE,
         "deleted": False,
+        "workout_type": _workout_type(table, row),
         # The run's original FIT/GPX/TCX inside the export (activities/…): enriches this row.
         "track_file": table.cell(row, "Filename")[0] or None,
     }
+
+
+def _workout_type(table: Table, row: list[str]) -> int | None:
+    """The export's "Competition" / "Long Run" flags as the API's workout type (1 race, 2 long run)."""
+    # Optional columns we only take a hint from: a value we cannot read is no flag.
+    for column, kind in (("Competition", 1), ("Long Run", 2)):
+        if column in table.columns and table.cell(row, column)[0].strip().lower() in _TRUE:
+            return kind
+    return None

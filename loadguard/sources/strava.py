@@ -419,6 +419,8 @@ def activity_row(raw: Any, where: str) -> dict[str, Any]:
         "trainer": bool(_optional(raw, "trainer", bool, label)),
         "manual": bool(_optional(raw, "manual", bool, label)),
         "source": "strava",
+        # 1 race, 2 long run, 3 workout (runs); 0 or absent: a plain run
+        "workout_type": _optional(raw, "workout_type", int, label),
     }
 
 

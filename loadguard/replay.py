@@ -1,0 +1,89 @@
+"""Replay the cron line over a span of history: what `check --new` would have mailed.
+
+The detectors judge the whole span at once (`check.findings_by_day`); the days are
+then walked in order with an in-memory ledger of what was told, exactly as a
+daily `check --new [--min-severity L]` would have grown the real `reported`
+table, which is never read or written here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from loadguard.model import Severity, Warning
+
+if TYPE_CHECKING:
+    from loadguard.config import Config
+    from loadguard.store import Store
+
+
+@dataclass
+class Month:
+    month: str                       # YYYY-MM
+    running_days: int = 0
+    mail_days: int = 0
+    lines: Counter = field(default_factory=Counter)   # (rule, severity label) -> lines mailed
+
+
+@dataclass
+class Replay:
+    first: date
+    last: date
+    min_severity: Severity
+    mailed: list[tuple[date, Warning]]
+    months: list[Month]
+
+    @property
+    def running_months(self) -> int:
+        return sum(1 for m in self.months if m.running_days)
+
+    @property
+    def mail_days(self) -> int:
+        return sum(m.mail_days for m in self.months)
+
+    @property
+    def lines(self) -> Counter:
+        total: Counter = Counter()
+        for m in self.months:
+            total.update(m.lines)
+        return total
+
+    @property
+    def mail_days_per_running_month(self) -> float | None:
+        return self.mail_days / self.running_months if self.running_months else None
+
+
+def replay(store: "Store", config: "Config", first: date, last: date, min_severity: str = "info") -> Replay:
+    from loadguard.check import at_least, findings_by_day
+    from loadguard.reported import Ledger
+
+    level = Severity.parse(min_severity)
+    by_day = findings_by_day(store, config, first, last)
+    ledger = Ledger()
+    mailed: list[tuple[date, Warning]] = []
+    months: dict[str, Month] = {}
+    day = first
+    while day <= last:
+        month = months.setdefault(day.strftime("%Y-%m"), Month(day.strftime("%Y-%m")))
+        news = ledger.news(at_least(by_day.get(day, []), level))
+        if news:
+            ledger.record(news)
+            month.mail_days += 1
+            month.lines.update((w.rule, w.severity.label) for w in news)
+            mailed.extend((day, w) for w in news)
+        day += timedelta(days=1)
+    for day in running_days(store, config, first, last):
+        months[day.strftime("%Y-%m")].running_days += 1
+    return Replay(first, last, level, mailed, list(months.values()))
+
+
+def running_days(store: "Store", config: "Config", first: date, last: date) -> list[date]:
+    kinds = list(config["running_types"])
+    rows = store.conn.execute(
+        f"SELECT DISTINCT substr(start_local, 1, 10) FROM activities WHERE deleted = 0 "
+        f"AND sport_type IN ({', '.join('?' for _ in kinds)}) AND +start_local >= ? AND +start_local < ?",
+        [*kinds, first.isoformat(), (last + timedelta(days=1)).isoformat()]).fetchall()
+    return [date.fromisoformat(r[0]) for r in rows]
