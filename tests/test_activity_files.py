@@ -425,3 +425,9 @@ def test_a_zipped_export_one_folder_down_is_enriched_too(run_cli, home, tmp_path
     assert result.exit_code == 0, result.stderr
     [row] = rows(home)
     assert (row["id"], row["cadence_spm"], row["steep_share"]) == (901, 170.0, 0.0)
+
+
+def test_an_empty_watch_folder_is_quiet(run_cli, home, tmp_path):
+    (tmp_path / "Activity").mkdir()
+    result = run_cli("import", str(tmp_path / "Activity"), "--quiet")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")

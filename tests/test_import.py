@@ -452,9 +452,11 @@ def bad_exports(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
     out["encrypted zip"] = (locked, ["locked.zip", "password"])
 
     out["no such path"] = (tmp_path / "nowhere.zip", ["nowhere.zip", "no such file"])
-    empty_dir = tmp_path / "empty"
-    empty_dir.mkdir()
-    out["folder without export"] = (empty_dir, ["empty", "no activities.csv"])
+    # An empty folder is an empty watch folder (nothing to import); one with other files is no export.
+    other_dir = tmp_path / "documents"
+    other_dir.mkdir()
+    (other_dir / "notes.txt").write_text("not a run\n")
+    out["folder without export"] = (other_dir, ["documents", "no activities.csv"])
     return out
 
 

@@ -32,9 +32,10 @@ class FilesSource:
     name = SOURCE
 
     def claims(self, path: Path) -> bool:
-        """Activity files, or a folder or zip holding some (and no Strava export's CSV)."""
+        """Activity files, or a folder or zip holding some (and no Strava export's CSV);
+        an empty folder too, so an hourly import of an emptied watch folder stays quiet."""
         if path.is_dir():
-            return not _holds_export_csv(path) and collect.folder_has_activity(path)
+            return not _holds_export_csv(path) and collect.folder_for_files(path)
         if collect.is_activity_name(path.name):
             return True
         if path.suffix.lower() == ".zip" and path.is_file():

@@ -65,12 +65,19 @@ def in_folder(folder: Path) -> tuple[list[FileJob], list[FileJob]]:
     return wanted, other
 
 
-def folder_has_activity(folder: Path) -> bool:
-    """Whether any activity file lies under `folder` (stops at the first)."""
+def folder_for_files(folder: Path) -> bool:
+    """Whether `folder` holds an activity file, or no file at all (an emptied watch folder).
+
+    A folder of other files only is left to the export reader, whose error names
+    what is missing, rather than getting a line for every file in it.
+    """
+    empty = True
     for _root, _dirs, names in os.walk(folder):
-        if any(is_activity_name(n) and not n.startswith(".") for n in names):
+        names = [n for n in names if not n.startswith(".")]
+        if any(is_activity_name(n) for n in names):
             return True
-    return False
+        empty = empty and not names
+    return empty
 
 
 def file_job(path: Path) -> FileJob:
