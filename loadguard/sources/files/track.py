@@ -15,9 +15,9 @@ keeps. What is derived here, and why this way:
   FR645's 234.
 - Cadence in steps per minute. FIT, TCX `RunCadence` and GPX `cad` count strides of
   one leg, so the per-sample mean of moving samples is doubled.
-- Share of distance on steep grades: the grade over each STEEP_SPAN_M of distance
-  (long enough that GPS jitter cannot fake a wall), counted steep at STEEP_GRADE or
-  more, up or down. Trail running is where this share is high; see frames.is_trail.
+- Share of distance on steep grades: the grade of the smoothed altitude over each
+  STEEP_SPAN_M of distance (long enough that GPS jitter cannot fake a wall),
+  counted steep at STEEP_GRADE or more, up or down. Trail running is where this share is high; see frames.is_trail.
 """
 
 from __future__ import annotations
@@ -78,16 +78,26 @@ def summary(track: Track) -> dict:
         "moving_s": None if track.moving_s is None else int(round(track.moving_s)),
         "elev_gain_m": None if ascent is None else round(ascent, 1),
         "cadence_spm": cadence_spm(track.cadence),
-        "steep_share": steep_share(distance, track.altitude),
+        # Grades from smoothed altitude: a few metres of jitter over 100 m would fake a 10% slope.
+        "steep_share": steep_share(distance, smoothed_altitude(track.seconds, track.altitude)),
     }
 
 
+def smoothed_altitude(seconds: list[float], altitude: list[float | None]) -> list[float | None]:
+    """Each altitude averaged over SMOOTH_WINDOW_S seconds around it; None stays None."""
+    present = [i for i, a in enumerate(altitude) if a is not None]
+    out: list[float | None] = [None] * len(altitude)
+    if present:
+        means = _window_mean([seconds[i] for i in present], [altitude[i] for i in present], SMOOTH_WINDOW_S)
+        for i, value in zip(present, means):
+            out[i] = value
+    return out
+
+
 def smoothed_gain(seconds: list[float], altitude: list[float | None]) -> float | None:
-    points = [(t, a) for t, a in zip(seconds, altitude) if a is not None]
-    if len(points) < 2:
+    smooth = [a for a in smoothed_altitude(seconds, altitude) if a is not None]
+    if len(smooth) < 2:
         return None
-    times = [t for t, _ in points]
-    smooth = _window_mean(times, [a for _, a in points], SMOOTH_WINDOW_S)
     gain, low = 0.0, smooth[0]
     for value in smooth[1:]:
         if value < low:
