@@ -32,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
         "climb_m_per_km": 0.0,
         # From a recorded track (activity files): share of the distance on grades of
         # 10% or more at which a run counts as trail, whatever its label; 0 turns it off.
-        # The street-labelled mountain run in the sample files has 0.46, hilly road runs 0.15-0.30.
+        # The street-labelled mountain run in the sample files has 0.46, the nine others 0 to 0.29.
         "steep_share": 0.35,
     },
     "strava": {
