@@ -3,8 +3,8 @@
 Built-ins: `strava` (the API, pulled by `loadguard sync`), `files` (FIT, GPX and
 TCX files) and `strava-export` (the bulk export, which takes whatever no other
 source claims, so its errors explain a wrong path). `loadguard import PATH` hands
-PATH to the first source that claims it. A source reads and validates; only the import engine
-(loadguard.importer) writes to the store, in one transaction.
+PATH to the first source that claims it. A source reads and validates; only the
+import engine (loadguard.importer) writes to the store, in one transaction.
 """
 
 from __future__ import annotations
