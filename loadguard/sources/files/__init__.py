@@ -169,9 +169,10 @@ def _fail(batch: Batch, job: FileJob, problem: str) -> None:
 
 
 def _stem(label: str) -> str:
+    """A file's name without its folder and activity suffixes: the run's name when the file has none."""
     name = label.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-    for suffix in (".gz", ".fit", ".gpx", ".tcx", ".FIT", ".GPX", ".TCX"):
-        if name.endswith(suffix):
+    for suffix in (".gz", *collect.ACTIVITY_SUFFIXES):
+        if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name
 
