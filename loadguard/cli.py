@@ -8,6 +8,7 @@ lists it), and those modules import pandas or stravalib inside their functions.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -39,8 +40,11 @@ class UserFacingError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        # One line, whatever the message carries: cron mails and log greps read lines.
-        click.echo(f"loadguard: {' '.join(self.format_message().split())}", err=True)
+        from loadguard.render.printable import printable
+
+        # One line, whatever the message carries (a gear id or a file name from an
+        # export can hold a newline or an escape sequence): cron mails and log greps read lines.
+        click.echo(f"loadguard: {printable(' '.join(self.format_message().split()))}", err=True)
 
 
 class LazyGroup(click.Group):
@@ -99,6 +103,14 @@ class App:
             self._store = Store.open(self.home / STORE_FILE)
         return self._store
 
+    def store_exists(self) -> bool:
+        from loadguard.paths import STORE_FILE
+
+        try:
+            return self._store is not None or (self.home / STORE_FILE).exists()
+        except OSError:
+            return True  # opening it says what is wrong, in one line
+
     def today(self) -> date:
         """Today where the runner lives: in the configured zone if set, else the machine's."""
         zone = self.config["timezone"]
@@ -129,6 +141,8 @@ def cli(ctx: click.Context, home: Path | None) -> None:
     """Warns about the training patterns that come before running injuries."""
     from loadguard.paths import resolve_home
 
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: set and not empty means no colour
+        ctx.color = False
     app = App(resolve_home(home))
     ctx.obj = app
     ctx.call_on_close(app.close)
@@ -180,4 +194,17 @@ pass_app = click.make_pass_decorator(App)
 
 
 def main() -> None:
+    _tolerate_narrow_encodings()
     cli(prog_name="loadguard")
+
+
+def _tolerate_narrow_encodings() -> None:
+    """A terminal or pipe whose encoding lacks a character (latin-1 and an emoji in a
+    run's name) gets a replacement mark instead of a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "errors", None) or "strict") == "strict":
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass  # a stream that cannot change keeps its own rules

@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
         # climb per km at or above which a run counts as trail.
         "name_keywords": [],
         "climb_m_per_km": 0.0,
+        # From a recorded track (activity files): share of the distance on grades of
+        # 10% or more at which a run counts as trail, whatever its label; 0 turns it off.
+        # The street-labelled mountain run in the sample files has 0.46, the nine others 0 to 0.29.
+        "steep_share": 0.35,
     },
     "strava": {
         "client_id": None,
@@ -104,12 +108,18 @@ class Config:
             where = f"detectors.{rule_id}.{key}"
             if key not in merged:
                 raise LoadguardError(f"{self._name()}: unknown setting {where}")
-            merged[key] = _checked(where, value, merged[key], self._name())
+            merged[key] = _checked(where, value, merged[key], self._name(), signed=True)
         if validate is not None:
             try:
                 validate(merged)
             except SettingError as exc:
                 raise LoadguardError(f"{self._name()}: detectors.{rule_id}.{exc.key} {exc.problem}") from None
+        # After the detector's own checks, so a setting it wants above zero says exactly
+        # that for -5 as for 0; every other number only may not be negative.
+        for key, value in user.items():
+            if _is_number(value) and value < 0:
+                raise LoadguardError(f"{self._name()}: detectors.{rule_id}.{key} must be a number of zero "
+                                     f"or more, got {value!r}")
         return merged
 
     def check_detector_ids(self, known: set[str]) -> None:
@@ -147,13 +157,29 @@ def load(path: Path) -> Config:
                 raise LoadguardError(f"{name}: detectors must be a table")
             detectors = _flatten_detectors(value, name)
         elif key in DEFAULTS:
-            values[key] = _checked(key, value, DEFAULTS[key], name)
+            # break_days has its own lower bound below, the same words for -3 as for 0
+            values[key] = _checked(key, value, DEFAULTS[key], name, signed=key == "break_days")
         else:
             raise LoadguardError(f"{name}: unknown setting {key}")
     if values["timezone"] is not None:
         _check_timezone(values["timezone"], name)
     _check_addresses(values["digest"], name)
+    if values["break_days"] < 1:
+        # "after 0 days without running" would make every day a comeback
+        raise LoadguardError(f"{name}: break_days must be 1 or more, got {values['break_days']!r}")
+    _check_sport_types(values, name)
     return Config(values=values, detectors=detectors, path=path)
+
+
+def _check_sport_types(values: dict[str, Any], name: str) -> None:
+    from loadguard.sport_types import unknown_sport_type
+
+    for where, types in (("running_types", values["running_types"]),
+                         ("trail.sport_types", values["trail"]["sport_types"])):
+        for sport in types:
+            problem = unknown_sport_type(sport)
+            if problem:
+                raise LoadguardError(f"{name}: {where}: {problem}")
 
 
 def _flatten_detectors(table: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
@@ -177,7 +203,13 @@ def _flatten_detectors(table: dict[str, Any], name: str) -> dict[str, dict[str, 
     return out
 
 
-def _checked(where: str, value: Any, default: Any, name: str) -> Any:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _checked(where: str, value: Any, default: Any, name: str, *, signed: bool = False) -> Any:
+    """`value` checked against the type of `default`; `signed` leaves the sign to the caller."""
+
     def bad(expected: str) -> LoadguardError:
         return LoadguardError(f"{name}: {where} must be {expected}, got {value!r}")
 
@@ -188,7 +220,7 @@ def _checked(where: str, value: Any, default: Any, name: str) -> Any:
     if isinstance(default, (int, float)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise bad("a number")
-        if value < 0:
+        if value < 0 and not signed:
             raise bad("a number of zero or more")
         if isinstance(default, int) and value != int(value):
             raise bad("a whole number")
@@ -209,8 +241,10 @@ def _checked(where: str, value: Any, default: Any, name: str) -> Any:
             raise bad("a table")
         if not default:  # free-form table, e.g. per-shoe limits: name -> number
             for key, item in value.items():
-                if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 < item < math.inf:
-                    raise LoadguardError(f"{name}: {where}.{key} must be a positive number, got {item!r}")
+                if not _is_number(item) or not 0 < item < math.inf:
+                    # the same words as limit_km's for a number out of range
+                    expected = "above zero" if _is_number(item) else "a number above zero"
+                    raise LoadguardError(f"{name}: {where}.{key} must be {expected}, got {item!r}")
             return dict(value)
         merged = copy.deepcopy(default)
         for key, item in value.items():

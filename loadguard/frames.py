@@ -25,7 +25,8 @@ HORIZON_DAYS = 400
 
 RUN_COLUMNS = [
     "id", "name", "sport_type", "start_local", "day", "distance_km", "moving_s",
-    "elev_m", "gear_id", "trainer", "manual", "trail", "race", "avg_cadence", "description", "private_note",
+    "elev_m", "gear_id", "trainer", "manual", "trail", "race", "cadence_spm", "steep_share", "avg_cadence",
+    "description", "private_note",
 ]
 SYMPTOM_COLUMNS = ["id", "day", "place", "side", "kind", "timing", "intensity", "note"]
 
@@ -142,8 +143,8 @@ def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | No
     col = "+start_local" if whole else "start_local"
     runs = pd.read_sql_query(
         f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
-                   elev_gain_m, gear_id, trainer, manual, workout_type, avg_cadence, description,
-                   private_note
+                   elev_gain_m, gear_id, trainer, manual, workout_type, cadence_spm, steep_share, avg_cadence,
+                   description, private_note
             FROM activities
             WHERE deleted = 0 AND sport_type IN ({marks}) AND {col} < ? AND {col} >= ?""",
         store.conn,
@@ -185,6 +186,9 @@ def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
     runs["gear_id"] = raw["gear_id"].astype(object).where(raw["gear_id"].notna(), None)
     runs["trainer"] = raw["trainer"].astype(bool)
     runs["manual"] = raw["manual"].astype(bool)
+    # From a recorded track only; NaN for runs no file was read for.
+    runs["cadence_spm"] = pd.to_numeric(raw["cadence_spm"], errors="coerce")
+    runs["steep_share"] = pd.to_numeric(raw["steep_share"], errors="coerce")
     runs["trail"] = is_trail(runs, config)
     runs["race"] = pd.to_numeric(raw["workout_type"], errors="coerce").eq(RACE_WORKOUT_TYPE)
     runs["avg_cadence"] = pd.to_numeric(raw["avg_cadence"], errors="coerce")
@@ -209,7 +213,21 @@ def is_trail(runs: pd.DataFrame, config: "Config") -> pd.Series:
     if climb > 0:
         per_km = runs["elev_m"] / runs["distance_km"].where(runs["distance_km"] > 0)
         trail |= per_km.fillna(0.0) >= climb
+    trail |= _steep_track(runs, trail_cfg)
     return trail & ~runs["trainer"] & ~runs["manual"]
+
+
+def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
+    """Trail by the recorded track, where there is one: enough of the distance on steep grades.
+
+    Labels lie (a phone app files a mountain run under `street`); a third of the way
+    at 10% or more does not happen on road. Runs without a track (no file read) have
+    no share and are left to the rules above.
+    """
+    threshold = float(trail_cfg["steep_share"])
+    if threshold <= 0:
+        return pd.Series(False, index=runs.index)
+    return runs["steep_share"].fillna(0.0) >= threshold
 
 
 def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame:
@@ -217,7 +235,9 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
 
     A shoe's total (Strava's own, which includes runs from before the first sync)
     is rewound by every stored activity on it after `as_of`, so a check of a past
-    day sees the shoe as it was then.
+    day sees the shoe as it was then. Retired is today's word, without a date
+    (from Strava or config.toml alike): a retired pair counts as in use up to and
+    including the day of its last run.
     """
     end = (as_of + timedelta(days=1)).isoformat()
     shoes = pd.read_sql_query(
@@ -226,7 +246,8 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
                   COALESCE(SUM(CASE WHEN a.start_local >= :end THEN a.distance_m END), 0) AS after_m,
                   COALESCE(SUM(CASE WHEN a.start_local < :end THEN a.distance_m END), 0) AS upto_m,
                   MAX(CASE WHEN a.start_local < :end THEN a.start_local END) AS last_used,
-                  MIN(a.start_local) AS first_used
+                  MIN(a.start_local) AS first_used,
+                  MAX(a.start_local) AS last_ever
            FROM gear g LEFT JOIN activities a ON a.gear_id = g.id AND a.deleted = 0
            WHERE g.kind = 'shoe'
            GROUP BY g.id
@@ -243,9 +264,9 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
         "name": shoes["name"].astype(str),
         "brand": shoes["brand"],
         "model": shoes["model"],
-        "retired": shoes["retired"].astype(bool) | pd.Series(
+        "retired": (shoes["retired"].astype(bool) | pd.Series(
             [first_match(retired_keys, i, n) is not None for i, n in zip(shoes["id"], shoes["name"])],
-            index=shoes.index, dtype=bool),
+            index=shoes.index, dtype=bool)) & (shoes["last_ever"].isna() | (shoes["last_ever"] < as_of.isoformat())),
         "primary": shoes["is_primary"].astype(bool),
         "distance_km": distance_km,
         "last_used": pd.to_datetime(shoes["last_used"], format="ISO8601").dt.normalize(),

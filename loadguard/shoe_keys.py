@@ -6,6 +6,11 @@ import fnmatch
 from typing import Iterable
 
 
+def display_name(gear_id: str, name: str | None = None) -> str:
+    """What to call a shoe: its name, or for gear Strava will not describe, "shoe <id>"."""
+    return name if name else f"shoe {gear_id}"
+
+
 def first_match(keys: Iterable[str], gear_id: str, name: str) -> str | None:
     """The key that names this shoe, trying gear ids first, then exact names, then patterns.
 

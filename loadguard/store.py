@@ -18,6 +18,15 @@ from loadguard.errors import LoadguardError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
+# One run arriving from Strava (API or export) and from its own file is one activity
+# when the starts lie this close and the distances agree within the larger of these.
+# Devices and Strava agree on the start to the second; a phone app's upload can be a
+# minute off. GPS distance of one recording differs between tools by a few per cent.
+SAME_RUN_START_S = 120
+SAME_RUN_DISTANCE_M = 250.0
+SAME_RUN_DISTANCE_SHARE = 0.05
+TRACK_COLUMNS = ("cadence_spm", "steep_share")
+
 ACTIVITY_COLUMNS = (
     "id", "name", "sport_type", "start_utc", "start_local", "distance_m",
     "moving_s", "elapsed_s", "elev_gain_m", "gear_id", "avg_cadence",
@@ -89,6 +98,22 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE activities ADD COLUMN workout_type INTEGER;
     ALTER TABLE reported ADD COLUMN magnitude REAL;
+    """,
+    # issue 10: activity files. What a recorded track adds to a run (steps per minute,
+    # share of distance on steep grades); the files already read, so a folder read
+    # every hour costs only a stat per file; start times looked up to find one run
+    # that arrived from two sources.
+    """
+    ALTER TABLE activities ADD COLUMN cadence_spm REAL;
+    ALTER TABLE activities ADD COLUMN steep_share REAL;
+    CREATE TABLE imported_files (
+        key         TEXT PRIMARY KEY,         -- absolute path, or 'ZIP::member'
+        size        INTEGER NOT NULL,
+        stamp       INTEGER NOT NULL,         -- mtime in ns, or a zip member's CRC-32
+        problem     TEXT,                     -- why it could not be read, NULL when it was
+        imported_at TEXT NOT NULL
+    );
+    CREATE INDEX activities_start_utc ON activities (start_utc);
     """,
     # issue 9: the runner's own notes on a run (read for symptom words, never sent
     # anywhere) and the symptom log. Self-contained: new columns and a new table only.
@@ -312,12 +337,59 @@ class Store:
             )
         return cur.rowcount
 
+    def set_track_figures(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Store what a recorded track adds to each row that carries it; absent figures keep the old ones."""
+        values = [(row.get("cadence_spm"), row.get("steep_share"), int(row["id"])) for row in rows
+                  if any(row.get(c) is not None for c in TRACK_COLUMNS)]
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE activities SET cadence_spm = COALESCE(?, cadence_spm), "
+                "steep_share = COALESCE(?, steep_share) WHERE id = ?", values)
+
+    def fold_file_copies(self) -> list[int]:
+        """Merge runs known only from a file (negative ids) into the same run from Strava.
+
+        The Strava row keeps its figures and gains the track's; the file's row goes.
+        Returns the ids of the file rows merged.
+        """
+        pairs = self.conn.execute(
+            """SELECT f.id AS file_id, s.id AS strava_id FROM activities f
+               JOIN activities s ON s.id > 0 AND s.deleted = 0
+                AND s.start_utc BETWEEN strftime('%Y-%m-%dT%H:%M:%SZ', f.start_utc, :before)
+                                    AND strftime('%Y-%m-%dT%H:%M:%SZ', f.start_utc, :after)
+                AND abs(s.distance_m - f.distance_m)
+                    <= max(:metres, :share * max(s.distance_m, f.distance_m))
+               WHERE f.id < 0 AND f.deleted = 0
+               ORDER BY f.id, abs(julianday(s.start_utc) - julianday(f.start_utc)), s.id""",
+            {"before": f"-{SAME_RUN_START_S} seconds", "after": f"+{SAME_RUN_START_S} seconds",
+             "metres": SAME_RUN_DISTANCE_M, "share": SAME_RUN_DISTANCE_SHARE},
+        ).fetchall()
+        merged: dict[int, int] = {}
+        for file_id, strava_id in pairs:
+            merged.setdefault(file_id, strava_id)  # the closest start wins
+        if not merged:
+            return []
+        with self.transaction() as conn:
+            conn.executemany(
+                """UPDATE activities SET
+                     cadence_spm = COALESCE((SELECT cadence_spm FROM activities WHERE id = :f), cadence_spm),
+                     steep_share = COALESCE((SELECT steep_share FROM activities WHERE id = :f), steep_share),
+                     elev_gain_m = COALESCE(elev_gain_m, (SELECT elev_gain_m FROM activities WHERE id = :f))
+                   WHERE id = :s""",
+                [{"f": f, "s": s} for f, s in merged.items()])
+            conn.executemany("DELETE FROM activities WHERE id = ?", [(f,) for f in merged])
+        return list(merged)
+
     def activity_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM activities WHERE deleted = 0").fetchone()[0]
 
     def newest_start(self) -> str | None:
-        """start_utc of the latest activity not deleted, None for an empty store."""
-        return self.conn.execute("SELECT max(start_utc) FROM activities WHERE deleted = 0").fetchone()[0]
+        """start_utc of the latest activity from Strava not deleted, None when there is none.
+
+        Runs known only from files (negative ids) do not count: Strava has not seen
+        them, so they say nothing about how far a sync got.
+        """
+        return self.conn.execute("SELECT max(start_utc) FROM activities WHERE deleted = 0 AND id > 0").fetchone()[0]
 
     def ids_started_after(self, start_utc: str, source: str) -> list[int]:
         """Ids of activities from `source`, not deleted, that started after `start_utc`."""
@@ -425,6 +497,22 @@ class Store:
     def delete_states(self, prefix: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM sync_state WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+
+    # -- files already read ----------------------------------------------------------
+
+    def known_files(self) -> dict[str, tuple[int, int]]:
+        """key -> (size, stamp) of every file read before, readable or not."""
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT key, size, stamp FROM imported_files")}
+
+    def remember_files(self, marks: Iterable[tuple[str, int, int, str | None]]) -> None:
+        """Record (key, size, stamp, problem) for files just read."""
+        now = _now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO imported_files (key, size, stamp, problem, imported_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET size = excluded.size, stamp = excluded.stamp, "
+                "problem = excluded.problem, imported_at = excluded.imported_at",
+                [(k, size, stamp, problem, now) for k, size, stamp, problem in marks])
 
     # -- helpers -------------------------------------------------------------------
 

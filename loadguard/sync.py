@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
 
 from loadguard.errors import LoadguardError
+from loadguard.shoe_keys import display_name
 from loadguard.sources import validate
 from loadguard.store import Store
 
@@ -50,6 +51,8 @@ CHECKPOINT_KEY = "strava.sync.checkpoint"
 SEEN_KEY = "strava.sync.seen."
 # Gear ids Strava answered 404 for: asking again every hour would only burn requests.
 MISSING_GEAR_KEY = "strava.sync.missing_gear"
+# Of those, the ones a printed sync summary has named: the runner is told once.
+TOLD_MISSING_KEY = "strava.sync.missing_gear_told"
 # Runs whose notes were read with a detail call (one request each), so each is asked once.
 NOTES_READ_KEY = "strava.sync.notes_read"
 SOURCE = "strava"
@@ -119,6 +122,7 @@ class SyncResult:
     pages: int = 0
     resumed: bool = False
     unread: list[str] = field(default_factory=list)  # why a piece of gear was skipped
+    undescribed: list[str] = field(default_factory=list)  # gear Strava does not know, not yet told
     skipped: validate.Skips = field(default_factory=validate.Skips)
     repeated_page: int | None = None  # a page that brought nothing new, where reading stopped
 
@@ -130,13 +134,21 @@ class SyncResult:
         unread = "".join(f"; not read this time: {why}" for why in self.unread)
         skipped = self.skipped.summary(" (fix or delete on Strava)")
         return (f"synced from Strava: {self.new} new, {self.updated} updated, "
-                f"{self.deleted} deleted activities; {shoes}{resumed}{skipped}{self._repeated()}{unread}")
+                f"{self.deleted} deleted activities; {shoes}{resumed}{skipped}{self._repeated()}{unread}"
+                f"{self._undescribed()}")
 
     def _repeated(self) -> str:
         if self.repeated_page is None:
             return ""
         return (f"; Strava sent page {self.repeated_page} of the activity list with nothing new, "
                 "so reading stopped there and no deletions were applied")
+
+    def _undescribed(self) -> str:
+        if not self.undescribed:
+            return ""
+        shown = repr(display_name(self.undescribed[0])) if len(self.undescribed) == 1 else \
+            f"each as {display_name('<id>')!r}"
+        return f"; Strava does not describe gear {', '.join(self.undescribed)}: its runs still count, shown {shown}"
 
 
 Progress = Callable[[str, int], None]
@@ -295,6 +307,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
             result.skipped.add(validate.Skipped(row["id"], reason))
         with store.transaction():
             new, updated = store.upsert_activities(good)
+            store.fold_file_copies()  # a run first imported from its file becomes this Strava row
             store.set_state(f"{SEEN_KEY}{page}", json.dumps(sorted(r["id"] for r in good)))
             checkpoint["page"] = page
             checkpoint["activities_done"] = len(rows) < source.page_size or repeated
@@ -368,6 +381,21 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
         result.new_shoes += 1
         result.shoes += 1
         progress("shoes", result.shoes)
+    stored = store.gear_rows()
+    result.undescribed = _untold(store, {gid for gid in missing if gid not in stored})
+
+
+def _untold(store: Store, missing: set[str]) -> list[str]:
+    told = set(json.loads(store.get_state(TOLD_MISSING_KEY) or "[]"))
+    return sorted(missing - told)
+
+
+def mark_told(store: Store, gear_ids: list[str]) -> None:
+    """Record that a printed summary named these gear ids, so the next one does not."""
+    if gear_ids:
+        told = set(json.loads(store.get_state(TOLD_MISSING_KEY) or "[]"))
+        with store.transaction():
+            store.set_state(TOLD_MISSING_KEY, json.dumps(sorted(told | set(gear_ids))))
 
 
 def _vanished(store: Store, checkpoint: dict[str, Any]) -> list[int]:

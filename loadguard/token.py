@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from loadguard.atomic_file import fsync_dir, write_atomic
+from loadguard.atomic_file import remove, write_atomic
 from loadguard.errors import LoadguardError
 from loadguard.paths import TOKEN_FILE
 
@@ -89,12 +89,5 @@ def save(home: Path, token: Token) -> Path:
 
 
 def delete(home: Path) -> bool:
-    path = token_path(home)
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        raise LoadguardError(f"cannot delete {path}: {exc.strerror or exc}") from None
-    fsync_dir(home)
-    return True
+    """Remove token.json (and, when it is a symbolic link, the file it points to)."""
+    return remove(token_path(home))

@@ -49,8 +49,11 @@ def test_text_output_grouped_by_severity_with_advice_and_disclaimer(history, run
     alert, info = out.index("ALERT (1)"), out.index("INFO (")
     assert alert < out.index("volume.weekly_load") < info < out.index("shoes.mileage")
     doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
-    for w in doc["warnings"]:                                # each message whole on one line
-        assert f"    {w['message']}" in out.splitlines()
+    body = " ".join(out.split())
+    for w in doc["warnings"]:                                # each message whole, wrapped like the advice
+        assert " ".join(w["message"].split()) in body
+    from loadguard.render.text import WIDTH
+    assert max(len(line) for line in out.splitlines()[:-1]) <= WIDTH
     assert out.count("What to do:") == out.count("Evidence:") >= 2
     assert out.rstrip().splitlines()[-1] == (
         "loadguard is not medical advice. Tingling, numbness or burning in the foot "

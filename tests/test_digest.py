@@ -4,6 +4,7 @@ empty and quiet weeks, a history too young for a base, hostile names, and where 
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -59,7 +60,18 @@ def hm(seconds: float) -> str:
 
 
 def pct(value: float, base: float) -> str:
-    return f"{(value / base - 1) * 100:+.0f}%"
+    # rounded down, like the load ratio it matches: 1.849x is "+84%", not "+85%"
+    return f"{math.floor(round(value / base * 100, 6)) - 100:+d}%"
+
+
+def life(km: float, limit: float) -> str:
+    """A shoe's share of its limit as every output writes it: whole percent, rounded down."""
+    return f"{math.floor(round(round(km, 1) / limit * 100, 6))}%"
+
+
+def shown_ratio(ratio: float) -> str:
+    """The load ratio as every output writes it: two decimals, rounded down."""
+    return f"{math.floor(round(ratio * 100, 6)) / 100:.2f}"
 
 
 def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
@@ -76,7 +88,8 @@ def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
         ["Longest run", f"{this['longest']:.1f} km", f"{base['longest']:.1f} km",
          pct(this["longest"], base["longest"])],
         ["Climb", f"{this['climb']:.0f} m", f"{base['climb']:.0f} m", pct(this["climb"], base["climb"])],
-        ["Trail share", f"{share:.0f}%", f"{base_share:.0f}%", f"{share - base_share:+.0f} pts"],
+        ["Trail share", f"{math.floor(share)}%", f"{math.floor(base_share)}%",
+         f"{math.floor(share) - math.floor(base_share):+d} pts"],
     ]
 
 
@@ -210,11 +223,11 @@ def test_load_ratio_and_its_band(athlete, digest):
     acute = week_totals(athlete, MONDAY)["km"]
     html = digest("--week", WEEK)
     box = re.search(r'<div class="ratio" id="load-ratio">(.*?)</div>', html, re.S)[1]
-    assert f'<span class="big">{ratio:.2f}</span>' in box
+    assert f'<span class="big">{shown_ratio(ratio)}</span>' in box
     assert band in box
     assert f"{acute:.1f} km this week" in box
     md = digest("--week", WEEK, fmt="md")
-    assert f"**Load ratio:** {ratio:.2f} ({band})." in md
+    assert f"**Load ratio:** {shown_ratio(ratio)} ({band})." in md
 
 
 @pytest.mark.parametrize("week_km, band", [(20.0, "light"), (30.0, "steady"), (42.0, "caution"),
@@ -225,16 +238,17 @@ def test_band_edges(store, digest, week_km, band):
     store.upsert_activities([run(MONDAY + timedelta(days=d), week_km / 3) for d in (0, 3, 6)])
     html = digest("--week", WEEK)
     ratio = week_km / 30
-    assert f'<span class="big">{ratio:.2f}</span>' in html
+    assert f'<span class="big">{shown_ratio(ratio)}</span>' in html
     assert f'class="band band-{band}">{next(text for upper, text in BANDS if ratio < upper)}<' in html
 
 
 def test_band_is_judged_like_check_just_under_the_threshold(store, digest, check_json):
-    # 38.9 / 30 = 1.297: shown as 1.30, but under 1.3, as `check` judges it
+    # 38.9 / 30 = 1.297: under 1.3, as `check` judges it, and shown as 1.29, never as the line
     store.upsert_activities(steady_weeks(MONDAY, 5, 30.0))
     store.upsert_activities([run(MONDAY + timedelta(days=d), 38.9 / 3) for d in (0, 3, 6)])
     html = digest("--week", WEEK)
     assert 'class="band band-steady">' in html
+    assert '<span class="big">1.29</span>' in html
     assert not [w for w in check_json(SUNDAY) if w["rule"] == "volume.weekly_load"]
 
 
@@ -261,7 +275,7 @@ def test_twelve_week_chart_numbers_and_ratio_line(athlete, digest):
         sunday = monday + timedelta(days=6)
         t = week_totals(athlete, monday)
         # a ratio needs the 4-week base inside the history: 35 days up to its Sunday
-        ratio = f"{load_ratio(athlete, sunday):.2f}" if (sunday - first).days + 1 >= 35 else "–"
+        ratio = shown_ratio(load_ratio(athlete, sunday)) if (sunday - first).days + 1 >= 35 else "–"
         year, week, _ = monday.isocalendar()
         expected.append([f"{year}-W{week:02d}", f"{t['km'] - t['trail']:.1f} km", f"{t['trail']:.1f} km", ratio])
     html = digest("--week", WEEK)
@@ -363,8 +377,8 @@ def test_shoe_table_limits_and_week_runs(athlete, digest):
     week_km = {g: sum(r["distance_m"] for r in week if r["gear_id"] == g) / 1000 for g in ("gA", "gB")}
     rows = [r for r in Tables(html).tables["shoes"][1:] if len(r) == 5]
     assert rows == [
-        ["Pegasus 40", f"{ga:.1f} km", "700.0 km", f"{ga / 700 * 100:.1f}%", f"{week_km['gA']:.1f} km"],
-        ["Speedgoat 5", f"{gb:.1f} km", "500.0 km", f"{gb / 500 * 100:.1f}%", f"{week_km['gB']:.1f} km"],
+        ["Pegasus 40", f"{ga:.1f} km", "700 km", life(ga, 700), f"{week_km['gA']:.1f} km"],
+        ["Speedgoat 5", f"{gb:.1f} km", "500 km", life(gb, 500), f"{week_km['gB']:.1f} km"],
     ]                                                  # the retired pair did not run: not listed
     assert f'style="width: {ga / 700 * 100:.1f}%"' in html
     assert "Wed 18 Nov: Ridge, 22.0 km (trail)" in html
@@ -372,7 +386,7 @@ def test_shoe_table_limits_and_week_runs(athlete, digest):
     shoeless = html[html.index("No shoe set"):]
     assert "Fri 20 Nov: Lunch jog, 7.4 km" in shoeless
     md = digest("--week", WEEK, fmt="md")
-    assert f"| Pegasus 40 | {ga:.1f} km | 700.0 km | █████████░ {ga / 700 * 100:.1f}% | {week_km['gA']:.1f} km |" in md
+    assert f"| Pegasus 40 | {ga:.1f} km | 700 km | █████████░ {life(ga, 700)} | {week_km['gA']:.1f} km |" in md
 
 
 def test_warnings_are_those_check_reported_on_the_weeks_days(athlete, digest, run_cli):
@@ -620,8 +634,8 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
     ratio = load_ratio(rows, sunday)
     band = next(text for upper, text in [
         (0.8, "under 0.8"), (1.25, "0.8-1.25"), (1.5, "1.25-1.5"), (float("inf"), "over 1.5")] if ratio < upper)
-    assert f"**Load ratio:** {ratio:.2f} ({band}:" in md
-    assert f'<span class="big">{ratio:.2f}</span>' in html
+    assert f"**Load ratio:** {shown_ratio(ratio)} ({band}:" in md
+    assert f'<span class="big">{shown_ratio(ratio)}</span>' in html
 
     first = min(local_day(r) for r in runs_between(rows, date.min, sunday))
     weeks = []
@@ -629,7 +643,7 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
         m = monday - timedelta(weeks=back)
         t = week_totals(rows, m)
         s = m + timedelta(days=6)
-        r = f"{load_ratio(rows, s):.2f}" if (s - first).days + 1 >= 35 else "–"
+        r = shown_ratio(load_ratio(rows, s)) if (s - first).days + 1 >= 35 else "–"
         weeks.append([f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}", f"{t['km'] - t['trail']:.1f} km",
                       f"{t['trail']:.1f} km", r])
     assert Tables(html).tables["weeks"][1:] == weeks
@@ -645,7 +659,7 @@ def test_example_athlete_digest_matches_the_export(run_cli, home, tmp_path, week
         km = sum(r["distance_m"] for r in upto if r["gear"] == name) / 1000
         week_km = sum(r["distance_m"] for r in week_runs if r["gear"] == name) / 1000
         if km > 0:
-            shoes.append((km / limit, [name, f"{km:.1f} km", f"{limit:.1f} km", f"{km / limit * 100:.1f}%",
+            shoes.append((km / limit, [name, f"{km:.1f} km", f"{limit:g} km", life(km, limit),
                                        f"{week_km:.1f} km"]))
     expected_shoes = [row for _, row in sorted(shoes, key=lambda s: -s[0])]
     assert [r for r in Tables(html).tables["shoes"][1:] if len(r) == 5] == expected_shoes

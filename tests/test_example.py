@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -65,3 +66,18 @@ def test_every_example_activity_is_labelled_synthetic():
         rows = list(csv.DictReader(fh))
     assert len(rows) == 171
     assert all("Synthetic example data" in r["Activity Description"] for r in rows)
+
+
+def test_the_examples_readme_quotes_only_figures_check_prints(run_cli, home):
+    shutil.copy(EXAMPLES / "config.toml", home / "config.toml")
+    assert run_cli("import", str(EXAMPLES / "athlete")).exit_code == 0
+    printed = " ".join(run_cli("check", "--as-of", AS_OF).stdout.split())
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `")]
+    assert len(table) == 8
+    for line in table:
+        why = line.rsplit("|", 2)[1]
+        # "60.9 km", "1.60", "40%", "4.1x", "28 m", "7 m/km": each as check prints it
+        for figure in re.findall(r"\d+(?:\.\d+)?(?:x| km| m/km| m\b|%)?", why):
+            if "%" in figure or "." in figure or " " in figure or figure.endswith("x"):
+                assert figure in printed or figure.replace(" m", " m of climb") in printed, (figure, why)

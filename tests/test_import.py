@@ -59,10 +59,13 @@ def export_folder(tmp_path: Path, rows=None, **kw) -> Path:
     return write_export(tmp_path / "export", quirky_rows() if rows is None else rows, **kw)
 
 
-def db_rows(home: Path, table: str = "activities") -> list[tuple]:
+def db_rows(home: Path, table: str = "activities", *, stamps: bool = True) -> list[tuple]:
+    """Every row; without `updated_at` when `stamps` is False (migrations add columns after it)."""
     conn = sqlite3.connect(home / "loadguard.db")
     try:
-        return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")
+        keep = [i for i, d in enumerate(cursor.description) if stamps or d[0] != "updated_at"]
+        return [tuple(row[i] for i in keep) for row in cursor.fetchall()]
     finally:
         conn.close()
 
@@ -245,7 +248,7 @@ def test_zip_folder_and_csv_give_the_same_store(run_cli, home, tmp_path):
         result = run_cli("import", str(target), "--timezone", "Europe/Berlin")
         assert result.exit_code == 0, (target, result.stderr)
         assert result.stdout.endswith(f"from {target}\n")
-        results.append(([r[:-1] for r in db_rows(home)], [r[:-1] for r in db_rows(home, "gear")]))
+        results.append((db_rows(home, stamps=False), db_rows(home, "gear", stamps=False)))
     # tmp_path holds the export one folder down, as unpacking a zip often leaves it.
     assert all(r == results[0] for r in results[1:])
     acts, gear = results[0]
@@ -449,9 +452,11 @@ def bad_exports(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
     out["encrypted zip"] = (locked, ["locked.zip", "password"])
 
     out["no such path"] = (tmp_path / "nowhere.zip", ["nowhere.zip", "no such file"])
-    empty_dir = tmp_path / "empty"
-    empty_dir.mkdir()
-    out["folder without export"] = (empty_dir, ["empty", "no activities.csv"])
+    # An empty folder is an empty watch folder (nothing to import); one with other files is no export.
+    other_dir = tmp_path / "documents"
+    other_dir.mkdir()
+    (other_dir / "notes.txt").write_text("not a run\n")
+    out["folder without export"] = (other_dir, ["documents", "no activities.csv"])
     return out
 
 

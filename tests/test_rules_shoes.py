@@ -24,8 +24,9 @@ def test_mileage_against_the_default_limit(store, check_json, km, severity):
     [w] = found
     assert w["severity"] == severity and w["subject"] == "g1"
     assert w["evidence"]["distance_km"] == km and w["evidence"]["limit_km"] == 700.0
-    # floored: 839.6 km is "839 km, 119%", never "840 km, 120%" on a warn
-    assert f"'Pegasus 40' has {int(km)} km, {int(km / 7)}% of its 700 km limit" in w["message"]
+    # the share rounded down: 839.6 km is 119%, never "120%" on a warn
+    assert f"'Pegasus 40' has {km:.1f} km, {int(km / 7)}% of its 700 km limit" in w["message"]
+    assert w["evidence"]["life_used"] == int(km / 7) / 100
     assert "last run 2026-06-26" in w["message"]
 
 
@@ -68,7 +69,7 @@ def test_shoes_command_table(store, run_cli, home):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     pegasus = next(line for line in lines if line.startswith("Pegasus 40"))
-    assert pegasus.split()[2:] == ["630", "km", "700", "km", "90%", "2026-06-26"]
+    assert pegasus.split()[2:] == ["630.0", "km", "700", "km", "90%", "2026-06-26"]
     retired = next(line for line in lines if line.startswith("Retired pair"))
     assert retired.rstrip().endswith("yes")
     assert lines.index(pegasus) < lines.index(retired)

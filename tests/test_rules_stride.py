@@ -70,3 +70,12 @@ def test_silent_with_recent_cadence_but_too_few_base_runs(store, check_json):
     store.upsert_activities([{**r, "avg_cadence": None} for r in steady_weeks(END - timedelta(days=6), 8, 32.0)]
                             + [recent_run(1, cadence=70.0), recent_run(3, cadence=70.0)])
     assert by_rule(check_json(END), "stride.cadence") == []
+
+
+def test_a_tracks_own_step_rate_wins_over_the_per_leg_figure(store, check_json):
+    # the week's runs carry Strava's usual per-leg 84 but their files counted 156 steps a minute
+    week = [recent_run(d) for d in (1, 3)]
+    history(store, week)
+    store.set_track_figures([{"id": r["id"], "cadence_spm": 156.0, "steep_share": None} for r in week])
+    [w] = by_rule(check_json(END), "stride.cadence")
+    assert w["evidence"]["steps_per_minute"] == 156.0

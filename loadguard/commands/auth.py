@@ -42,7 +42,9 @@ def auth(app: App, client_id: str | None, client_secret: str | None, code: str |
         code, scope = _browser_flow(api, port, timeout_s, open_browser=not no_browser)
     token, athlete = api.exchange_code(code.strip(), scope=scope)
     path = tokens.save(app.home, token)
-    who = " ".join(str(athlete[k]) for k in ("firstname", "lastname") if athlete.get(k))
+    from loadguard.render.printable import printable
+
+    who = printable(" ".join(str(athlete[k]) for k in ("firstname", "lastname") if athlete.get(k)))
     click.echo(f"Connected to Strava{' as ' + who if who else ''}. Access saved in {path} (readable only by you).")
     if scope is not None and "activity:read_all" not in scope.split(","):
         click.echo("Note: private activities were not allowed, so they will not be synced; run "
@@ -78,7 +80,10 @@ def _revoke(app: App, settings, client_id: str | None, client_secret: str | None
     from loadguard.errors import LoadguardError
     from loadguard.sources import strava
 
-    token = tokens.require(app.home)
+    token = tokens.load(app.home)
+    if token is None:
+        click.echo("Not connected to Strava: nothing to revoke.")
+        return
     # Credentials given on the command line win; else those saved with the token.
     cid, secret = strava.client_credentials(settings, client_id or token.client_id,
                                             client_secret or token.client_secret)

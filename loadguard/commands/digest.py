@@ -77,11 +77,15 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
 
     today_day = as_date(today, app)
     week = resolve(week_spec, today_day)
+    if week.monday > today_day:
+        # a week to come has no runs yet: a digest of zeros would read as a week of rest
+        raise LoadguardError(f"{week.label} has not begun yet (today is {today_day.isoformat()}); "
+                             "pick a week up to this one", exit_code=2)
     path = out.target(output, week.label) if output else None
     fmt = "email" if email else fmt or out.format_for(path)
 
     data = weekly.build(app.store, app.config, week, today=today_day)
-    # Markdown on stdout has nowhere to put a chart, so it is not drawn.
+    # Markdown on stdout (or a device or FIFO) has nowhere to put a chart, so it is not drawn.
     if fmt == "email":
         from loadguard.digest import mail
 
@@ -89,7 +93,7 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
     elif fmt == "html":
         text = render.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
                                   for layout in chart.LAYOUTS})
-    elif path is not None:
+    elif path is not None and not out.is_stream(path):
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")

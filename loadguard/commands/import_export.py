@@ -1,60 +1,72 @@
-"""`loadguard import PATH`: load a Strava bulk export into the store."""
+"""`loadguard import PATH`: read a Strava bulk export or activity files into the store."""
 
 from __future__ import annotations
+
+import sys
 
 import click
 
 from loadguard.cli import App, pass_app
+from loadguard.errors import EXIT_FAILURE
 
 
 @click.command("import")
 @click.argument("path")
 @click.option(
     "--timezone", "zone_name", metavar="ZONE", default=None,
-    help="IANA zone the activities were run in, e.g. Europe/Berlin; the export's times are UTC "
+    help="IANA zone the activities were run in, e.g. Europe/Berlin, for files whose times are UTC only "
          "(default: config `timezone`, else this machine's zone).",
 )
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing on success (for cron); unreadable files still get one line each on stderr.")
 @pass_app
-def import_cmd(app: App, path: str, zone_name: str | None) -> None:
-    """Load a Strava bulk export: the zip, its unpacked folder, or its activities.csv.
+def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
+    """Load a Strava bulk export (zip, folder or activities.csv), or FIT, GPX and TCX
+    files: one (plain or .gz), a folder of them (recursively) or a zip of them.
 
-    Safe to repeat: unchanged activities are left alone, and activities already
-    synced from the Strava API are never overwritten by the export.
+    Safe to repeat, and to run hourly on a watch's folder: files read before are
+    skipped, unchanged activities are left alone, activities synced from the
+    Strava API are never overwritten, and a run arriving both from Strava and
+    from its file is one activity. An unreadable file gets one line on stderr
+    (exit 3) and the others are imported.
     """
-    from loadguard.sources import export as export_source
+    from pathlib import Path
 
-    zone = export_source.resolve_zone(zone_name or app.config["timezone"])
-    # Read and validate the whole export before the store is even opened: a broken
-    # file must leave the store exactly as it was.
-    export = export_source.read_export(path, zone, app.config["running_types"])
+    from loadguard import importer
+    from loadguard.render.printable import printable
+    from loadguard.sources import source_for
+    from loadguard.sources.export import resolve_zone
 
-    store = app.store
-    known = {
-        export_source.gear_key(row["name"]): row["id"]
-        for row in store.conn.execute("SELECT id, name FROM gear WHERE source != ?", (export_source.SOURCE,))
-    }
-    export.adopt_gear(known)
-    new = updated = 0
-    with store.transaction():
-        # In batches: the export is read again row by row, never held whole.
-        for batch in export.activity_batches():
-            added, changed = store.upsert_activities(batch, keep_source="strava")
-            new, updated = new + added, updated + changed
-        store.upsert_gear(g for g in export.gear if not g.get("adopted"))
-        # A shoe first imported from an export and since synced from the API would
-        # otherwise show twice; its export copy goes once nothing points at it.
-        store.conn.executemany(
-            "DELETE FROM gear WHERE id = ? AND source = ? AND NOT EXISTS "
-            "(SELECT 1 FROM activities WHERE gear_id = gear.id)",
-            [(gid, export_source.SOURCE) for gid in export.superseded],
-        )
-    total = len(export.activities)
-    shoes = export.shoe_count
-    click.echo(
-        f"imported {total} {_plural(total, 'activity', 'activities')} "
-        f"({new} new, {updated} updated, {total - new - updated} unchanged), "
-        f"{shoes} {_plural(shoes, 'shoe', 'shoes')} from {path}{export.skipped.summary()}"
-    )
+    target = Path(path)
+    zone = resolve_zone(zone_name or app.config["timezone"])
+    source = source_for(target)
+    # A source reads and validates everything before the first write; the store is
+    # not even created until then, so a refused path leaves no trace.
+    context = importer.context_for(app.store if app.store_exists() else None, zone, app.config["running_types"])
+    batch = importer.read(source, target, context)
+    result = importer.write(app.store, source, batch)
+    # File names and summaries are the runner's (or anyone's) text: printed safe for a terminal.
+    for problem in result.problems:
+        click.echo(printable(f"loadguard: {' '.join(problem.split())}"), err=True)
+    if not quiet:
+        click.echo(printable(_summary(result, path)))
+    if result.problems:
+        sys.exit(EXIT_FAILURE)
+
+
+def _summary(result, path: str) -> str:
+    total = result.read
+    parts = [f"{result.new} new", f"{result.updated} updated",
+             f"{max(total - result.new - result.updated - result.merged, 0)} unchanged"]
+    if result.merged:
+        parts.append(f"{result.merged} merged with the same run from Strava")
+    text = f"imported {total} {_plural(total, 'activity', 'activities')} ({', '.join(parts)})"
+    if result.source != "files" or result.shoes:
+        text += f", {result.shoes} {_plural(result.shoes, 'shoe', 'shoes')}"
+    text += f" from {path}"
+    if result.skipped:
+        text += f"; {result.skipped} {_plural(result.skipped, 'file', 'files')} read before, skipped"
+    return text + result.note
 
 
 def _plural(count: int, one: str, many: str) -> str:

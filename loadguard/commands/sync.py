@@ -40,7 +40,7 @@ def sync(app: App, full: bool, quiet: bool) -> None:
     from loadguard import sync as engine
     from loadguard import token as tokens
     from loadguard.errors import LoadguardError
-    from loadguard.sources import strava
+    from loadguard.sources import source_named
 
     def save_renewed(token: tokens.Token) -> None:
         try:
@@ -50,16 +50,10 @@ def sync(app: App, full: bool, quiet: bool) -> None:
             # token.json now holds one that no longer works.
             raise LoadguardError(f"{error}; the renewed Strava access is lost, run `loadguard auth` again") from None
 
-    strava.quiet_library_logging()
     with engine.lock(app.home):
         deadline = engine.Deadline(app.config["sync"]["max_seconds"])
         token = tokens.require(app.home)
-        settings = app.config["strava"]
-        # The refresh token is bound to the app that was authorized, so the
-        # credentials saved with it come first.
-        client_id, client_secret = strava.client_credentials(settings, token.client_id, token.client_secret)
-        api = strava.StravaAPI(token, base_url=settings["base_url"], client_id=client_id,
-                               client_secret=client_secret, on_token=save_renewed, deadline=deadline)
+        api = source_named("strava").connect(token, app.config["strava"], save_renewed, deadline)
         status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
         try:
             sync_cfg = app.config["sync"]
@@ -70,4 +64,8 @@ def sync(app: App, full: bool, quiet: bool) -> None:
         finally:
             status.clear()
     if not quiet:
-        click.echo(result.summary())
+        from loadguard.render.printable import printable
+
+        click.echo(printable(result.summary()))  # it names gear as Strava sent it
+        # told once, by the first summary a person (or a cron mail) gets to read
+        engine.mark_told(app.store, result.undescribed)

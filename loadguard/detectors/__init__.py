@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from typing import Any, Mapping, Protocol, runtime_checkable
 
+from loadguard import plugins
 from loadguard.errors import LoadguardError
 
 ENTRY_POINT_GROUP = "loadguard.detectors"
@@ -32,25 +32,7 @@ class Detector(Protocol):
 
 def load_detectors() -> list[Detector]:
     """Every installed detector, built-ins included, in rule-id order."""
-    found: dict[str, Detector] = {}
-    source: dict[str, str] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            obj = ep.load()
-            detector = obj() if isinstance(obj, type) else obj
-        except Exception as exc:  # a broken plugin must not take the others down silently
-            raise LoadguardError(f"detector plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from None
-        if not isinstance(detector, Detector) or not isinstance(detector.id, str):
-            raise LoadguardError(f"detector plugin {ep.name!r} ({ep.value}) lacks id, defaults or detect()")
-        if detector.id in found:
-            # The same distribution can be seen twice on sys.path (editable installs);
-            # two different plugins claiming one rule id is a conflict to fix.
-            if source[detector.id] == ep.value:
-                continue
-            raise LoadguardError(
-                f"two detector plugins claim the rule id {detector.id!r}: {source[detector.id]} and {ep.value}")
-        found[detector.id] = detector
-        source[detector.id] = ep.value
+    found = plugins.load(ENTRY_POINT_GROUP, "detector", Detector, "id", "rule id", "id, defaults or detect()")
     if not found:
         raise LoadguardError(
             "no detectors are installed (the loadguard.detectors entry points are missing); reinstall loadguard"

@@ -134,15 +134,6 @@ def build_warning(rule: str, severity: Severity, day: date, subject: str, messag
     )
 
 
-def r1(value: float) -> float:
-    """Round for evidence: one decimal is what a runner reads, and it keeps JSON stable."""
-    return round(float(value), 1)
-
-
-def r2(value: float) -> float:
-    return round(float(value), 2)
-
-
 def reaches(value: float, threshold: float) -> bool:
     """value >= threshold, with float noise absorbed: 1.5 x 4.4 km must reach 6.6 km.
 

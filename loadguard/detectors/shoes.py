@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
+from loadguard import numbers as num
 from loadguard.detectors.common import (
-    Dated, EpisodeRule, SpanRule, build_warning, daily_table, r1, r2, reaches, require_order, require_positive, window,
+    Dated, EpisodeRule, SpanRule, build_warning, daily_table, reaches, require_order, require_positive, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
-from loadguard.shoe_keys import first_match
+from loadguard.shoe_keys import display_name, first_match
 
 
 class Mileage(SpanRule):
@@ -52,6 +52,7 @@ class Mileage(SpanRule):
                 run_days = per_day.index.to_series().where(per_day > 0).ffill().reindex(days)
                 known = last_run.where(last_run <= days)
                 last_run = run_days.where(run_days.notna(), known)
+            km = km.map(num.km)  # the share of life from the distance as shown, like shoe_table
             life = km / shoe.limit_km
             # not in use yet on a day before its first run, unless it had km already
             owned = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else km > -1
@@ -69,17 +70,16 @@ class Mileage(SpanRule):
                  config: Mapping[str, Any]) -> Warning:
         severity = mileage_severity(life, config)
         last = f"; last run {last_run.date().isoformat()}" if pd.notna(last_run) else ""
-        # Floored, so a pair just under a line never reads as on it (839.6 km is 119%).
         message = (
-            f"'{shoe.name}' has {math.floor(round(km, 1))} km, {math.floor(round(life * 100, 6))}% "
-            f"of its {shoe.limit_km:.0f} km limit{last}."
+            f"'{shoe.name}' has {num.km_text(km)}, {num.percent_text(life)} "
+            f"of its {num.limit_km_text(shoe.limit_km)} limit{last}."
         )
         return build_warning(self.id, severity, day, shoe.id, message, {
             "gear_id": shoe.id,
             "name": shoe.name,
-            "distance_km": r1(km),
-            "limit_km": r1(shoe.limit_km),
-            "life_used": r2(life),
+            "distance_km": num.km(km),
+            "limit_km": float(shoe.limit_km),
+            "life_used": num.share(life),
             "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
         })
 
@@ -121,12 +121,15 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     """
     shoes = frames.shoes[frames.shoes["owned"]]
     limits = [shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])]
+    # The share of life is taken from the distance as shown, so "840.0 km" of a
+    # 700 km limit is always 120%, never 119%.
+    distance = shoes["distance_km"].map(num.km)
     table = pd.DataFrame({
         "id": shoes["id"],
         "name": shoes["name"],
-        "distance_km": shoes["distance_km"].round(1),
+        "distance_km": distance,
         "limit_km": pd.Series(limits, index=shoes.index, dtype=float),
-        "life": shoes["distance_km"] / pd.Series(limits, index=shoes.index, dtype=float),
+        "life": distance / pd.Series(limits, index=shoes.index, dtype=float),
         "last_run": shoes["last_used"],
         "first_used": shoes["first_used"],
         "retired": shoes["retired"],
@@ -172,30 +175,41 @@ class Rotation(SpanRule):
             in_use = active[active["first_used"].isna() | (active["first_used"] <= ts)]
             # With another active pair the advice is to rotate it in; without one (the
             # rest retired, or never a second pair), to get one.
-            others = [n for i, n in zip(in_use["id"], in_use["name"]) if i != top_id]
-            out.append((day, self._warning(day, top_id, names.get(top_id, top_id), float(share[ts]),
+            others = [(n, float(per_shoe.at[ts, i]) if i in per_shoe.columns else 0.0)
+                      for i, n in zip(in_use["id"], in_use["name"]) if i != top_id]
+            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[ts]),
                                            float(top_km[ts]), float(total[ts]), others, config)))
         return out
 
     def _warning(self, day: date, top_id: str, top_name: str, share: float, top_km: float, total: float,
-                 others: list[str], config: Mapping[str, Any]) -> Warning:
-        if others:
-            tail = f"while {', '.join(repr(o) for o in others[:3])} {'sits' if len(others) == 1 else 'sit'} idle"
-        else:
-            tail = "and it is your only active pair"
+                 others: list[tuple[str, float]], config: Mapping[str, Any]) -> Warning:
         message = (
-            f"'{top_name}' carried {share:.0%} of your {total:.0f} km of shod running in the last "
-            f"{int(config['weeks'])} weeks, {tail}."
+            f"'{top_name}' carried {num.percent_text(share)} of your {num.km_text(total)} of shod running in the "
+            f"last {int(config['weeks'])} weeks, {_rotation_tail(others)}."
         )
         # One finding per shoe, like every shoes.* rule: the same habit is not news every week.
         return build_warning(self.id, Severity.INFO, day, top_id, message, {
             "gear_id": top_id,
             "name": top_name,
-            "share": r2(share),
-            "km": r1(top_km),
-            "tracked_km": r1(total),
-            "other_active_shoes": others,
+            "share": num.share(share),
+            "km": num.km(top_km),
+            "tracked_km": num.km(total),
+            "other_active_shoes": [name for name, _ in others],
         })
+
+
+def _rotation_tail(others: list[tuple[str, float]]) -> str:
+    """How the other active pairs were used: idle only when they ran nothing in the window."""
+    if not others:
+        return "and it is your only active pair"
+    used = [f"{name!r} ran only {num.km_text(km)}" for name, km in others if km > 0]
+    idle = [repr(name) for name, km in others if km <= 0]
+    parts = []
+    if used:
+        parts.append(", ".join(used[:3]))
+    if idle:
+        parts.append(f"{', '.join(idle[:3])} {'sits' if len(idle) == 1 else 'sit'} idle")
+    return "while " + " and ".join(parts)
 
 
 class Untracked(EpisodeRule):
@@ -227,15 +241,16 @@ class Untracked(EpisodeRule):
         for ts in t.index:
             day = ts.date()
             message = (
-                f"{bare[ts]:.1f} of {total[ts]:.1f} km ({share[ts]:.0%}) in the last {int(config['weeks'])} weeks "
+                f"{num.km(bare[ts]):.1f} of {num.km_text(total[ts])} ({num.percent_text(share[ts])}) in the last "
+                f"{int(config['weeks'])} weeks "
                 f"ran with no shoe set ({int(runs[ts])} runs), so their wear is not counted."
             )
             start = day - timedelta(days=days - 1)
             # Runs without a shoe have no gear id to be the subject: the episode is.
             out.append((day, build_warning(self.id, Severity.INFO, day, EPISODE, message, {
-                "untracked_km": r1(bare[ts]),
-                "total_km": r1(total[ts]),
-                "share": r2(share[ts]),
+                "untracked_km": num.km(bare[ts]),
+                "total_km": num.km(total[ts]),
+                "share": num.share(share[ts]),
                 "runs": int(runs[ts]),
                 "window": [start.isoformat(), day.isoformat()],
             })))

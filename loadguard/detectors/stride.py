@@ -15,7 +15,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from loadguard.detectors.common import build_warning, r1, reaches, require_positive
+from loadguard import numbers
+from loadguard.detectors.common import build_warning, reaches, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
@@ -59,9 +60,16 @@ def expected_rate(speed: np.ndarray, spm: np.ndarray, distance_km: np.ndarray) -
 
 
 def with_rate(runs: pd.DataFrame) -> pd.DataFrame:
-    """Runs with a plausible cadence and a moving time, with `spm` and `speed` (m/s)."""
-    out = runs.assign(spm=steps_per_minute(runs["avg_cadence"]),
-                      speed=runs["distance_km"] * 1000 / runs["moving_s"].where(runs["moving_s"] > 0))
+    """Runs with a plausible step rate and a moving time, with `spm` and `speed` (m/s).
+
+    A recorded track's own steps per minute (`cadence_spm`, from an activity file)
+    wins over Strava's per-leg figure doubled.
+    """
+    spm = steps_per_minute(runs["avg_cadence"])
+    if "cadence_spm" in runs:
+        track = pd.to_numeric(runs["cadence_spm"], errors="coerce")
+        spm = track.where(track.between(*PLAUSIBLE_SPM), spm)
+    out = runs.assign(spm=spm, speed=runs["distance_km"] * 1000 / runs["moving_s"].where(runs["moving_s"] > 0))
     return out.dropna(subset=["spm", "speed"])
 
 
@@ -124,13 +132,13 @@ class Cadence:
         spm, pred = float(recent["spm"].median()), float(np.median(expected.at(recent["speed"].to_numpy(float))))
         message = (
             f"Your {len(recent)} runs of the {config['recent_days']} days to {day.isoformat()} averaged "
-            f"{spm:.0f} steps a minute, {np.median(drop):.0%} below the {pred:.0f} your runs of the "
-            f"{config['base_days']} days before took at the same pace ({expected.median_spm:.0f} at your usual "
-            f"pace): a longer stride than usual, most likely."
+            f"{numbers.steps(spm)} steps a minute, {numbers.percent_text(np.median(drop))} below the "
+            f"{numbers.steps(pred)} your runs of the {config['base_days']} days before took at the same pace "
+            f"({numbers.steps(expected.median_spm)} at your usual pace): a longer stride than usual, most likely."
         )
         return build_warning(self.id, Severity.INFO, day, iso_week(day), message, {
-            "steps_per_minute": r1(spm), "expected_steps_per_minute": r1(pred),
-            "drop_pct": r1(np.median(drop) * 100), "runs": len(recent), "base_runs": expected.runs,
+            "steps_per_minute": numbers.steps(spm), "expected_steps_per_minute": numbers.steps(pred),
+            "drop_pct": numbers.percent(np.median(drop)), "runs": len(recent), "base_runs": expected.runs,
             "thresholds": {"week_drop": config["week_drop"], "long_drop": config["long_drop"]},
         })
 
@@ -140,11 +148,12 @@ class Cadence:
         kind = "long" if row["distance_km"] >= config["long_factor"] * expected.median_km else "hilly"
         pred = float(expected.at(row["speed"]))
         message = (
-            f"Run {name}on {day.isoformat()} ({row['distance_km']:.1f} km, {kind}): {row['spm']:.0f} steps a "
-            f"minute, {drop:.0%} below your usual {pred:.0f} at that pace."
+            f"Run {name}on {day.isoformat()} ({numbers.km_text(row['distance_km'])}, {kind}): "
+            f"{numbers.steps(row['spm'])} steps a minute, {numbers.percent_text(drop)} below your usual "
+            f"{numbers.steps(pred)} at that pace."
         )
         return build_warning(self.id, Severity.INFO, day, str(row["id"]), message, {
-            "activity_id": int(row["id"]), "steps_per_minute": r1(row["spm"]),
-            "expected_steps_per_minute": r1(pred), "drop_pct": r1(drop * 100), "kind": kind,
+            "activity_id": int(row["id"]), "steps_per_minute": numbers.steps(row["spm"]),
+            "expected_steps_per_minute": numbers.steps(pred), "drop_pct": numbers.percent(drop), "kind": kind,
             "thresholds": {"week_drop": config["week_drop"], "long_drop": config["long_drop"]},
         })

@@ -12,8 +12,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from loadguard import numbers as num
 from loadguard.detectors.common import (
-    ACUTE_DAYS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series, r1, r2,
+    ACUTE_DAYS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
     require_positive, window,
 )
 from loadguard.frames import Frames
@@ -73,22 +74,24 @@ class TrailSwitch(EpisodeRule):
         for ts in t.index:
             reasons = []
             if by_share[ts]:
-                reasons.append(f"trail share {share[ts]:.0f}% against {base_share[ts]:.0f}% over the 4 weeks before")
+                reasons.append(f"trail share {num.pct_text(share[ts])} against {num.pct_text(base_share[ts])} "
+                               "over the 4 weeks before")
             if by_growth[ts]:
-                reasons.append(f"{trail[ts] / base_week[ts]:.1f}x your {base_week[ts]:.1f} km of trail a week")
+                reasons.append(f"{num.times_text(trail[ts] / base_week[ts])} your {num.km_text(base_week[ts])} "
+                               "of trail a week")
             before = last_trail[ts]
             if first_in_weeks[ts]:
                 since = (f"the first since {before.date().isoformat()}" if pd.notna(before) else "your first on record")
                 reasons.append(f"first trail running after {int(config['road_weeks'])}+ weeks on road ({since})")
             day = ts.date()
-            message = (f"{trail[ts]:.1f} km of trail out of {week[ts]:.1f} km in the last 7 days: "
+            message = (f"{num.km_text(trail[ts])} of trail out of {num.km_text(week[ts])} in the last 7 days: "
                        + "; ".join(reasons) + ".")
             out.append((day, build_warning(self.id, Severity.WARN, day, EPISODE, message, {
-                "trail_km": r1(trail[ts]),
-                "week_km": r1(week[ts]),
-                "trail_share_pct": r1(share[ts]),
-                "base_trail_share_pct": r1(base_share[ts]),
-                "base_trail_weekly_km": r1(base_week[ts]),
+                "trail_km": num.km(trail[ts]),
+                "week_km": num.km(week[ts]),
+                "trail_share_pct": num.pct(share[ts]),
+                "base_trail_share_pct": num.pct(base_share[ts]),
+                "base_trail_weekly_km": num.km(base_week[ts]),
                 "first_trail_after_road_weeks": bool(first_in_weeks[ts]),
                 "last_trail_before": None if pd.isna(before) else before.date().isoformat(),
             })))
@@ -129,14 +132,15 @@ class ClimbJump(EpisodeRule):
         for ts in t.index:
             day = ts.date()
             base = base_per_km[ts]
-            times = f"{per_km[ts] / base:.1f}x" if base > 0 else "up from none"
-            message = (f"{per_km[ts]:.0f} m of climb per km over the last 7 days ({climb[ts]:.0f} m in "
-                       f"{week[ts]:.1f} km), {times} the {base:.0f} m/km of the 4 weeks before.")
+            times = num.times_text(per_km[ts] / base) if base > 0 else "up from none"
+            message = (f"{num.m_per_km(per_km[ts])} m of climb per km over the last 7 days "
+                       f"({num.metres_text(climb[ts])} in {num.km_text(week[ts])}), {times} the "
+                       f"{num.m_per_km_text(base)} of the 4 weeks before.")
             out.append((day, build_warning(self.id, Severity.INFO, day, EPISODE, message, {
-                "climb_m": r1(climb[ts]),
-                "week_km": r1(week[ts]),
-                "m_per_km": r1(per_km[ts]),
-                "base_m_per_km": r1(base),
-                "ratio": r2(per_km[ts] / base) if base > 0 else None,
+                "climb_m": num.metres(climb[ts]),
+                "week_km": num.km(week[ts]),
+                "m_per_km": num.m_per_km(per_km[ts]),
+                "base_m_per_km": num.m_per_km(base),
+                "ratio": num.times(per_km[ts] / base) if base > 0 else None,
             })))
         return out

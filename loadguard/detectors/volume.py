@@ -6,7 +6,6 @@ daily table; `detect` is the same judgement for the as-of day alone.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
@@ -14,11 +13,12 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from loadguard import numbers as num
 from loadguard.advice import RACE_RECOVERY
 from loadguard.config import SettingError
 from loadguard.detectors.common import (
     ACUTE_DAYS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds, history_days,
-    history_series, r1, r2, require_choice, require_order, require_positive, settings_key, window,
+    history_series, require_choice, require_order, require_positive, settings_key, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
@@ -40,11 +40,6 @@ class LoadRatio:
     chronic_week_km: float   # the weekly base the week is compared with (see `base_weeks`)
     ratio: float | None      # None where the base is empty
     method: str
-
-
-def floor2(value: float) -> float:
-    """Two decimals, never rounded up past a threshold (1.497 shows as 1.49, not 1.50)."""
-    return math.floor(round(value, 6) * 100) / 100
 
 
 class Silence:
@@ -191,24 +186,23 @@ class WeeklyLoad(SpanRule):
     def _warning(self, day: date, row: pd.Series, config: Mapping[str, Any]) -> Warning:
         severity = Severity(int(row["severity"]))
         acute, base, ratio = float(row["acute"]), float(row["base"]), float(row["ratio"])
-        shown = floor2(ratio)
         win = Windows.ending(day)
         band = {Severity.ALERT: f"at or above the {config['alert']} alert line",
                 Severity.WARN: f"at or above the {config['warn']} line",
                 Severity.INFO: f"in the {config['caution']}-{config['warn']} caution band"}[severity]
         if config["method"] == "rolling":
-            ratio_text = f"({(acute / base - 1) * 100:+.0f}%): load ratio {shown:.2f}"
+            ratio_text = f"({num.change_text(acute, base)}): load ratio {num.ratio_text(ratio)}"
         else:  # the EWMA ratio is not the ratio of the two sums shown, so no percentage
-            ratio_text = f": EWMA load ratio {shown:.2f} (7 d / 28 d)"
+            ratio_text = f": EWMA load ratio {num.ratio_text(ratio)} (7 d / 28 d)"
         dropped = int(config["lightest_weeks_dropped"])
         base_text = ("a week over the 4 weeks before" if not dropped else
                      f"a week over the {BASE_WEEKS - dropped} busiest of the 4 weeks before")
-        message = (f"{acute:.1f} km in the 7 days to {day.isoformat()} against {base:.1f} km {base_text} "
+        message = (f"{num.km_text(acute)} in the 7 days to {day.isoformat()} against {num.km_text(base)} {base_text} "
                    f"{ratio_text}, {band}.")
         return build_warning(self.id, severity, day, EPISODE, message, {
-            "acute_km": r1(acute),
-            "chronic_weekly_km": r1(base),
-            "ratio": r2(ratio),
+            "acute_km": num.km(acute),
+            "chronic_weekly_km": num.km(base),
+            "ratio": num.ratio(ratio),
             "method": config["method"],
             "window": {"acute": [win.acute_first.isoformat(), win.acute_last.isoformat()],
                        "chronic": [win.chronic_first.isoformat(), win.chronic_last.isoformat()]},
@@ -260,17 +254,17 @@ class Comeback(SpanRule):
                  config: Mapping[str, Any]) -> Warning:
         gap = (back - prev).days - 1
         message = (
-            f"Back on {back.isoformat()} after {gap} days without running: {back_km:.1f} km since then, "
-            f"more than {config['max_share']:.0%} of the {base_week:.1f} km a week you ran in the 4 weeks "
-            f"before the break ({back_km / base_week:.0%} of it)."
+            f"Back on {back.isoformat()} after {gap} days without running: {num.km_text(back_km)} since then, "
+            f"more than {num.percent_text(config['max_share'])} of the {num.km_text(base_week)} a week you ran "
+            f"in the 4 weeks before the break ({num.percent_text(back_km / base_week)} of it)."
         )
         return build_warning(self.id, Severity.WARN, day, back.isoformat(), message, {
             "break_days": gap,
             "last_run_before": prev.isoformat(),
             "back_on": back.isoformat(),
-            "km_since_back": r1(back_km),
-            "pre_break_weekly_km": r1(base_week),
-            "share_of_pre_break": r2(back_km / base_week),
+            "km_since_back": num.km(back_km),
+            "pre_break_weekly_km": num.km(base_week),
+            "share_of_pre_break": num.share(back_km / base_week),
             "max_share": config["max_share"],
         })
 
@@ -334,15 +328,15 @@ class LongRunSpike(SpanRule):
                      | ((runs["day"] == row.day) & (runs["start_local"] < row.start_local))]
         longest = prior.loc[prior["distance_km"].idxmax()]
         name = f"'{row.name}' " if row.name else ""
-        numbers = (f"{row.distance_km:.1f} km, {math.floor(over * 100)}% longer than your longest run of the "
-                   f"previous {lookback} days ({base:.1f} km on {longest['day'].date().isoformat()})")
+        numbers = (f"{num.km_text(row.distance_km)}, {num.percent_text(over)} longer than your longest run of the "
+                   f"previous {lookback} days ({num.km_text(base)} on {longest['day'].date().isoformat()})")
         band = next((b for b in SPIKE_BANDS if over > b[0]), None)
         evidence = {
             "activity_id": int(row.id),
-            "distance_km": r1(row.distance_km),
-            "previous_longest_km": r1(base),
+            "distance_km": num.km(row.distance_km),
+            "previous_longest_km": num.km(base),
             "previous_longest_on": longest["day"].date().isoformat(),
-            "increase_pct": r1(over * 100),
+            "increase_pct": num.percent(over),
             "hazard_ratio": band[1] if band else None,
             "race": bool(row.race),
             "thresholds": {k: config[k] for k in ("info_over", "warn_over", "alert_over")},

@@ -14,8 +14,12 @@ e-mail carries the narrow one as a PNG.
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -131,6 +135,12 @@ def _figure(weeks: "list[ChartWeek]", load: "LoadBand", layout: Layout):
 
 
 def _rc():
+    import logging
+
+    _give_matplotlib_a_writable_folder()
+    # matplotlib logs notes such as "building the font cache" (when that takes over 5 s)
+    # as warnings, which reach stderr; a digest that succeeds prints nothing there.
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
     import matplotlib
 
     return matplotlib.rc_context({
@@ -168,3 +178,46 @@ def inline(document: str, label_id: str, id_prefix: str) -> str:
     head_end = element.index(">")
     head = re.sub(r'\s(?:width|height)="[^"]*"', "", element[:head_end])
     return head + f' role="img" aria-labelledby="{label_id}"' + element[head_end:]
+
+
+def _give_matplotlib_a_writable_folder() -> None:
+    """Point MPLCONFIGDIR at a private folder when matplotlib's own would be unwritable.
+
+    matplotlib keeps its font cache under ~/.config and ~/.cache; where those cannot
+    be written (a cron job with a read-only HOME) it warns twice on stderr, and a
+    successful digest must print nothing there. Its own folders are used whenever
+    they work, so the font cache is built once. Runs before matplotlib is imported.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        home = None
+    wanted = [Path(os.environ.get(var) or (home / sub if home else "")) / "matplotlib"
+              for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache"))]
+    if home is not None and all(_writable_folder(folder) for folder in wanted):
+        return
+    os.environ["MPLCONFIGDIR"] = _private_temp_folder()
+
+
+def _writable_folder(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def _private_temp_folder() -> str:
+    """A folder in the temp dir only this user owns, the same one each run (the font cache lasts)."""
+    folder = Path(tempfile.gettempdir()) / f"loadguard-matplotlib-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077:
+            return str(folder)
+    except OSError:
+        pass
+    # someone else's folder of that name (or none possible): a fresh one for this run
+    return tempfile.mkdtemp(prefix="loadguard-matplotlib-")

@@ -25,6 +25,11 @@ def chart_path(markdown_path: Path) -> Path:
     return markdown_path.with_suffix(".svg")
 
 
+def is_stream(path: Path) -> bool:
+    """A device or FIFO (`/dev/stdout`): written straight, and with no room for a chart beside it."""
+    return atomic_file.is_stream(path)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` whole, so a reader (or a browser tab reloading) never sees half a
     digest; a digest is an ordinary document, so it gets the umask's usual mode."""

@@ -12,6 +12,9 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from loadguard import numbers as num
+from loadguard.render.printable import printable
+
 if TYPE_CHECKING:
     from loadguard.digest.weekly import Digest, Metric
 
@@ -29,11 +32,20 @@ def md_escape(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
-    text = " ".join(str(value).split())  # a newline in a name must not end a table row
+    # a newline in a name must not end a table row, and an escape sequence must not
+    # reach the terminal the digest is printed on
+    text = printable(" ".join(str(value).split()))
     # `<` opens raw HTML, and `&` could spell an entity; a lone `>` is only a quote mark
     # at a line's start, where no value is placed
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def html_printable(value: Any) -> Any:
+    """Control characters out of every value; autoescaping then does the rest."""
+    from markupsafe import Markup
+
+    return value if isinstance(value, Markup) or value is None else printable(value)
 
 
 # -- numbers, the same in both formats --------------------------------------------
@@ -43,7 +55,7 @@ def fmt_value(value: float | None, kind: str, *, base: bool = False) -> str:
     if value is None:
         return NONE
     if kind == "km":
-        return f"{value:.1f} km"
+        return num.km_text(value)
     if kind == "duration":
         minutes = int(round(value / 60))
         return f"{minutes // 60}:{minutes % 60:02d} h"
@@ -51,19 +63,18 @@ def fmt_value(value: float | None, kind: str, *, base: bool = False) -> str:
         # an average week may hold 3.75 runs; a real week holds whole ones
         return f"{value:.1f}" if base else f"{value:.0f}"
     if kind == "m":
-        return f"{value:.0f} m"
+        return num.metres_text(value)
     if kind == "share":
-        return f"{value:.0f}%"
+        return num.pct_text(value)
     raise ValueError(kind)
 
 
 def fmt_change(metric: "Metric") -> str:
-    change = metric.change
-    if change is None:
+    if metric.change is None:
         return NONE
     if metric.kind == "share":
-        return f"{change:+.0f} pts"
-    return f"{change:+.0f}%"
+        return num.points_text(metric.value, metric.base)
+    return num.change_text(metric.value, metric.base)
 
 
 def fmt_day(day: date) -> str:
@@ -71,17 +82,19 @@ def fmt_day(day: date) -> str:
 
 
 def fmt_ratio(ratio: float | None) -> str:
-    return NONE if ratio is None else f"{ratio:.2f}"
+    return NONE if ratio is None else num.ratio_text(ratio)
 
 
 def fmt_km(km: float | None) -> str:
-    return NONE if km is None else f"{km:.1f} km"
+    return NONE if km is None else num.km_text(km)
+
+
+def fmt_limit(km: float | None) -> str:
+    return NONE if km is None else num.limit_km_text(km)
 
 
 def fmt_life(life: float | None) -> str:
-    # one decimal: the shoe table's share is already rounded to 0.001, and rounding it
-    # again to a whole percent would turn 2.53% into "2%"
-    return NONE if life is None else f"{life * 100:.1f}%"
+    return NONE if life is None else num.percent_text(life)
 
 
 def text_bar(life: float | None, width: int = 10) -> str:
@@ -102,6 +115,7 @@ FILTERS = {
     "day": fmt_day,
     "ratio": fmt_ratio,
     "km": fmt_km,
+    "limit": fmt_limit,
     "life": fmt_life,
     "text_bar": text_bar,
     "bar_width": bar_width,
@@ -120,6 +134,7 @@ def _environment(kind: str):
     }
     if kind == "html":
         options["autoescape"] = True
+        options["finalize"] = html_printable
     else:
         options["autoescape"] = False
         options["finalize"] = md_escape

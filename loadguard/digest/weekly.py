@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from loadguard.advice import CHECKLIST, DISCLAIMER, FAMILY_HEADINGS
 from loadguard.digest.weeks import IsoWeek
 from loadguard.model import Warning
+from loadguard.shoe_keys import display_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,7 +146,8 @@ class Digest:
 
 
 def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = None) -> Digest:
-    """The digest of `week`; days after `today` (a week still running) are left out."""
+    """The digest of `week`; days after `today` (a week still running) are left out of
+    everything: runs, totals, the load ratio, shoes and warnings alike."""
     from loadguard import frames as frames_mod
     from loadguard.check import detector_settings
     from loadguard.detectors.shoes import Mileage
@@ -153,7 +155,7 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
     from loadguard.digest import symptoms_section
 
     last = week.sunday if today is None else min(week.sunday, today)
-    frames = frames_mod.build(store, config, week.sunday)
+    frames = frames_mod.build(store, config, last)
     load_cfg = detector_settings(config, WeeklyLoad())
     shoe_cfg = detector_settings(config, Mileage())
 
@@ -172,8 +174,8 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         base_first=base_first,
         base_last=base_last,
         metrics=_metrics(frames, week, has_base),
-        load=_load(frames, week.sunday, load_cfg),
-        chart=_chart(frames, week, load_cfg),
+        load=_load(frames, last, load_cfg),
+        chart=_chart(frames, week, load_cfg, last),
         groups=groups,
         shoes=_shoes(frames, week, shoe_cfg),
         unshod=[_run_line(r) for r in _week_runs(frames, week).itertuples() if r.gear_id is None],
@@ -248,14 +250,14 @@ def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
                     float(load_cfg["caution"]), float(load_cfg["warn"]), verdict.silence)
 
 
-def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any]) -> list[ChartWeek]:
+def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any], last: date) -> list[ChartWeek]:
     out = []
     for back in range(CHART_WEEKS - 1, -1, -1):
         w = week.shifted(-back)
         runs = _week_runs(frames, w)
         trail = float(runs.loc[runs["trail"], "distance_km"].sum())
         road = float(runs["distance_km"].sum()) - trail
-        out.append(ChartWeek(w, road, trail, _load(frames, w.sunday, load_cfg).ratio))
+        out.append(ChartWeek(w, road, trail, _load(frames, min(w.sunday, last), load_cfg).ratio))
     return out
 
 
@@ -318,9 +320,9 @@ def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[Sh
         life = float(shoe.life) if pd.notna(shoe.life) else None
         out.append(ShoeLine(shoe.id, shoe.name, float(shoe.distance_km), float(shoe.limit_km), life,
                             bool(shoe.retired), _level(life, shoe_cfg), week_runs))
-    # runs naming gear the store does not know (e.g. gear not synced yet)
+    # runs naming gear the store does not know (not synced yet, or Strava will not describe it)
     for gear_id, week_runs in by_shoe.items():
-        out.append(ShoeLine(gear_id, gear_id, None, None, None, False, "ok", week_runs))
+        out.append(ShoeLine(gear_id, display_name(gear_id), None, None, None, False, "ok", week_runs))
     return out
 
 

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import json
 from datetime import date
 
+from loadguard import numbers as num
 from loadguard.model import Warning
+from loadguard.render.printable import json_text
 
 
 def render_check(as_of: date, warnings: list[Warning]) -> str:
-    return json.dumps(
-        {"as_of": as_of.isoformat(), "warnings": [w.to_dict() for w in warnings]},
-        indent=2,
-        ensure_ascii=False,
-    )
+    return json_text({"as_of": as_of.isoformat(), "warnings": [w.to_dict() for w in warnings]})
 
 
 def render_shoes(as_of: date, table) -> str:
@@ -20,12 +17,12 @@ def render_shoes(as_of: date, table) -> str:
         {
             "id": row.id,
             "name": row.name,
-            "distance_km": round(float(row.distance_km), 1),
-            "limit_km": round(float(row.limit_km), 1),
-            "life": round(float(row.life), 3),
+            "distance_km": num.km(row.distance_km),
+            "limit_km": float(row.limit_km),
+            "life": num.share(row.life),
             "last_run": row.last_run.date().isoformat() if row.last_run == row.last_run else None,
             "retired": bool(row.retired),
         }
         for row in table.itertuples()
     ]
-    return json.dumps({"as_of": as_of.isoformat(), "shoes": shoes}, indent=2, ensure_ascii=False)
+    return json_text({"as_of": as_of.isoformat(), "shoes": shoes})

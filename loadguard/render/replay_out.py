@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from loadguard.render.printable import json_text
 from loadguard.replay import SYMPTOM_LOOKBACK_DAYS, Replay
 
 LEVELS = ("info", "warn", "alert")
@@ -42,7 +41,8 @@ def _by_rule(lines) -> dict:
 
 
 def render_json(r: Replay) -> str:
-    return json.dumps({
+    # the mailed findings' messages carry names: control characters escaped, as everywhere
+    return json_text({
         "from": r.first.isoformat(),
         "to": r.last.isoformat(),
         "min_severity": r.min_severity.label,
@@ -58,4 +58,4 @@ def render_json(r: Replay) -> str:
                       "mailed_before": [{"day": d.isoformat(), "id": w.id, "rule": w.rule,
                                          "severity": w.severity.label} for d, w in m.before]}
                      for m in r.symptoms],
-    }, indent=2, ensure_ascii=False)
+    })

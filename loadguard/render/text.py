@@ -7,8 +7,10 @@ from datetime import date
 
 import click
 
+from loadguard import numbers as num
 from loadguard.advice import DISCLAIMER
 from loadguard.model import Severity, Warning
+from loadguard.render.printable import printable
 
 COLOURS = {Severity.ALERT: "red", Severity.WARN: "yellow", Severity.INFO: "cyan"}
 WIDTH = 88
@@ -32,12 +34,13 @@ def render_check(as_of: date, warnings: list[Warning]) -> str:
         lines.append("")
         lines.append(click.style(f"{severity.name} ({len(group)})", fg=COLOURS[severity], bold=True))
         for w in group:
-            lines.append(f"  {click.style(w.rule, bold=True)} [{w.subject}] {w.title}")
-            # The numbers stay on one line, so `grep` finds a finding whole.
-            lines.append(f"    {w.message}")
-            lines.extend(_wrap(f"What to do: {w.advice}", "    "))
+            # Every field may carry a name from Strava or an export (or a plugin's text).
+            lines.append(f"  {click.style(printable(w.rule), bold=True)} [{printable(w.subject)}] "
+                         f"{printable(w.title)}")
+            lines.extend(_wrap(printable(w.message), "    "))
+            lines.extend(_wrap(f"What to do: {printable(w.advice)}", "    "))
             if w.reference:
-                lines.extend(_wrap(f"Evidence: {w.reference}", "    "))
+                lines.extend(_wrap(f"Evidence: {printable(w.reference)}", "    "))
     lines.append("")
     lines.append(DISCLAIMER)
     return "\n".join(lines) + "\n"
@@ -55,10 +58,10 @@ def render_shoes(as_of: date, table) -> str:
     for shoe in table.itertuples():
         last = shoe.last_run.date().isoformat() if shoe.last_run == shoe.last_run and shoe.last_run is not None else "-"
         rows.append((
-            shoe.name,
-            f"{shoe.distance_km:.0f} km",
-            f"{shoe.limit_km:.0f} km",
-            f"{shoe.life:.0%}",
+            printable(shoe.name),
+            num.km_text(shoe.distance_km),
+            num.limit_km_text(shoe.limit_km),
+            num.percent_text(shoe.life),
             last,
             "yes" if shoe.retired else "",
         ))

@@ -55,8 +55,15 @@ def locate(path: Path, limit: int | None = None) -> ExportFiles:
         raise LoadguardError(f"cannot read {path}: it is {kind_of(mode)}, not an export")
     with open_regular_file(path) as fh:
         is_zip = zipfile.is_zipfile(fh)
+        fh.seek(0)
+        # named .zip, or starting as a zip does: an archive zipfile cannot open is damaged,
+        # and reading it as a CSV would only say "missing columns"
+        damaged_zip = not is_zip and (path.suffix.lower() == ".zip" or fh.read(4) == b"PK\x03\x04")
     if is_zip:
         return _from_zip(path, limit)
+    if damaged_zip:
+        raise LoadguardError(f"{path}: the zip is damaged (cut short, or not a zip file at all); "
+                             "download the export again")
     files = ExportFiles(_plain(path, limit))
     if path.name.lower() == ACTIVITIES_CSV:
         # An unpacked export's activities.csv: its gear lists sit beside it.

@@ -245,6 +245,8 @@ def activity(table: Table, row: list[str], zone: tzinfo | None) -> dict:
         "source": SOURCE,
         "deleted": False,
         "workout_type": _workout_type(table, row),
+        # The run's original FIT/GPX/TCX inside the export (activities/…): enriches this row.
+        "track_file": table.cell(row, "Filename")[0] or None,
     }
 
 
