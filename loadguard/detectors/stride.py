@@ -109,6 +109,7 @@ class Cadence:
         km, elev = rated["distance_km"].to_numpy(float), rated["elev_m"].to_numpy(float)
         recent_days, base_days = int(config["recent_days"]), int(config["base_days"])
         out: list[tuple[date, Warning]] = []
+        fitted: dict[tuple[int, int], Expected] = {}
         day = first
         while day <= last:
             recent_first = day - timedelta(days=recent_days - 1)
@@ -116,7 +117,9 @@ class Cadence:
             lo = int(np.searchsorted(day_ns, np.datetime64(recent_first), "left"))
             base = int(np.searchsorted(day_ns, np.datetime64(recent_first - timedelta(days=base_days)), "left"))
             if hi > lo and lo - base >= config["min_base_runs"]:
-                expected = expected_rate(speed[base:lo], spm[base:lo], km[base:lo])
+                if (base, lo) not in fitted:  # days in a row mostly share their base runs
+                    fitted[(base, lo)] = expected_rate(speed[base:lo], spm[base:lo], km[base:lo])
+                expected = fitted[(base, lo)]
                 drop = 1 - spm[lo:hi] / expected.at(speed[lo:hi])
                 if hi - lo >= config["min_recent_runs"] and reaches(float(np.median(drop)), config["week_drop"]):
                     out.append((day, self._week(day, rated.iloc[lo:hi], drop, expected, config)))

@@ -80,7 +80,8 @@ def _events(frames: Frames, first: date, last: date) -> list[Event]:
                         intensity=int(row.intensity), note=row.note if isinstance(row.note, str) else None)
         out.append(Event(entry.day, entry.kind, entry.place, entry.side, entry.timing, "log",
                          f"symptom-{entry.id}", entry.describe()))
-    for row in frames.days_between(first, last).itertuples(index=False):
+    runs = frames.days_between(first, last)
+    for row in runs[runs["description"].notna() | runs["private_note"].notna()].itertuples(index=False):
         mentions = note_symptoms.find(row.description) + note_symptoms.find(row.private_note)
         if not mentions:
             continue
