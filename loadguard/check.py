@@ -52,9 +52,11 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
     settings = careful if last in careful_on else usual   # names the episodes
     starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
     reach = pd.Timestamp(since + timedelta(days=WARMUP_DAYS + GAP_DAYS + 1))
-    if any(not s.empty and s.iloc[0] <= reach for s in starts.values()):
-        # An episode reaches back to where the runs read begin: read them all, so its
-        # first day (the finding's subject) is the true one, not the edge of what was read.
+    judged = (pd.Timestamp(first), pd.Timestamp(last))
+    if any(reaches_back(s, judged, reach) for s in starts.values()):
+        # An episode of a judged day reaches back to where the runs read begin: read them
+        # all, so its first day (the finding's subject) is the true one, not the edge of
+        # what was read. Episodes that ended before the span name no finding.
         frames = frames_mod.build(store, config, last, rewind_from=rewind)
         starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
     with_load_findings(frames, enabled, usual)
@@ -162,6 +164,12 @@ def episode_starts_of(detectors, settings, frames) -> dict:
                 holds = holds[holds.index >= pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))]
             out[d.id] = episode_starts(holds)
     return out
+
+
+def reaches_back(starts, judged: tuple, reach) -> bool:
+    """Whether an episode holding on a day of `judged` (first, last) began at or before `reach`."""
+    days = starts[(starts.index >= judged[0]) & (starts.index <= judged[1])]
+    return not days.empty and days.min() <= reach
 
 
 def _guarded(call, rule: str | None = None):

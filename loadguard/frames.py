@@ -230,6 +230,9 @@ def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
     return runs["steep_share"].fillna(0.0) >= threshold
 
 
+_MINE = "a.gear_id = g.id AND a.deleted = 0"   # a shoe's activities, in _shoes
+
+
 def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame:
     """Shoes with their distance as of `as_of`; retired by Strava or by config.toml.
 
@@ -241,16 +244,19 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
     """
     end = (as_of + timedelta(days=1)).isoformat()
     shoes = pd.read_sql_query(
-        """SELECT g.id, g.name, g.brand, g.model, g.retired, g.is_primary,
+        # Each figure a range of the (gear_id, deleted, start_local, distance_m) index: the
+        # first and last runs are single look-ups, and the sums add no CASE per activity.
+        f"""SELECT g.id, g.name, g.brand, g.model, g.retired, g.is_primary,
                   g.distance_m AS total_m,
-                  COALESCE(SUM(CASE WHEN a.start_local >= :end THEN a.distance_m END), 0) AS after_m,
-                  COALESCE(SUM(CASE WHEN a.start_local < :end THEN a.distance_m END), 0) AS upto_m,
-                  MAX(CASE WHEN a.start_local < :end THEN a.start_local END) AS last_used,
-                  MIN(a.start_local) AS first_used,
-                  MAX(a.start_local) AS last_ever
-           FROM gear g LEFT JOIN activities a ON a.gear_id = g.id AND a.deleted = 0
+                  COALESCE((SELECT SUM(a.distance_m) FROM activities a WHERE {_MINE} AND a.start_local >= :end), 0)
+                      AS after_m,
+                  COALESCE((SELECT SUM(a.distance_m) FROM activities a WHERE {_MINE} AND a.start_local < :end), 0)
+                      AS upto_m,
+                  (SELECT MAX(a.start_local) FROM activities a WHERE {_MINE} AND a.start_local < :end) AS last_used,
+                  (SELECT MIN(a.start_local) FROM activities a WHERE {_MINE}) AS first_used,
+                  (SELECT MAX(a.start_local) FROM activities a WHERE {_MINE}) AS last_ever
+           FROM gear g
            WHERE g.kind = 'shoe'
-           GROUP BY g.id
            ORDER BY g.name, g.id""",
         store.conn,
         params={"end": end},

@@ -42,28 +42,31 @@ class Mileage(SpanRule):
         out = []
         for shoe in table.itertuples():
             # the shoe's distance on each day: today's, less what it ran after that day
-            km = pd.Series(shoe.distance_km, index=days)
-            last_run = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
+            # (plain arrays: a single day's check goes through here for every shoe)
+            last_run = None   # the same every day unless the span is rewound
+            km = np.full(len(days), num.km(shoe.distance_km))
             if use is not None:
                 mine = by_shoe.get(shoe.id, pd.Series(dtype=float))
                 per_day = mine.reindex(pd.date_range(first, frames.as_of, freq="D"), fill_value=0.0)
                 after = per_day[::-1].cumsum()[::-1].shift(-1, fill_value=0.0)
-                km = (shoe.distance_km - after.reindex(days)).clip(lower=0.0)
+                rewound = (shoe.distance_km - after.reindex(days)).clip(lower=0.0)
                 run_days = per_day.index.to_series().where(per_day > 0).ffill().reindex(days)
-                known = last_run.where(last_run <= days)
+                today = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
+                known = today.where(today <= days)
                 last_run = run_days.where(run_days.notna(), known)
-            km = km.map(num.km)  # the share of life from the distance as shown, like shoe_table
+                km = rewound.map(num.km).to_numpy()  # the share of life from the distance as shown
             life = km / shoe.limit_km
             # not in use yet on a day before its first run, unless it had km already
             owned = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else km > -1
-            level = pd.Series(0, index=days)
+            level = np.zeros(len(days), dtype=int)
             for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
-                level[(life - config[severity.label]).round(6) >= 0] = int(severity)
-            level = level.where(owned, 0)
-            for i in changes(level.to_numpy(), len(days)):
+                level[np.round(life - config[severity.label], 6) >= 0] = int(severity)
+            level = np.where(owned, level, 0)
+            for i in changes(level, len(days)):
                 day = days[i].date()
-                out.append((day, self._warning(shoe, float(km.iloc[i]), float(life.iloc[i]), last_run.iloc[i],
-                                               day, config)))
+                seen = last_run.iloc[i] if last_run is not None else \
+                    (shoe.last_run if pd.notna(shoe.last_run) else pd.NaT)
+                out.append((day, self._warning(shoe, float(km[i]), float(life[i]), seen, day, config)))
         return out
 
     def _warning(self, shoe: Any, km: float, life: float, last_run: Any, day: date,
