@@ -58,6 +58,7 @@ class Frames:
     first_run: date | None = None   # the first run on record, which may predate `runs`
     since: date | None = None       # runs before this day were not read
     gear_use: pd.DataFrame | None = None
+    gear_use_from: date | None = None   # the first day `gear_use` was read for
     cache: dict = field(default_factory=dict)  # per-frames results shared by rules and the digest
     symptoms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SYMPTOM_COLUMNS))
     load_findings: Callable[[date, date], list] | None = None
@@ -101,7 +102,9 @@ class Frames:
         if day >= self.as_of:
             return self.shoes
         use = self.gear_use
-        if use is None or use["day"].min() > pd.Timestamp(day) + pd.Timedelta(days=1):
+        # Rewinding to `day` takes off every use after it: it needs what was read from the
+        # next day on, whether or not a shoe was worn on the first days read.
+        if use is None or self.gear_use_from is None or self.gear_use_from > day + timedelta(days=1):
             raise ValueError(f"frames were not built to rewind shoes to {day}")
         later = use[use["day"] > pd.Timestamp(day)].groupby("gear_id")["distance_km"].sum()
         before = use[use["day"] <= pd.Timestamp(day)].groupby("gear_id")["day"].max()
@@ -170,7 +173,8 @@ def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | No
     symptoms["day"] = pd.to_datetime(symptoms["day"], format="ISO8601")
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
                   first_run=date.fromisoformat(first[:10]) if first else None, since=since,
-                  break_days=int(config["break_days"]), gear_use=gear_use, symptoms=symptoms)
+                  break_days=int(config["break_days"]), gear_use=gear_use,
+                  gear_use_from=rewind_from if gear_use is not None else None, symptoms=symptoms)
 
 
 def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:

@@ -309,3 +309,42 @@ def test_third_party_detector_plugin_is_picked_up(history, run_cli, home, tmp_pa
     (home / "config.toml").write_text('[detectors.form.cadence]\nenabled = false\n')
     doc = json.loads(run_cli("check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
     assert not [w for w in doc["warnings"] if w["rule"] == "form.cadence"]
+
+
+def install_plugin(tmp_path, monkeypatch, dist: str, entry: str, source: str) -> None:
+    """A third-party detector, installed as a dist-info with an entry point in loadguard.detectors."""
+    site = tmp_path / "site"
+    module = dist.replace("-", "_")
+    (site / f"{module}-1.0.dist-info").mkdir(parents=True)
+    (site / f"{module}-1.0.dist-info" / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (site / f"{module}-1.0.dist-info" / "entry_points.txt").write_text(
+        f"[loadguard.detectors]\n{entry} = {module}:Rule\n")
+    (site / f"{module}.py").write_text(textwrap.dedent(source))
+    monkeypatch.syspath_prepend(str(site))
+
+
+def test_plugin_without_evaluate_replays_a_span_that_starts_without_shoe_use(store, run_cli, tmp_path, monkeypatch):
+    """Asked day by day, a plugin sees each shoe as it was that day, also on the span's
+    first days when no run wore a shoe (the rewind must not depend on the first use)."""
+    install_plugin(tmp_path, monkeypatch, "shoe-log", "log.shoes", '''
+        from loadguard.model import Severity, Warning
+
+        class Rule:
+            id = "log.shoes"
+            defaults = {}
+
+            def detect(self, frames, config):
+                km = float(frames.shoes.loc[frames.shoes["id"] == "gA", "distance_km"].iloc[0])
+                return [Warning(rule=self.id, severity=Severity.INFO, date=frames.as_of,
+                                subject=frames.as_of.isoformat(), title="Shoe log",
+                                message=f"gA at {km:.1f} km", evidence={}, advice="None.")]
+    ''')
+    store.upsert_gear([shoe("gA", distance_km=None)])
+    store.upsert_activities([run(AS_OF - timedelta(days=20), 10.0), run(AS_OF - timedelta(days=1), 5.0)])
+    result = run_cli("replay", "--from", (AS_OF - timedelta(days=5)).isoformat(), "--to", AS_OF.isoformat(),
+                     "--min-severity", "info", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    told = {m["day"]: m["message"] for m in json.loads(result.stdout)["mailed"] if m["rule"] == "log.shoes"}
+    assert told == {(AS_OF - timedelta(days=d)).isoformat(): "gA at 10.0 km" for d in range(2, 6)} | {
+        (AS_OF - timedelta(days=d)).isoformat(): "gA at 15.0 km" for d in range(0, 2)}
