@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from loadguard import __version__
+from loadguard import __version__, years
 from loadguard.errors import EXIT_FAILURE, LoadguardError
 
 # name -> "module:attribute"; the one list of what `loadguard` can do.
@@ -149,10 +149,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 
 
 class Day(click.DateTime):
-    """A YYYY-MM-DD day within the years a running log can hold.
-
-    Bounded so that date arithmetic (a 400-day look-back) never overflows.
-    """
+    """A YYYY-MM-DD day within the years a running log can hold (loadguard.years)."""
 
     name = "day"
 
@@ -161,8 +158,8 @@ class Day(click.DateTime):
 
     def convert(self, value, param, ctx):
         day = super().convert(value, param, ctx)
-        if day is not None and not 1900 <= day.year <= 2999:
-            self.fail(f"{value!r} is outside the years 1900-2999", param, ctx)
+        if day is not None and not years.within(day.year):
+            self.fail(years.outside(repr(value)), param, ctx)
         return day
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from loadguard.errors import LoadguardError
+from loadguard.zones import known_zone
 
 # Settings outside `[detectors.*]`. A value of None means "optional string".
 DEFAULTS: dict[str, Any] = {
@@ -162,7 +163,7 @@ def load(path: Path) -> Config:
         else:
             raise LoadguardError(f"{name}: unknown setting {key}")
     if values["timezone"] is not None:
-        _check_timezone(values["timezone"], name)
+        known_zone(values["timezone"], name)
     _check_addresses(values["digest"], name)
     if values["break_days"] < 1:
         # "after 0 days without running" would make every day a comeback
@@ -263,12 +264,3 @@ def _check_addresses(digest: dict[str, Any], name: str) -> None:
         why = problem(value) if value is not None else None
         if why:
             raise LoadguardError(f"{name}: digest.{key} {why}, got {value!r}")
-
-
-def _check_timezone(zone: str, name: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder of zones
-        raise LoadguardError(f"{name}: timezone {zone!r} is not a known IANA time zone") from None

@@ -40,6 +40,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
 
+from loadguard.config import DEFAULTS
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name
 from loadguard.sources import validate
@@ -56,6 +57,7 @@ TOLD_MISSING_KEY = "strava.sync.missing_gear_told"
 # Runs whose notes were read with a detail call (one request each), so each is asked once.
 NOTES_READ_KEY = "strava.sync.notes_read"
 SOURCE = "strava"
+SETTINGS = DEFAULTS["sync"]   # config.toml's [sync] defaults: what `run` does when not told
 
 
 class RemoteStop(LoadguardError):
@@ -188,8 +190,9 @@ def lock(home: Path) -> Iterator[None]:
 
 
 def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, ...],
-        overlap_days: int = 30, full: bool = False, progress: Progress = _no_progress,
-        deadline: Deadline | None = None, notes_days: int = 14, notes_per_sync: int = 5) -> SyncResult:
+        overlap_days: int = SETTINGS["overlap_days"], full: bool = False, progress: Progress = _no_progress,
+        deadline: Deadline | None = None, notes_days: int = SETTINGS["notes_days"],
+        notes_per_sync: int = SETTINGS["notes_per_sync"]) -> SyncResult:
     result = SyncResult()
     deadline = deadline or Deadline(float("inf"))
     checkpoint = _load_checkpoint(store)

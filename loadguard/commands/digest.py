@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from loadguard import years
 from loadguard.cli import App, Day, as_date, pass_app
 from loadguard.errors import LoadguardError
 
@@ -22,8 +23,8 @@ class WeekParam(click.ParamType):
             week = IsoWeek.parse(text)
         except ValueError as exc:
             self.fail(f"{exc} (or 'last', 'this')", param, ctx)
-        if not 1900 <= week.monday.year <= 2999:  # the same years as --as-of
-            self.fail(f"{text!r} is outside the years 1900-2999", param, ctx)
+        if not years.within(week.monday.year):
+            self.fail(years.outside(repr(text)), param, ctx)
         return week
 
 

@@ -28,6 +28,7 @@ from typing import Mapping, Sequence
 
 from loadguard.errors import LoadguardError
 from loadguard.sources.csv_table import Table
+from loadguard.zones import known_zone
 
 SOURCE = "export"
 REQUIRED_COLUMNS = ("Activity ID", "Activity Date", "Activity Type", "Distance")
@@ -129,14 +130,7 @@ def sport_type(label: str) -> str:
 
 def resolve_zone(name: str | None) -> tzinfo | None:
     """The IANA zone for local times; None means the machine's own zone."""
-    if not name:
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder of zones
-        raise LoadguardError(f"timezone {name!r} is not a known IANA time zone (e.g. Europe/Berlin)") from None
+    return known_zone(name) if name else None
 
 
 def local_wall_clock(utc: datetime, zone: tzinfo | None) -> str | None:

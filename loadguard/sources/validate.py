@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from loadguard import years
+
 # SQLite's INTEGER holds up to 2**63 - 1; Strava's ids are positive.
 MAX_ID = 2**63 - 1
 # Longer than any single activity (the longest multi-day races are ~5,000 km):
@@ -23,8 +25,6 @@ MAX_DURATION_S = 366 * 86400
 MAX_ELEV_GAIN_M = 100_000.0
 # Steps (or pedal strokes) per minute; Strava halves running cadence, so ~90 is usual.
 MAX_CADENCE = 1_000.0
-# The days a running log can hold; the same span `--as-of` accepts.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 # How many skipped activities a summary names one by one; the rest are counted.
 SKIPPED_SHOWN = 10
 
@@ -71,8 +71,8 @@ def problem(row: dict[str, Any]) -> str | None:
         return f"id {ident!r} is not a Strava activity id"
     for key, what in (("start_utc", "start"), ("start_local", "local start")):
         text = row.get(key)
-        if not isinstance(text, str) or not text[:4].isdigit() or not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
-            return f"{what} {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
+        if not isinstance(text, str) or not text[:4].isdigit() or not years.within(int(text[:4])):
+            return years.outside(f"{what} {text!r}")
     checks = (
         ("distance_m", "distance", "m", MAX_DISTANCE_M),
         ("moving_s", "moving time", "s", MAX_DURATION_S),
