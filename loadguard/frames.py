@@ -141,15 +141,18 @@ def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | No
     where = f"deleted = 0 AND sport_type IN ({marks}) AND start_local < ?"
     first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
     # Most of the history wanted: one table scan beats walking the start-time index row by
-    # row (`+` keeps SQLite off the index); a recent slice: the index.
+    # row (`+` keeps SQLite off the index). A recent slice: its ids from the index, then
+    # the rows in id order, so each table page is read once however the rows were
+    # written (the rows are sorted by start below either way).
     whole = first is None or since is None or (as_of - since) * 2 > as_of - date.fromisoformat(first[:10])
-    col = "+start_local" if whole else "start_local"
+    span = "+start_local < ? AND +start_local >= ?" if whole else \
+        "id IN (SELECT id FROM activities WHERE start_local < ? AND start_local >= ?)"
     runs = pd.read_sql_query(
         f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
                    elev_gain_m, gear_id, trainer, manual, workout_type, cadence_spm, steep_share, avg_cadence,
                    description, private_note
             FROM activities
-            WHERE deleted = 0 AND sport_type IN ({marks}) AND {col} < ? AND {col} >= ?""",
+            WHERE deleted = 0 AND sport_type IN ({marks}) AND {span}""",
         store.conn,
         params=[*running, end, since.isoformat() if since else ""],
     )

@@ -158,7 +158,7 @@ class Rotation(SpanRule):
         if runs.empty:
             return []
         index = pd.date_range(min(runs["day"].min(), pd.Timestamp(first)), pd.Timestamp(last), freq="D")
-        per_shoe = (runs.pivot_table(index="day", columns="gear_id", values="distance_km", aggfunc="sum")
+        per_shoe = (runs.groupby(["day", "gear_id"])["distance_km"].sum().unstack("gear_id")
                     .reindex(index, fill_value=0.0).fillna(0.0).rolling(days, min_periods=1).sum())
         per_shoe = per_shoe[per_shoe.index >= pd.Timestamp(first)]
         total = per_shoe.sum(axis=1)

@@ -80,8 +80,10 @@ def _events(frames: Frames, first: date, last: date) -> list[Event]:
                         intensity=int(row.intensity), note=row.note if isinstance(row.note, str) else None)
         out.append(Event(entry.day, entry.kind, entry.place, entry.side, entry.timing, "log",
                          f"symptom-{entry.id}", entry.describe()))
-    runs = frames.days_between(first, last)
-    for row in runs[runs["description"].notna() | runs["private_note"].notna()].itertuples(index=False):
+    runs, day = frames.runs, frames.runs["day"]
+    noted = (runs["description"].notna() | runs["private_note"].notna()) & (day >= pd.Timestamp(first)) \
+        & (day <= pd.Timestamp(last))   # one selection: most runs have no note
+    for row in runs[noted].itertuples(index=False):
         mentions = note_symptoms.find(row.description) + note_symptoms.find(row.private_note)
         if not mentions:
             continue
