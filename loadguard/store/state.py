@@ -1,4 +1,4 @@
-"""Sync state: small key/value entries that let an interrupted or repeated sync resume where it was."""
+"""Sync state: key/value entries a repeated or interrupted sync carries on from (checkpoint, pages seen, …)."""
 
 from __future__ import annotations
 
