@@ -17,10 +17,9 @@ import pytest
 
 from activity_files import gpx_text, tcx_text, truncated_fit, write
 from conftest import SHARED, run, steady_weeks
-from loadguard import store as store_mod
 from loadguard.sources.files import collect
 from loadguard.sources.files.track import smoothed_gain
-from loadguard.store import Store
+from loadguard.store import Store, schema
 from strava_export import activity, write_export
 
 FILES = SHARED / "activity-files"
@@ -363,14 +362,14 @@ def test_a_third_party_source_plugin_is_picked_up(run_cli, home, tmp_path, monke
 def test_a_store_from_before_activity_files_migrates_keeping_its_runs(home, monkeypatch):
     path = home / "loadguard.db"
     # the migrations before this one (others may follow it)
-    before = store_mod.MIGRATIONS[:next(i for i, m in enumerate(store_mod.MIGRATIONS) if "imported_files" in m)]
-    monkeypatch.setattr(store_mod, "MIGRATIONS", before)
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", len(before))
+    before = schema.MIGRATIONS[:next(i for i, m in enumerate(schema.MIGRATIONS) if "imported_files" in m)]
+    monkeypatch.setattr(schema, "MIGRATIONS", before)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(before))
     with Store.open(path) as s:
         s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
     monkeypatch.undo()
     with Store.open(path) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert s.activity_count() == 1 and s.known_files() == {}
         row = s.conn.execute("SELECT distance_m, cadence_spm, steep_share FROM activities").fetchone()
         assert tuple(row) == (10000.0, None, None)

@@ -7,14 +7,13 @@ from datetime import date
 import pytest
 
 from conftest import run, shoe
-from loadguard import store as store_mod
 from loadguard.errors import LoadguardError
-from loadguard.store import Store
+from loadguard.store import Store, schema
 
 
 def test_new_store_is_at_the_current_schema_in_wal_mode(home):
     with Store.open(home / "loadguard.db") as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -22,11 +21,11 @@ def test_forward_migration_keeps_the_data(home, monkeypatch):
     path = home / "loadguard.db"
     with Store.open(path) as s:
         s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS,
-                                                  "ALTER TABLE activities ADD COLUMN rpe INTEGER"])
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", len(store_mod.MIGRATIONS))
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS,
+                                               "ALTER TABLE activities ADD COLUMN rpe INTEGER"])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
     with Store.open(path) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         row = s.conn.execute("SELECT distance_m, rpe FROM activities WHERE id = 7").fetchone()
         assert tuple(row) == (10000.0, None)
 
@@ -35,15 +34,15 @@ def test_failed_migration_leaves_the_store_at_its_old_version(home, monkeypatch)
     path = home / "loadguard.db"
     with Store.open(path) as s:
         s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS,
-                                                  "ALTER TABLE activities ADD COLUMN rpe INTEGER; "
-                                                  "ALTER TABLE no_such_table ADD COLUMN x"])
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", len(store_mod.MIGRATIONS))
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS,
+                                               "ALTER TABLE activities ADD COLUMN rpe INTEGER; "
+                                               "ALTER TABLE no_such_table ADD COLUMN x"])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
     with pytest.raises(LoadguardError):
         Store.open(path)
     monkeypatch.undo()
     with Store.open(path) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         columns = [r[1] for r in s.conn.execute("PRAGMA table_info(activities)")]
         assert "rpe" not in columns and s.activity_count() == 1
 
@@ -91,13 +90,13 @@ def test_deleted_activities_leave_detection(store, check_json):
 
 def test_a_store_from_schema_1_migrates_to_today(home, monkeypatch):
     path = home / "loadguard.db"
-    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
     with Store.open(path) as s:
         old_row(s, run(date(2026, 6, 1), 10.0, id=7))
     monkeypatch.undo()
     with Store.open(path) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION >= 2
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION >= 2
         indexes = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert "activities_gear_use" in indexes and "activities_gear" not in indexes
         assert s.activity_count() == 1
@@ -107,14 +106,14 @@ def test_a_store_from_before_the_symptom_log_migrates_keeping_its_runs(home, mon
     from loadguard import symptoms
 
     path = home / "loadguard.db"
-    mine = next(i for i, m in enumerate(store_mod.MIGRATIONS) if "CREATE TABLE symptoms" in m)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:mine])
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", mine)
+    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "CREATE TABLE symptoms" in m)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:mine])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", mine)
     with Store.open(path) as s:
         s.upsert_activities([run(date(2026, 6, 1), 10.0, id=7)])
     monkeypatch.undo()
     with Store.open(path) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         row = s.conn.execute("SELECT distance_m, description, private_note FROM activities WHERE id = 7").fetchone()
         assert tuple(row) == (10000.0, None, None)
         entry = symptoms.add(s, day=date(2026, 6, 2), place="arch", side="left", kind="tingling",
@@ -150,7 +149,7 @@ def test_an_export_adds_notes_to_a_run_synced_from_the_api_and_nothing_else(stor
 
 def old_row(s: Store, row: dict) -> None:
     """Insert an activity the way a store of an older schema holds it (no later columns)."""
-    cols = [c for c in store_mod.ACTIVITY_COLUMNS if c != "workout_type"]
+    cols = [c for c in schema.ACTIVITY_COLUMNS if c != "workout_type"]
     s.conn.execute(f"INSERT INTO activities ({', '.join(cols)}, updated_at) VALUES "
                    f"({', '.join('?' for _ in cols)}, '2026-06-01T00:00:00Z')", [row.get(c, 0) for c in cols])
 
@@ -158,16 +157,16 @@ def old_row(s: Store, row: dict) -> None:
 def test_the_workout_type_migration_keeps_activities_and_reported_findings(home, monkeypatch, check_json):
     # issue 7's migration: activities gain workout_type, reported findings their magnitude
     path = home / "loadguard.db"
-    mine = next(i for i, m in enumerate(store_mod.MIGRATIONS) if "workout_type" in m)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:mine])
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", mine)
+    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "workout_type" in m)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:mine])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", mine)
     with Store.open(path) as s:
         old_row(s, run(date(2026, 6, 1), 10.0, id=7))
         s.conn.execute("INSERT INTO reported VALUES ('abc', 'volume.weekly_load', '2026-W22', 2, "
                        "'2026-06-01T00:00:00Z', '2026-06-01T00:00:00Z')")
     monkeypatch.undo()
     with Store.open(path) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert s.activity_count() == 1
         row = s.conn.execute("SELECT distance_m, workout_type FROM activities WHERE id = 7").fetchone()
         assert (row[0], row[1]) == (10000.0, None)
