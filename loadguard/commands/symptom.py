@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 import click
 
 from loadguard.cli import App, Day, pass_app
@@ -89,6 +87,8 @@ def list_cmd(app: App, since, fmt: str) -> None:
 
     entries = symptoms.between(app.store, since.date() if since else None)
     if fmt == "json":
+        import json  # not at import: `loadguard --help` lists this module
+
         click.echo(json.dumps({"symptoms": [e.to_dict() for e in entries]}, indent=2, ensure_ascii=False))
         return
     if not entries:
