@@ -79,3 +79,13 @@ def test_a_tracks_own_step_rate_wins_over_the_per_leg_figure(store, check_json):
     store.set_track_figures([{"id": r["id"], "cadence_spm": 156.0, "steep_share": None} for r in week])
     [w] = by_rule(check_json(END), "stride.cadence")
     assert w["evidence"]["steps_per_minute"] == 156.0
+
+
+@pytest.mark.parametrize("values", [[171.0], [160.5, 168.25], [3.0, 1.0, 2.0], [170.1, 158.3, 158.3, 166.7, 171.9, 149.2]])
+def test_the_fast_median_gives_numpys_floats(values):
+    # a replay's step-rate lines must come out as a check's did with np.median
+    import numpy as np
+
+    from loadguard.detectors.stride import median
+
+    assert median(np.array(values)) == float(np.median(values))
