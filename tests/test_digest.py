@@ -226,8 +226,11 @@ def test_load_ratio_and_its_band(athlete, digest):
     assert f'<span class="big">{shown_ratio(ratio)}</span>' in box
     assert band in box
     assert f"{acute:.1f} km this week" in box
+    # the base named as the rule computes it, not as a plain 4-week average
+    assert "a week over the 2 busiest of the 4 weeks before" in " ".join(box.split())
     md = digest("--week", WEEK, fmt="md")
     assert f"**Load ratio:** {shown_ratio(ratio)} ({band})." in md
+    assert "a week over the 2 busiest of the 4 weeks before (rolling)" in md
 
 
 @pytest.mark.parametrize("week_km, band", [(20.0, "light"), (30.0, "steady"), (42.0, "caution"),

@@ -142,6 +142,13 @@ def assess_weekly_load(frames: Frames, config: Mapping[str, Any], day: date | No
     return LoadVerdict(load, ratio, Severity(row["severity"]) if row["severity"] else None, None)
 
 
+def base_weeks_text(config: Mapping[str, Any]) -> str:
+    """Which weeks the weekly base averages, in words (the rule's message and the digest)."""
+    dropped = int(config["lightest_weeks_dropped"])
+    return (f"the {BASE_WEEKS} weeks before" if not dropped else
+            f"the {BASE_WEEKS - dropped} busiest of the {BASE_WEEKS} weeks before")
+
+
 class WeeklyLoad(SpanRule):
     id = "volume.weekly_load"
     defaults: Mapping[str, Any] = {
@@ -194,10 +201,8 @@ class WeeklyLoad(SpanRule):
             ratio_text = f"({num.change_text(acute, base)}): load ratio {num.ratio_text(ratio)}"
         else:  # the EWMA ratio is not the ratio of the two sums shown, so no percentage
             ratio_text = f": EWMA load ratio {num.ratio_text(ratio)} (7 d / 28 d)"
-        dropped = int(config["lightest_weeks_dropped"])
-        base_text = ("a week over the 4 weeks before" if not dropped else
-                     f"a week over the {BASE_WEEKS - dropped} busiest of the 4 weeks before")
-        message = (f"{num.km_text(acute)} in the 7 days to {day.isoformat()} against {num.km_text(base)} {base_text} "
+        message = (f"{num.km_text(acute)} in the 7 days to {day.isoformat()} against {num.km_text(base)} "
+                   f"a week over {base_weeks_text(config)} "
                    f"{ratio_text}, {band}.")
         return build_warning(self.id, severity, day, EPISODE, message, {
             "acute_km": num.km(acute),

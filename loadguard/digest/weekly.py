@@ -66,6 +66,7 @@ class LoadBand:
     warn: float               # where the caution band starts (the rule's `caution` line)
     alert: float              # where "well above" starts (the rule's `warn` line: mailed)
     silence: str | None = None  # why the rule is silent, in its own words
+    base_weeks: str = ""        # which weeks the base averages, in the rule's own words
 
     @property
     def band_text(self) -> str:
@@ -232,7 +233,7 @@ def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
 def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
     """The weekly-load rule's own ratio on `day`, put in bands by its lines."""
     from loadguard.detectors.common import reaches
-    from loadguard.detectors.volume import assess_weekly_load
+    from loadguard.detectors.volume import assess_weekly_load, base_weeks_text
 
     verdict = assess_weekly_load(frames, load_cfg, day)
     if verdict.ratio is None:
@@ -247,7 +248,8 @@ def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
         band = "steady"
     load = verdict.load
     return LoadBand(verdict.ratio, load.acute_km, load.chronic_week_km, load.method, band,
-                    float(load_cfg["caution"]), float(load_cfg["warn"]), verdict.silence)
+                    float(load_cfg["caution"]), float(load_cfg["warn"]), verdict.silence,
+                    base_weeks_text(load_cfg))
 
 
 def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any], last: date) -> list[ChartWeek]:
