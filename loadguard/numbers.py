@@ -18,12 +18,12 @@ import math
 
 # Digits far below what a runner's data can tell apart: noise such as
 # 1.5 x 4.4 = 6.6000000000000005 is rounded away before flooring.
-_NOISE_PLACES = 6
+NOISE_PLACES = 6
 
 
 def _down(value: float, places: int) -> float:
     scale = 10 ** places
-    return math.floor(round(float(value) * scale, _NOISE_PLACES)) / scale
+    return math.floor(round(float(value) * scale, NOISE_PLACES)) / scale
 
 
 # -- distance and climb (amounts: to the nearest) ------------------------------------

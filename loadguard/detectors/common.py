@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from loadguard.advice import RULES, Rule
 from loadguard.config import SettingError
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
+from loadguard.numbers import NOISE_PLACES
 
 ACUTE_DAYS = 7
 CHRONIC_DAYS = 28
@@ -140,12 +142,22 @@ def reaches(value: float, threshold: float) -> bool:
     Six decimals are far below anything a runner's data can tell apart; the
     difference is rounded, since either side may carry the noise.
     """
-    return round(float(value) - float(threshold), 6) >= 0
+    return round(float(value) - float(threshold), NOISE_PLACES) >= 0
 
 
 def exceeds(value: float, threshold: float) -> bool:
     """value > threshold, with the same float-noise allowance as `reaches`."""
-    return round(float(value) - float(threshold), 6) > 0
+    return round(float(value) - float(threshold), NOISE_PLACES) > 0
+
+
+def reached(values: Any, line: Any) -> Any:
+    """`reaches` for each day of a Series (or array) at once."""
+    return np.round(values - line, NOISE_PLACES) >= 0
+
+
+def exceeded(values: Any, line: Any) -> Any:
+    """`exceeds` for each day of a Series (or array) at once."""
+    return np.round(values - line, NOISE_PLACES) > 0
 
 
 # -- checks of a detector's merged settings (raise SettingError naming the key) --------

@@ -10,7 +10,8 @@ import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.detectors.common import (
-    Dated, EpisodeRule, SpanRule, build_warning, daily_table, reaches, require_order, require_positive, window,
+    Dated, EpisodeRule, SpanRule, build_warning, daily_table, exceeded, reached, reaches, require_order,
+    require_positive, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
@@ -60,7 +61,7 @@ class Mileage(SpanRule):
             owned = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else km > -1
             level = np.zeros(len(days), dtype=int)
             for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
-                level[np.round(life - config[severity.label], 6) >= 0] = int(severity)
+                level[reached(life, config[severity.label])] = int(severity)
             level = np.where(owned, level, 0)
             for i in changes(level, len(days)):
                 day = days[i].date()
@@ -164,7 +165,7 @@ class Rotation(SpanRule):
         total = per_shoe.sum(axis=1)
         top_km = per_shoe.max(axis=1)
         share = top_km / total.where(total > 0)
-        holds = (total > 0) & ((total - config["min_km"]).round(6) >= 0) & ((share - config["share"]).round(6) >= 0)
+        holds = (total > 0) & reached(total, config["min_km"]) & reached(share, config["share"])
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[~frames.shoes["retired"] & frames.shoes["owned"]]
         tops = per_shoe.idxmax(axis=1).where(holds, "")
@@ -232,7 +233,7 @@ class Untracked(EpisodeRule):
         total = window(daily["km"], days)
         bare = window(daily["bare_km"], days)
         share = bare / total.where(total > 0)
-        holds = (total > 0) & ((total - config["min_km"]).round(6) >= 0) & ((share - config["share"]).round(6) > 0)
+        holds = (total > 0) & reached(total, config["min_km"]) & exceeded(share, config["share"])
         return pd.DataFrame({"total": total, "bare": bare, "runs": window(daily["bare_runs"], days),
                              "share": share, "holds": holds.astype(bool)}, index=daily.index)
 

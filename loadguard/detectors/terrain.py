@@ -15,15 +15,10 @@ import pandas as pd
 from loadguard import numbers as num
 from loadguard.detectors.common import (
     ACUTE_DAYS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
-    require_positive, window,
+    reached, require_positive, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity
-
-
-def _at_least(values: pd.Series, line: Any) -> pd.Series:
-    """values >= line with float noise absorbed, like `reaches`."""
-    return (values - line).round(6) >= 0
 
 
 class TrailSwitch(EpisodeRule):
@@ -54,11 +49,11 @@ class TrailSwitch(EpisodeRule):
         share = trail / week.where(week > 0) * 100
         base_share = (base_trail / base_km.where(base_km > 0) * 100).fillna(0.0)
         base_week = base_trail / 4
-        by_share = _at_least(share - base_share, config["share_points"])
-        by_growth = (base_week > 0) & _at_least(trail, config["growth"] * base_week)
+        by_share = reached(share - base_share, config["share_points"])
+        by_growth = (base_week > 0) & reached(trail, config["growth"] * base_week)
         first_in_weeks = ((history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0)
                           & (earlier_trail == 0))
-        holds = (_at_least(trail, config["min_trail_km"]) & (history >= config["min_history_days"])
+        holds = (reached(trail, config["min_trail_km"]) & (history >= config["min_history_days"])
                  & (by_share | by_growth | first_in_weeks))
         return pd.DataFrame({"trail": trail, "week": week, "share": share, "base_share": base_share,
                              "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
@@ -119,8 +114,8 @@ class ClimbJump(EpisodeRule):
         per_km = climb / week.where(week > 0)
         base_per_km = (base_climb / base_km.where(base_km > 0)).fillna(0.0)
         history = history_series(frames, daily.index)
-        holds = ((week > 0) & _at_least(week, config["min_km"]) & _at_least(per_km, config["min_m_per_km"])
-                 & ((base_per_km <= 0) | _at_least(per_km, config["ratio"] * base_per_km))
+        holds = ((week > 0) & reached(week, config["min_km"]) & reached(per_km, config["min_m_per_km"])
+                 & ((base_per_km <= 0) | reached(per_km, config["ratio"] * base_per_km))
                  & (history >= config["min_history_days"]))
         return pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
                              "holds": holds.astype(bool)}, index=daily.index)
