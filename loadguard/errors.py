@@ -3,6 +3,8 @@
 # Exit code 1 belongs to `check --fail-on` and 2 to click's usage errors, so any
 # other failure uses its own code and cron can tell "warnings found" from "broken".
 EXIT_FAILURE = 3
+# A bad value the runner gave (as click's own usage errors exit).
+EXIT_USAGE = 2
 
 
 class LoadguardError(Exception):

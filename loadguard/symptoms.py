@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from loadguard.errors import LoadguardError
+from loadguard.errors import EXIT_USAGE, LoadguardError
 
 if TYPE_CHECKING:
     from loadguard.store import Store
@@ -37,14 +37,13 @@ MAX_INTENSITY = 10
 def nerve_in_foot(kind: str, place: str) -> bool:
     """A sensation that comes from a nerve, felt in the foot: the one the rules never let pass."""
     return kind in NERVE_KINDS and place in FOOT_PLACES
-USAGE_EXIT = 2
 
 
 class BadValue(LoadguardError):
-    """A value outside the log's choices: a usage error (exit 2), one line naming field and choices."""
+    """A value outside the log's choices: a usage error, one line naming field and choices."""
 
     def __init__(self, message: str):
-        super().__init__(message, USAGE_EXIT)
+        super().__init__(message, EXIT_USAGE)
 
 
 @dataclass(frozen=True)

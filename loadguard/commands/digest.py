@@ -5,7 +5,7 @@ import click
 
 from loadguard import years
 from loadguard.cli import App, Day, as_date, pass_app
-from loadguard.errors import LoadguardError
+from loadguard.errors import EXIT_USAGE, LoadguardError
 
 
 class WeekParam(click.ParamType):
@@ -81,7 +81,7 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
     if week.monday > today_day:
         # a week to come has no runs yet: a digest of zeros would read as a week of rest
         raise LoadguardError(f"{week.label} has not begun yet (today is {today_day.isoformat()}); "
-                             "pick a week up to this one", exit_code=2)
+                             "pick a week up to this one", exit_code=EXIT_USAGE)
     path = out.target(output, week.label) if output else None
     fmt = "email" if email else fmt or out.format_for(path)
 
