@@ -152,8 +152,7 @@ def edit(store: "Store", symptom_id: int, changes: dict[str, Any]) -> Symptom:
     get(store, symptom_id)  # a missing id is one clear line, not a silent no-op
     checked = {k: check_value(k, v) for k, v in changes.items()}
     if not checked:
-        raise BadValue("nothing to change: give at least one of --date, --where, --side, --what, "
-                             "--when, --intensity, --note")
+        raise BadValue(f"nothing to change: give at least one of {', '.join(LABELS.values())}")
     if "day" in checked:
         checked["day"] = checked["day"].isoformat()
     sets = ", ".join(f"{k} = ?" for k in checked)
