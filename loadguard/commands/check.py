@@ -3,8 +3,7 @@ from __future__ import annotations
 import click
 
 from loadguard.cli import App, as_date, as_of_option, min_severity_option, pass_app
-
-LEVELS = ["info", "warn", "alert"]
+from loadguard.model import LEVELS
 
 
 @click.command()

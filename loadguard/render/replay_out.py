@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from loadguard.model import LEVELS
 from loadguard.render.printable import json_text
 from loadguard.replay import SYMPTOM_LOOKBACK_DAYS, Replay
-
-LEVELS = ("info", "warn", "alert")
 
 
 def _cells(lines) -> str:
