@@ -17,7 +17,7 @@ import pandas as pd
 
 from loadguard import note_symptoms
 from loadguard.advice import TRIAGE, TRIAGE_BY_TIMING
-from loadguard.detectors.common import build_warning, require_positive
+from loadguard.detectors.common import Dated, SpanRule, build_warning, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
 from loadguard.prior_findings import before
@@ -106,7 +106,7 @@ def _evidence(event: Event) -> dict[str, Any]:
             "side": event.side, "timing": event.timing, "text": event.text}
 
 
-class _SymptomRule:
+class _SymptomRule(SpanRule):
     """A rule judging each symptom of its `recent_days`: a symptom is told on every day it
     stays recent, the same warning each day, so a span is judged event by event."""
 
@@ -118,13 +118,9 @@ class _SymptomRule:
     def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
         raise NotImplementedError
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date,
-                 last: date) -> list[tuple[date, Warning]]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         recent = int(config["recent_days"])
-        out: list[tuple[date, Warning]] = []
+        out: Dated = []
         for e in events(frames, first - timedelta(days=recent - 1), last):
             warning = self.judge(frames, config, e)
             if warning is None:
