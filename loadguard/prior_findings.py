@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from loadguard import numbers as num
 from loadguard.model import Warning
 
 if TYPE_CHECKING:
@@ -85,9 +86,9 @@ def phrase(warning: Warning) -> str:
     """A load finding as a few words: 'a run 55% over your 30-day longest', 'a move to trail'."""
     ev = warning.evidence
     if warning.rule == "volume.long_run_spike" and "increase_pct" in ev:
-        return f"a run {ev['increase_pct']:.0f}% over your 30-day longest ({ev['distance_km']:.1f} km)"
+        return f"a run {ev['increase_pct']}% over your 30-day longest ({num.km_text(ev['distance_km'])})"
     if warning.rule == "volume.weekly_load" and "ratio" in ev:
-        return f"a week at {ev['ratio']:.2f}x your usual weekly distance"
+        return f"a week at {num.ratio_text(ev['ratio'])}x your usual weekly distance"
     if warning.rule == "volume.comeback":
         return "a big first week back after a break"
     if warning.rule == "terrain.trail_switch":
