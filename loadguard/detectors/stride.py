@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers
-from loadguard.detectors.common import build_warning, reaches, require_positive
+from loadguard.detectors.common import Dated, SpanRule, build_warning, reaches, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
@@ -89,7 +89,7 @@ def with_rate(runs: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["spm", "speed"])
 
 
-class Cadence:
+class Cadence(SpanRule):
     id = "stride.cadence"
     defaults: Mapping[str, Any] = {
         "recent_days": 7,        # runs of these days are judged
@@ -110,11 +110,7 @@ class Cadence:
         require_positive(config, "recent_days", "base_days", "min_base_runs", "week_drop", "min_recent_runs",
                          "long_drop", "long_factor")
 
-    def detect(self, frames: Frames, config: Mapping[str, Any]) -> list[Warning]:
-        return [w for _, w in self.evaluate(frames, config, frames.as_of, frames.as_of)]
-
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date,
-                 last: date) -> list[tuple[date, Warning]]:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         """Each day of [first, last] judged on the runs with cadence read once (arrays, not
         frames per day: a replay of ten years stays within a check's time)."""
         rated = with_rate(frames.runs[frames.runs["day"] <= pd.Timestamp(last)]).reset_index(drop=True)
@@ -130,7 +126,7 @@ class Cadence:
         recents = np.searchsorted(day_ns, days - (recent_days - 1), "left")
         bases = np.searchsorted(day_ns, days - (recent_days - 1 + base_days), "left")
         judged = np.flatnonzero((ends > recents) & (recents - bases >= config["min_base_runs"]))
-        out: list[tuple[date, Warning]] = []
+        out: Dated = []
         fitted: dict[tuple[int, int], Expected] = {}
         for at in judged.tolist():
             day, b, r, e = first + timedelta(days=at), int(bases[at]), int(recents[at]), int(ends[at])
