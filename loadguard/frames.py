@@ -10,6 +10,7 @@ import sqlite3
 
 import pandas as pd
 
+from loadguard import symptoms as symptom_log
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import first_match
 
@@ -28,7 +29,7 @@ RUN_COLUMNS = [
     "elev_m", "gear_id", "trainer", "manual", "trail", "race", "cadence_spm", "steep_share", "avg_cadence",
     "description", "private_note",
 ]
-SYMPTOM_COLUMNS = ["id", "day", "place", "side", "kind", "timing", "intensity", "note"]
+SYMPTOM_COLUMNS = list(symptom_log.COLUMNS)
 
 # Strava's workout_type for a run entered as a race.
 RACE_WORKOUT_TYPE = 1

@@ -104,7 +104,8 @@ def check_value(field: str, value: Any) -> Any:
     raise LoadguardError(f"symptoms have no field {field!r}")
 
 
-_COLUMNS = ("id", "day", "place", "side", "kind", "timing", "intensity", "note")
+# The symptoms table's columns, as every reader selects them.
+COLUMNS = ("id", "day", "place", "side", "kind", "timing", "intensity", "note")
 
 
 def _now() -> str:
@@ -112,7 +113,7 @@ def _now() -> str:
 
 
 def _from_row(row: Any) -> Symptom:
-    values = dict(zip(_COLUMNS, row))
+    values = dict(zip(COLUMNS, row))
     values["day"] = date.fromisoformat(values["day"])
     return Symptom(**values)
 
@@ -133,7 +134,7 @@ def add(store: "Store", *, day: date, place: str, side: str, kind: str, timing: 
 
 
 def get(store: "Store", symptom_id: int) -> Symptom:
-    row = store.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM symptoms WHERE id = ?", (symptom_id,)).fetchone()
+    row = store.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM symptoms WHERE id = ?", (symptom_id,)).fetchone()
     if row is None:
         raise LoadguardError(f"no symptom entry {symptom_id} (see `loadguard symptom list`)")
     return _from_row(row)
@@ -142,7 +143,7 @@ def get(store: "Store", symptom_id: int) -> Symptom:
 def between(store: "Store", first: date | None = None, last: date | None = None) -> list[Symptom]:
     """Entries whose day lies in [first, last] (open ends when None), oldest first."""
     rows = store.conn.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM symptoms WHERE day >= ? AND day <= ? ORDER BY day, id",
+        f"SELECT {', '.join(COLUMNS)} FROM symptoms WHERE day >= ? AND day <= ? ORDER BY day, id",
         ((first or date.min).isoformat(), (last or date.max).isoformat()))
     return [_from_row(r) for r in rows]
 
