@@ -244,7 +244,8 @@ class Comeback(SpanRule):
             prev = days[days < back_ts].iloc[-1].date()
             if history_days(frames, prev) < CHRONIC_DAYS:
                 continue  # no settled routine before the break to compare against
-            base_week = float(km[pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)].sum()) / 4
+            base = km[pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)]
+            base_week = float(base.sum()) / BASE_WEEKS
             if base_week <= 0 or base_week < config["min_base_km"]:
                 continue
             since = km[back_ts:pd.Timestamp(back + timedelta(days=ACUTE_DAYS - 1))].cumsum()
@@ -261,7 +262,7 @@ class Comeback(SpanRule):
         message = (
             f"Back on {back.isoformat()} after {gap} days without running: {num.km_text(back_km)} since then, "
             f"more than {num.percent_text(config['max_share'])} of the {num.km_text(base_week)} a week you ran "
-            f"in the 4 weeks before the break ({num.percent_text(back_km / base_week)} of it)."
+            f"in the {BASE_WEEKS} weeks before the break ({num.percent_text(back_km / base_week)} of it)."
         )
         return build_warning(self.id, Severity.WARN, day, back.isoformat(), message, {
             "break_days": gap,
