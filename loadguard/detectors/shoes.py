@@ -124,7 +124,8 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     `settings` are the mileage detector's (for the limits).
     """
     shoes = frames.shoes[frames.shoes["owned"]]
-    limits = [shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])]
+    limits = pd.Series([shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])],
+                       index=shoes.index, dtype=float)
     # The share of life is taken from the distance as shown, so "840.0 km" of a
     # 700 km limit is always 120%, never 119%.
     distance = shoes["distance_km"].map(num.km)
@@ -132,8 +133,8 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
         "id": shoes["id"],
         "name": shoes["name"],
         "distance_km": distance,
-        "limit_km": pd.Series(limits, index=shoes.index, dtype=float),
-        "life": distance / pd.Series(limits, index=shoes.index, dtype=float),
+        "limit_km": limits,
+        "life": distance / limits,
         "last_run": shoes["last_used"],
         "first_used": shoes["first_used"],
         "retired": shoes["retired"],
