@@ -18,7 +18,6 @@ import click
 
 from loadguard import __version__, years
 from loadguard.errors import EXIT_FAILURE, LoadguardError
-from loadguard.model import LEVELS
 
 # name -> "module:attribute"; the one list of what `loadguard` can do.
 COMMANDS = {
@@ -173,6 +172,11 @@ def as_of_option(func):
         default=None,
         help="Evaluate as of this local day (default: today, in config's timezone if set).",
     )(func)
+
+
+# Severity's labels, lowest first, as the options take them: spelled out here because
+# the model (and its hashlib) is not imported at start-up.
+LEVELS = ("info", "warn", "alert")
 
 
 def min_severity_option(func):

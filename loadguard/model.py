@@ -23,10 +23,6 @@ class Severity(IntEnum):
         return cls[text.upper()]
 
 
-# The severities as options and tables name them, lowest first.
-LEVELS = tuple(s.label for s in Severity)
-
-
 # The subject a rule gives a finding that lasts while its condition holds (a jump in
 # the weekly load, a run of weeks without a shoe): `loadguard.episodes` replaces it
 # with the first day of the episode, which is what makes the finding one finding.

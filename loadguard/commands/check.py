@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, as_date, as_of_option, min_severity_option, pass_app
-from loadguard.model import LEVELS
+from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
 
 
 @click.command()

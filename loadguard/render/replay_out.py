@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from loadguard.model import LEVELS
+from loadguard.model import Severity
 from loadguard.render.printable import json_text
 from loadguard.replay import SYMPTOM_LOOKBACK_DAYS, Replay
+
+LEVELS = tuple(s.label for s in Severity)
 
 
 def _cells(lines) -> str:
