@@ -17,6 +17,8 @@ from loadguard.numbers import NOISE_PLACES
 
 ACUTE_DAYS = 7
 CHRONIC_DAYS = 28
+# The chronic window in weeks: the base a week is compared with.
+BASE_WEEKS = CHRONIC_DAYS // ACUTE_DAYS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.detectors.common import (
-    ACUTE_DAYS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
+    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
     reached, require_positive, window,
 )
 from loadguard.frames import Frames
@@ -48,7 +48,7 @@ class TrailSwitch(EpisodeRule):
         history = history_series(frames, daily.index)
         share = trail / week.where(week > 0) * 100
         base_share = (base_trail / base_km.where(base_km > 0) * 100).fillna(0.0)
-        base_week = base_trail / 4
+        base_week = base_trail / BASE_WEEKS
         by_share = reached(share - base_share, config["share_points"])
         by_growth = (base_week > 0) & reached(trail, config["growth"] * base_week)
         first_in_weeks = ((history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0)
@@ -70,7 +70,7 @@ class TrailSwitch(EpisodeRule):
             reasons = []
             if by_share[ts]:
                 reasons.append(f"trail share {num.pct_text(share[ts])} against {num.pct_text(base_share[ts])} "
-                               "over the 4 weeks before")
+                               f"over the {BASE_WEEKS} weeks before")
             if by_growth[ts]:
                 reasons.append(f"{num.times_text(trail[ts] / base_week[ts])} your {num.km_text(base_week[ts])} "
                                "of trail a week")
@@ -130,7 +130,7 @@ class ClimbJump(EpisodeRule):
             times = num.times_text(per_km[ts] / base) if base > 0 else "up from none"
             message = (f"{num.m_per_km(per_km[ts])} m of climb per km over the last 7 days "
                        f"({num.metres_text(climb[ts])} in {num.km_text(week[ts])}), {times} the "
-                       f"{num.m_per_km_text(base)} of the 4 weeks before.")
+                       f"{num.m_per_km_text(base)} of the {BASE_WEEKS} weeks before.")
             out.append((day, build_warning(self.id, Severity.INFO, day, EPISODE, message, {
                 "climb_m": num.metres(climb[ts]),
                 "week_km": num.km(week[ts]),

@@ -17,8 +17,8 @@ from loadguard import numbers as num
 from loadguard.advice import RACE_RECOVERY
 from loadguard.config import SettingError
 from loadguard.detectors.common import (
-    ACUTE_DAYS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds, history_days,
-    history_series, require_choice, require_order, require_positive, settings_key, window,
+    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds,
+    history_days, history_series, require_choice, require_order, require_positive, settings_key, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
@@ -31,7 +31,6 @@ SPIKE_BANDS = ((1.00, 2.28, "over 100%"), (0.30, 1.52, "30-100%"), (0.10, 1.64, 
 # EWMA decay for 7- and 28-day loads (Williams et al. 2017): lambda = 2 / (N + 1).
 EWMA_ACUTE_SPAN = 7
 EWMA_CHRONIC_SPAN = 28
-BASE_WEEKS = CHRONIC_DAYS // ACUTE_DAYS
 
 
 @dataclass(frozen=True)
