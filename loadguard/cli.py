@@ -18,6 +18,7 @@ import click
 
 from loadguard import __version__, years
 from loadguard.errors import EXIT_FAILURE, LoadguardError
+from loadguard.model import SEVERITY_LABELS
 
 # name -> "module:attribute"; the one list of what `loadguard` can do.
 COMMANDS = {
@@ -177,7 +178,7 @@ def as_of_option(func):
 def min_severity_option(func):
     """`--min-severity LEVEL`: leave out warnings below it (cron mails warn and up)."""
     return click.option(
-        "--min-severity", type=click.Choice(["info", "warn", "alert"]), default="info", show_default=True,
+        "--min-severity", type=click.Choice(SEVERITY_LABELS), default="info", show_default=True,
         help="Leave out warnings below this severity (they are still in the digest).",
     )(func)
 

@@ -23,6 +23,10 @@ class Severity(IntEnum):
         return cls[text.upper()]
 
 
+# What --min-severity and --fail-on accept, lowest first.
+SEVERITY_LABELS = tuple(s.label for s in Severity)
+
+
 # The subject a rule gives a finding that lasts while its condition holds (a jump in
 # the weekly load, a run of weeks without a shoe): `loadguard.episodes` replaces it
 # with the first day of the episode, which is what makes the finding one finding.

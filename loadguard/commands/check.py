@@ -3,8 +3,7 @@ from __future__ import annotations
 import click
 
 from loadguard.cli import App, as_date, as_of_option, min_severity_option, pass_app
-
-LEVELS = ["info", "warn", "alert"]
+from loadguard.model import SEVERITY_LABELS
 
 
 @click.command()
@@ -14,7 +13,7 @@ LEVELS = ["info", "warn", "alert"]
               help="Print only warnings not reported before (or worse than before) and record them; "
                    "prints nothing at all (in either format) when there is nothing new.")
 @min_severity_option
-@click.option("--fail-on", type=click.Choice(LEVELS), default=None,
+@click.option("--fail-on", type=click.Choice(SEVERITY_LABELS), default=None,
               help="Exit 1 when a printed warning is at or above this severity.")
 @pass_app
 def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from loadguard.render.printable import json_text
+from loadguard.model import SEVERITY_LABELS as LEVELS
 from loadguard.replay import SYMPTOM_LOOKBACK_DAYS, Replay
-
-LEVELS = ("info", "warn", "alert")
 
 
 def _cells(lines) -> str:
