@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from loadguard.sources import Batch, ImportContext, Source
+from loadguard.sources import API_SOURCE, Batch, ImportContext, Source
 from loadguard.store import Store
 
-API_SOURCE = "strava"
 # Rows written per statement batch: big enough to be quick, small enough that a
 # streamed export of a million activities never sits in memory.
 CHUNK_ROWS = 5000

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterator, Protocol
 from loadguard.config import DEFAULTS
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name
-from loadguard.sources import validate
+from loadguard.sources import API_SOURCE as SOURCE, validate
 from loadguard.store import Store
 
 LOCK_FILE = "sync.lock"
@@ -56,7 +56,6 @@ MISSING_GEAR_KEY = "strava.sync.missing_gear"
 TOLD_MISSING_KEY = "strava.sync.missing_gear_told"
 # Runs whose notes were read with a detail call (one request each), so each is asked once.
 NOTES_READ_KEY = "strava.sync.notes_read"
-SOURCE = "strava"
 SETTINGS = DEFAULTS["sync"]   # config.toml's [sync] defaults: what `run` does when not told
 
 
