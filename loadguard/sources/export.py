@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -71,12 +70,6 @@ class Export:
     @property
     def shoe_count(self) -> int:
         return sum(1 for g in self.gear if g["kind"] == "shoe")
-
-    def activity_batches(self, size: int = 5000) -> Iterator[list[dict]]:
-        """The activity rows in lists of `size`, for writes that stay small in memory."""
-        rows = iter(self.activities)
-        while batch := list(islice(rows, size)):
-            yield batch
 
     def adopt_gear(self, known: dict[str, str]) -> None:
         """Point activities at gear the store already has under the same name.
