@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
 from loadguard.sources import API_SOURCE, Batch, ImportContext, Source
 from loadguard.store import Store
@@ -42,11 +41,6 @@ def context_for(store: Store | None, zone, running_types) -> ImportContext:
     known_gear = {gear_key(name): gid for gid, name in store.gear_names(API_SOURCE)}
     return ImportContext(zone=zone, running_types=tuple(running_types),
                          known_files=store.known_files(), known_gear=known_gear)
-
-
-def read(source: Source, path: Path, context: ImportContext) -> Batch:
-    """The whole path read and validated, before anything is written."""
-    return source.read(path, context)
 
 
 def write(store: Store, source: Source, batch: Batch) -> ImportResult:
