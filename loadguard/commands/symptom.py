@@ -3,11 +3,13 @@ from __future__ import annotations
 import click
 
 from loadguard.cli import App, Day, pass_app
+from loadguard.symptoms import KINDS, MAX_INTENSITY, PLACES, BadValue
 
-# Shown in --help; the engine (loadguard.symptoms) holds the lists themselves and
-# checks every value, so a bad one is one line naming the field and the choices.
-WHERE_HELP = "heel, arch, ball of foot, toes, inner ankle, calf, other"
-WHAT_HELP = "tingling, numbness, burning, electric, stabbing, dull ache, stiffness"
+# Shown in --help from the engine's own lists (loadguard.symptoms, standard library
+# only); the engine checks every value, so a bad one is one line naming the field
+# and the choices.
+WHERE_HELP = ", ".join(PLACES)
+WHAT_HELP = ", ".join(KINDS)
 WHEN_HELP = ("during (the run, growing with distance), after (the run), night, "
              "morning (first steps)")
 
@@ -17,24 +19,18 @@ def _choice(value: str | None) -> str | None:
     return None if value is None else " ".join(value.replace("-", " ").replace("_", " ").lower().split())
 
 
-def _bad(message: str) -> Exception:
-    from loadguard.symptoms import BadValue  # not at import: `loadguard --help` lists this module
-
-    return BadValue(message)
-
-
 def _intensity(value: str | None) -> int | None:
     if value is None:
         return None
     try:
         return int(value)
     except ValueError:
-        raise _bad(f"symptom --intensity must be a whole number from 0 to 10; got {value!r}") from None
+        raise BadValue(f"symptom --intensity must be a whole number from 0 to {MAX_INTENSITY}; got {value!r}") from None
 
 
 def _not_ahead(day, today) -> None:
     if day is not None and day > today:
-        raise _bad(f"symptom --date {day.isoformat()} is after today ({today.isoformat()})")
+        raise BadValue(f"symptom --date {day.isoformat()} is after today ({today.isoformat()})")
 
 
 def _fields(func):
@@ -44,7 +40,7 @@ def _fields(func):
         click.option("--side", help="left, right or both."),
         click.option("--what", "kind", help=f"What it feels like: {WHAT_HELP}."),
         click.option("--when", "timing", help=f"When it shows: {WHEN_HELP}."),
-        click.option("--intensity", help="0 (barely) to 10 (worst imaginable)."),
+        click.option("--intensity", help=f"0 (barely) to {MAX_INTENSITY} (worst imaginable)."),
         click.option("--note", help="Free text, kept on this machine only."),
     ]):
         func = option(func)
@@ -67,7 +63,7 @@ def add(app: App, day, place, side, kind, timing, intensity, note, today) -> Non
     missing = [name for name, value in (("--where", place), ("--side", side), ("--what", kind),
                                         ("--intensity", intensity)) if value is None]
     if missing:
-        raise _bad(f"symptom add needs {', '.join(missing)}")
+        raise BadValue(f"symptom add needs {', '.join(missing)}")
     today = today.date() if today else app.today()
     when = day.date() if day else today
     _not_ahead(when, today)
