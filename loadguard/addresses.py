@@ -9,14 +9,16 @@ import re
 _ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+")
 
 
-def problem(text: str) -> str | None:
-    """Why `text` is not one or more comma-separated addresses; None when it is.
+def problem(text: str | None) -> str | None:
+    """Why `text` is not one or more comma-separated addresses; None when it is (or is not given).
 
     `Name <you@example.com>` is accepted too; a line break never is, since it would
     end the header and start another one in the message.
     """
     from email.utils import getaddresses
 
+    if text is None:
+        return None
     if "\n" in text or "\r" in text:
         return "must be on one line"
     pairs = getaddresses([text])

@@ -261,6 +261,6 @@ def _check_addresses(digest: dict[str, Any], name: str) -> None:
 
     for key in ("email_to", "email_from"):
         value = digest[key]
-        why = problem(value) if value is not None else None
+        why = problem(value)
         if why:
             raise LoadguardError(f"{name}: digest.{key} {why}, got {value!r}")

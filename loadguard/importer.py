@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
-from loadguard.sources import Batch, ImportContext, Source
+from loadguard.sources import API_SOURCE, Batch, ImportContext, Source
 from loadguard.store import Store
 
-API_SOURCE = "strava"
 # Rows written per statement batch: big enough to be quick, small enough that a
 # streamed export of a million activities never sits in memory.
 CHUNK_ROWS = 5000
@@ -40,15 +38,9 @@ def context_for(store: Store | None, zone, running_types) -> ImportContext:
 
     if store is None:
         return ImportContext(zone=zone, running_types=tuple(running_types))
-    known_gear = {gear_key(name): gid for gid, name in
-                  store.conn.execute("SELECT id, name FROM gear WHERE source = ?", (API_SOURCE,))}
+    known_gear = {gear_key(name): gid for gid, name in store.gear_names(API_SOURCE)}
     return ImportContext(zone=zone, running_types=tuple(running_types),
                          known_files=store.known_files(), known_gear=known_gear)
-
-
-def read(source: Source, path: Path, context: ImportContext) -> Batch:
-    """The whole path read and validated, before anything is written."""
-    return source.read(path, context)
 
 
 def write(store: Store, source: Source, batch: Batch) -> ImportResult:
@@ -71,11 +63,7 @@ def write(store: Store, source: Source, batch: Batch) -> ImportResult:
         store.upsert_gear(g for g in batch.gear if not g.get("adopted"))
         # Gear this source stored earlier under an id it now replaced would show
         # twice; its old row goes once nothing points at it.
-        store.conn.executemany(
-            "DELETE FROM gear WHERE id = ? AND source != ? AND NOT EXISTS "
-            "(SELECT 1 FROM activities WHERE gear_id = gear.id)",
-            [(gid, API_SOURCE) for gid in batch.replaced_gear],
-        )
+        store.drop_unused_gear(batch.replaced_gear, keep_source=API_SOURCE)
         merged = store.fold_file_copies()
         result.merged = len(merged)
         # A file run stored and merged in the same breath was never a new activity.

@@ -1,8 +1,8 @@
 """The symptom log: what a runner felt, where and when, kept in the local store only.
 
 Nothing here talks to Strava or any other service: symptoms are health data and
-never leave the machine. The vocabulary below is the one place for the choices
-the command offers and the rules read.
+never leave the machine. The choices the command offers and the rules read are
+in loadguard.symptom_terms.
 """
 
 from __future__ import annotations
@@ -12,26 +12,14 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from loadguard.errors import EXIT_USAGE, LoadguardError
+# The vocabulary lives apart so `loadguard --help` can list it without this module;
+# the rules read it from here too.
+from loadguard.symptom_terms import (  # noqa: F401 - re-exported
+    FOOT_PLACES, KINDS, MAX_INTENSITY, NERVE_KINDS, PLACES, SIDES, TIMINGS,
+)
 
 if TYPE_CHECKING:
     from loadguard.store import Store
-
-PLACES = ("heel", "arch", "ball of foot", "toes", "inner ankle", "calf", "other")
-# The foot itself, where the plantar nerves run (the inner ankle is the tarsal tunnel);
-# "foot" is the whole foot, as a note may say.
-FOOT_PLACES = frozenset({"heel", "arch", "ball of foot", "toes", "inner ankle", "foot"})
-SIDES = ("left", "right", "both")
-KINDS = ("tingling", "numbness", "burning", "electric", "stabbing", "dull ache", "stiffness")
-# Sensations that come from a nerve rather than a muscle or tendon.
-NERVE_KINDS = frozenset({"tingling", "numbness", "burning", "electric"})
-# When it shows: the pattern the triage wording reads.
-TIMINGS = {
-    "during": "during the run, growing with distance",
-    "after": "after the run",
-    "night": "at night",
-    "morning": "first steps in the morning",
-}
-MAX_INTENSITY = 10
 
 
 def nerve_in_foot(kind: str, place: str) -> bool:

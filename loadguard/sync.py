@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterator, Protocol
 from loadguard.config import DEFAULTS
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name
-from loadguard.sources import validate
+from loadguard.sources import API_SOURCE as SOURCE, validate
 from loadguard.store import Store
 
 LOCK_FILE = "sync.lock"
@@ -56,7 +56,6 @@ MISSING_GEAR_KEY = "strava.sync.missing_gear"
 TOLD_MISSING_KEY = "strava.sync.missing_gear_told"
 # Runs whose notes were read with a detail call (one request each), so each is asked once.
 NOTES_READ_KEY = "strava.sync.notes_read"
-SOURCE = "strava"
 SETTINGS = DEFAULTS["sync"]   # config.toml's [sync] defaults: what `run` does when not told
 
 
@@ -249,7 +248,7 @@ def _fetch_notes(store: Store, source: Source, running_types, result: SyncResult
         return
     since = datetime.now(timezone.utc).timestamp() - days * 86400
     recent = store.runs_started_after(_iso(int(since)), SOURCE, running_types)
-    done = set(json.loads(store.get_state(NOTES_READ_KEY) or "[]"))
+    done = _id_set(store, NOTES_READ_KEY)
     for activity_id in [i for i in recent if i not in done][:budget]:
         try:
             deadline.check()
@@ -265,7 +264,7 @@ def _fetch_notes(store: Store, source: Source, running_types, result: SyncResult
                 store.set_notes(activity_id, notes["description"], notes["private_note"])
             done.add(activity_id)
             # only ids still in the window are kept, so the list stays short
-            store.set_state(NOTES_READ_KEY, json.dumps(sorted(done & set(recent))))
+            _put_id_set(store, NOTES_READ_KEY, done & set(recent))
 
 
 def _kept(result: SyncResult) -> str:
@@ -332,7 +331,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
 def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult, progress: Progress,
                deadline: Deadline) -> None:
     known = store.gear_rows()
-    missing = set(json.loads(store.get_state(MISSING_GEAR_KEY) or "[]"))
+    missing = _id_set(store, MISSING_GEAR_KEY)
 
     listed = source.athlete_shoes()
     listed_rows = {row["id"]: row for row in listed or ()}
@@ -371,7 +370,7 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
         else:
             if detail is None:
                 missing.add(gid)
-                store.set_state(MISSING_GEAR_KEY, json.dumps(sorted(missing)))
+                _put_id_set(store, MISSING_GEAR_KEY, missing)
         if detail is None:
             if gid not in listed_rows:
                 continue
@@ -389,16 +388,16 @@ def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult,
 
 
 def _untold(store: Store, missing: set[str]) -> list[str]:
-    told = set(json.loads(store.get_state(TOLD_MISSING_KEY) or "[]"))
+    told = _id_set(store, TOLD_MISSING_KEY)
     return sorted(missing - told)
 
 
 def mark_told(store: Store, gear_ids: list[str]) -> None:
     """Record that a printed summary named these gear ids, so the next one does not."""
     if gear_ids:
-        told = set(json.loads(store.get_state(TOLD_MISSING_KEY) or "[]"))
+        told = _id_set(store, TOLD_MISSING_KEY)
         with store.transaction():
-            store.set_state(TOLD_MISSING_KEY, json.dumps(sorted(told | set(gear_ids))))
+            _put_id_set(store, TOLD_MISSING_KEY, told | set(gear_ids))
 
 
 def _vanished(store: Store, checkpoint: dict[str, Any]) -> list[int]:
@@ -441,6 +440,15 @@ def _seen_pages(store: Store) -> dict[int, set[int]] | None:
         except (ValueError, TypeError):
             return None
     return pages
+
+
+def _id_set(store: Store, key: str) -> set:
+    """The ids kept under `key` as a JSON list (activity ids or gear ids)."""
+    return set(json.loads(store.get_state(key) or "[]"))
+
+
+def _put_id_set(store: Store, key: str, ids: set) -> None:
+    store.set_state(key, json.dumps(sorted(ids)))
 
 
 def _clear_checkpoint(store: Store) -> None:

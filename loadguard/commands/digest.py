@@ -31,7 +31,7 @@ class WeekParam(click.ParamType):
 def _address(ctx, param, value):
     from loadguard.addresses import problem
 
-    why = problem(value) if value is not None else None
+    why = problem(value)
     if why:
         raise click.BadParameter(why, ctx, param)
     return value

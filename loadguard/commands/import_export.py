@@ -43,7 +43,7 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     # A source reads and validates everything before the first write; the store is
     # not even created until then, so a refused path leaves no trace.
     context = importer.context_for(app.store if app.store_exists() else None, zone, app.config["running_types"])
-    batch = importer.read(source, target, context)
+    batch = source.read(target, context)
     result = importer.write(app.store, source, batch)
     # File names and summaries are the runner's (or anyone's) text: printed safe for a terminal.
     for problem in result.problems:

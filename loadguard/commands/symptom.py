@@ -3,11 +3,13 @@ from __future__ import annotations
 import click
 
 from loadguard.cli import App, Day, pass_app
+from loadguard.symptom_terms import KINDS, MAX_INTENSITY, PLACES
 
-# Shown in --help; the engine (loadguard.symptoms) holds the lists themselves and
-# checks every value, so a bad one is one line naming the field and the choices.
-WHERE_HELP = "heel, arch, ball of foot, toes, inner ankle, calf, other"
-WHAT_HELP = "tingling, numbness, burning, electric, stabbing, dull ache, stiffness"
+# Shown in --help from the engine's own lists (loadguard.symptom_terms); the engine
+# (loadguard.symptoms, loaded only when a subcommand runs) checks every value, so a bad one is one line naming the field
+# and the choices.
+WHERE_HELP = ", ".join(PLACES)
+WHAT_HELP = ", ".join(KINDS)
 WHEN_HELP = ("during (the run, growing with distance), after (the run), night, "
              "morning (first steps)")
 
@@ -18,7 +20,7 @@ def _choice(value: str | None) -> str | None:
 
 
 def _bad(message: str) -> Exception:
-    from loadguard.symptoms import BadValue  # not at import: `loadguard --help` lists this module
+    from loadguard.symptoms import BadValue
 
     return BadValue(message)
 
@@ -29,7 +31,7 @@ def _intensity(value: str | None) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise _bad(f"symptom --intensity must be a whole number from 0 to 10; got {value!r}") from None
+        raise _bad(f"symptom --intensity must be a whole number from 0 to {MAX_INTENSITY}; got {value!r}") from None
 
 
 def _not_ahead(day, today) -> None:
@@ -44,7 +46,7 @@ def _fields(func):
         click.option("--side", help="left, right or both."),
         click.option("--what", "kind", help=f"What it feels like: {WHAT_HELP}."),
         click.option("--when", "timing", help=f"When it shows: {WHEN_HELP}."),
-        click.option("--intensity", help="0 (barely) to 10 (worst imaginable)."),
+        click.option("--intensity", help=f"0 (barely) to {MAX_INTENSITY} (worst imaginable)."),
         click.option("--note", help="Free text, kept on this machine only."),
     ]):
         func = option(func)

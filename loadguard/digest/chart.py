@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from loadguard import numbers as num
+
 if TYPE_CHECKING:
     from loadguard.digest.weekly import ChartWeek, LoadBand
 
@@ -102,7 +104,7 @@ def _figure(weeks: "list[ChartWeek]", load: "LoadBand", layout: Layout):
     line = ratio_ax.plot(xs, ratios, color=RATIO, marker="o", markersize=4.5, linewidth=1.8, zorder=3)
     handles["load ratio"] = line[0]
     ratio_ax.set_ylim(low, top)
-    ratio_ax.set_yticks([1.0, load.warn, load.alert], [f"{v:.2f}" for v in (1.0, load.warn, load.alert)])
+    ratio_ax.set_yticks([1.0, load.warn, load.alert], [num.ratio_text(v) for v in (1.0, load.warn, load.alert)])
     ratio_ax.set_ylabel("ratio", fontsize=small)
     ratio_ax.tick_params(labelsize=small)
     ratio_ax.grid(axis="y", color="#dddddd", zorder=1)

@@ -138,10 +138,6 @@ class Digest:
     def has_base(self) -> bool:
         return self.metrics[0].base is not None
 
-    @property
-    def warning_count(self) -> int:
-        return sum(len(g.warnings) for g in self.groups)
-
     def metric(self, key: str) -> Metric:
         return next(m for m in self.metrics if m.key == key)
 

@@ -18,9 +18,11 @@ from loadguard import plugins
 from loadguard.errors import LoadguardError
 
 ENTRY_POINT_GROUP = "loadguard.sources"
+# The `source` of rows synced from Strava's API: the fresher word, never overwritten by an import.
+API_SOURCE = "strava"
 # Sources shipped with loadguard; any other claims a path first, so a plugin can
 # take over a format.
-BUILTIN = ("strava", "files", "strava-export")
+BUILTIN = (API_SOURCE, "files", "strava-export")
 
 
 @dataclass(frozen=True)

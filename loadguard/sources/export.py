@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -60,23 +59,12 @@ class ExportActivities:
 class Export:
     """An export read into the store's row shapes (source 'export')."""
 
-    origin: str                                   # the path as the user gave it
-    activities: Iterable[dict] = field(default_factory=list)
-    gear: list[dict] = field(default_factory=list)
+    activities: ExportActivities
+    gear: list[dict]
+    # Activities left out because their values cannot be true.
+    skipped: validate.Skips
     # Export gear ids replaced by `adopt_gear`: an earlier import may have stored them.
     superseded: list[str] = field(default_factory=list)
-    # Activities left out because their values cannot be true.
-    skipped: validate.Skips = field(default_factory=validate.Skips)
-
-    @property
-    def shoe_count(self) -> int:
-        return sum(1 for g in self.gear if g["kind"] == "shoe")
-
-    def activity_batches(self, size: int = 5000) -> Iterator[list[dict]]:
-        """The activity rows in lists of `size`, for writes that stay small in memory."""
-        rows = iter(self.activities)
-        while batch := list(islice(rows, size)):
-            yield batch
 
     def adopt_gear(self, known: dict[str, str]) -> None:
         """Point activities at gear the store already has under the same name.
@@ -88,12 +76,7 @@ class Export:
         remap = {g["id"]: known[gear_key(g["name"])] for g in self.gear if gear_key(g["name"]) in known}
         if not remap:
             return
-        if isinstance(self.activities, ExportActivities):
-            self.activities.remap.update(remap)
-        else:
-            for row in self.activities:
-                if row["gear_id"] in remap:
-                    row["gear_id"] = remap[row["gear_id"]]
+        self.activities.remap.update(remap)
         # Kept in the list (it still counts as a shoe of this export) but flagged so
         # the command does not overwrite the API's row.
         for g in self.gear:
@@ -129,12 +112,12 @@ def read_export(path: str | Path, zone: tzinfo | None, running_types: Iterable[s
     table = Table(files.activities)
     table.require(REQUIRED_COLUMNS, ACTIVITIES_CSV)
     tally = GearTally(listed)
-    export = Export(origin=str(path))
+    skipped = validate.Skips()
     seen: set[int] = set()
     for line, row in _checked_rows(table, zone):
         reason = validate.problem(row)
         if reason is not None:
-            export.skipped.add(Skipped(row["id"], reason, f"line {line}"))
+            skipped.add(Skipped(row["id"], reason, f"line {line}"))
             continue
         if row["id"] in seen:
             raise LoadguardError(
@@ -143,7 +126,6 @@ def read_export(path: str | Path, zone: tzinfo | None, running_types: Iterable[s
             )
         seen.add(row["id"])
         tally.add(row)
-    export.activities = ExportActivities(table, zone, tally, len(seen))
-    export.gear = tally.rows(set(running_types))
-    return export
+    return Export(activities=ExportActivities(table, zone, tally, len(seen)),
+                  gear=tally.rows(set(running_types)), skipped=skipped)
 

@@ -34,6 +34,7 @@ from stravalib.protocol import ApiV3
 from stravalib.util import limiter
 
 from loadguard.errors import LoadguardError
+from loadguard.sources import API_SOURCE
 from loadguard.sync import BadResponse, Deadline, ItemFault, RemoteStop
 from loadguard.token import Token
 
@@ -434,7 +435,7 @@ def activity_row(raw: Any, where: str) -> dict[str, Any]:
         "avg_cadence": _optional(raw, "average_cadence", (int, float), label),
         "trainer": bool(_optional(raw, "trainer", bool, label)),
         "manual": bool(_optional(raw, "manual", bool, label)),
-        "source": "strava",
+        "source": API_SOURCE,
         # 1 race, 2 long run, 3 workout (runs); 0 or absent: a plain run
         "workout_type": _optional(raw, "workout_type", int, label),
     }
@@ -458,7 +459,7 @@ def gear_row(raw: Any, where: str) -> dict[str, Any]:
         "retired": bool(_optional(raw, "retired", bool, label)),
         "is_primary": bool(_optional(raw, "primary", bool, label)),
         "distance_m": _optional(raw, "distance", (int, float), label),
-        "source": "strava",
+        "source": API_SOURCE,
     }
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from loadguard.errors import LoadguardError
-from loadguard.sources import Batch, ImportContext
+from loadguard.sources import API_SOURCE, Batch, ImportContext
 
 
 class StravaApiSource:
-    name = "strava"
+    name = API_SOURCE
 
     def claims(self, path: Path) -> bool:
         return False

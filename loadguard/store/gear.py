@@ -44,6 +44,19 @@ class Gear(StoreConnection):
         cols = ", ".join(GEAR_COLUMNS)
         return {r["id"]: dict(r) for r in self.conn.execute(f"SELECT {cols} FROM gear")}
 
+    def gear_names(self, source: str) -> list[tuple[str, str]]:
+        """(id, name) of the gear stored from `source`."""
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT id, name FROM gear WHERE source = ?", (source,))]
+
+    def drop_unused_gear(self, ids: Iterable[str], *, keep_source: str) -> None:
+        """Delete these gear rows where no activity points at them; rows from `keep_source` stay."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "DELETE FROM gear WHERE id = ? AND source != ? AND NOT EXISTS "
+                "(SELECT 1 FROM activities WHERE gear_id = gear.id)",
+                [(gid, keep_source) for gid in ids],
+            )
+
 
 def _gear_row(row: dict[str, Any]) -> dict[str, Any]:
     out = {c: row.get(c) for c in GEAR_COLUMNS}

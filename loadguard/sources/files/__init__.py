@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable
 
 from loadguard.sources import Batch, FileSeen, ImportContext
+from loadguard.sources.export_files import ACTIVITIES_CSV
 from loadguard.sources.files import collect
 from loadguard.sources.files.collect import FileJob, Unreadable
 
@@ -43,7 +44,7 @@ class FilesSource:
                 wanted, other = collect.in_zip(path)
             except Unreadable:
                 return False
-            return bool(wanted) and not any(Path(j.member).name.lower() == "activities.csv" for j in other)
+            return bool(wanted) and not any(Path(j.member).name.lower() == ACTIVITIES_CSV for j in other)
         return False
 
     def read(self, path: Path, context: ImportContext) -> Batch:
@@ -178,4 +179,4 @@ def _stem(label: str) -> str:
 
 
 def _holds_export_csv(folder: Path) -> bool:
-    return (folder / "activities.csv").is_file() or any(folder.glob("*/activities.csv"))
+    return (folder / ACTIVITIES_CSV).is_file() or any(folder.glob(f"*/{ACTIVITIES_CSV}"))
