@@ -18,6 +18,9 @@ from loadguard.model import Warning
 if TYPE_CHECKING:
     from loadguard.frames import Frames
 
+# How far back a load finding can explain a symptom: overuse symptoms tend to follow
+# a jump in load by days to a few weeks. The symptom rules' default, and replay's marks.
+LOOKBACK_DAYS = 21
 # Rule families that describe load, as opposed to shoes or symptoms.
 LOAD_FAMILIES = ("volume", "terrain")
 # Within a family, at equal severity, the finding named: the single-run spike has the

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from loadguard.model import Severity, Warning
+from loadguard.prior_findings import LOOKBACK_DAYS
 
 if TYPE_CHECKING:
     from loadguard.config import Config
@@ -90,8 +91,9 @@ def replay(store: "Store", config: "Config", first: date, last: date, min_severi
     return Replay(first, last, level, mailed, list(months.values()), symptom_marks(store, first, last, mailed))
 
 
-# issue 9: what a runner asks of the timeline when a symptom shows up: what was I told before it?
-SYMPTOM_LOOKBACK_DAYS = 21
+# issue 9: what a runner asks of the timeline when a symptom shows up: what was I told
+# before it, over the same window the symptom rules look back.
+SYMPTOM_LOOKBACK_DAYS = LOOKBACK_DAYS
 
 
 def symptom_marks(store: "Store", first: date, last: date,

@@ -20,14 +20,11 @@ from loadguard.advice import TRIAGE, TRIAGE_BY_TIMING
 from loadguard.detectors.common import Dated, SpanRule, build_warning, require_positive
 from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
-from loadguard.prior_findings import before
+from loadguard.prior_findings import LOOKBACK_DAYS, before
 from loadguard.symptoms import Symptom, nerve_in_foot
 
 # The log's "listen" window: symptoms of the last two weeks are current.
 RECENT_DAYS = 14
-# How far back a load finding can explain a symptom: overuse symptoms tend to
-# follow a jump in load by days to a few weeks.
-LOOKBACK_DAYS = 21
 
 
 @dataclass(frozen=True)
