@@ -38,6 +38,15 @@ def km_text(value: float) -> str:
     return f"{km(value):.1f} km"
 
 
+def km_under(line: float, at_line: bool) -> float:
+    """The longest distance, to 0.1 km, that stays under a line: rounded down, and one
+    step lower when reaching the line already crosses it (never below zero)."""
+    down = _down(line, 1)
+    if at_line and round(down - float(line), NOISE_PLACES) >= 0:
+        down -= 0.1
+    return max(round(down, 1), 0.0)
+
+
 def limit_km_text(value: float) -> str:
     """A configured limit (700, 750.5) as the runner wrote it, without a trailing .0."""
     return f"{float(value):g} km"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -65,6 +65,30 @@ def daily_table(frames: Frames) -> pd.DataFrame:
 
 
 DAILY_COLUMNS = ("km", "trail_km", "elev_m", "bare_km", "bare_runs", "runs")
+
+
+@dataclass(frozen=True)
+class Line:
+    """Where a rule starts to speak on a day, in km: what `ahead` and `plan check` read.
+
+    A run (for the weekly rule: the 7-day sum) of `km` crosses the line when
+    `at_line` is true (reaching it is enough), and only a longer one otherwise.
+    `why` says in words what the line is drawn from; `evidence` the same figures
+    for JSON.
+    """
+
+    rule: str
+    km: float
+    at_line: bool
+    why: str
+    evidence: dict
+
+    def crossed_by(self, km: float) -> bool:
+        return reaches(km, self.km) if self.at_line else exceeds(km, self.km)
+
+    def less(self, km: float) -> "Line":
+        """The same line with `km` already spent (a 7-day sum, the km since a comeback)."""
+        return replace(self, km=self.km - km)
 
 
 # What a rule judging a span gives: each day's warning, as (day, warning).

@@ -17,8 +17,9 @@ from loadguard import numbers as num
 from loadguard.advice import RACE_RECOVERY
 from loadguard.config import SettingError
 from loadguard.detectors.common import (
-    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds,
-    history_days, history_series, require_choice, require_order, require_positive, settings_key, window,
+    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, Line, SpanRule, Windows, build_warning, daily_table, exceeded,
+    exceeds, history_days, history_series, reached, require_choice, require_order, require_positive,
+    settings_key, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
@@ -181,6 +182,27 @@ class WeeklyLoad(SpanRule):
     def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
         return load_table(frames, config)["severity"] > 0
 
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The km a run on `day` may add to the 7 days ending then before the caution band
+        starts: the line is the caution ratio of the day's base, and at least
+        `min_increase_km` above it. None where the rule is silent, and for the EWMA
+        method, whose ratio is not one of two sums."""
+        if config["method"] != "rolling":
+            return None
+        table = load_table(frames, config)
+        at = pd.Timestamp(day)
+        if at not in table.index or isinstance(table.at[at, "silence"], str):
+            return None
+        acute, base = float(table.at[at, "acute"]), float(table.at[at, "base"])
+        caution, gain = config["caution"], config["min_increase_km"]
+        week = max(base * caution, base + gain)
+        drawn = (f"{caution} times" if base * caution >= base + gain else f"{num.limit_km_text(gain)} above")
+        why = (f"the 7 days to {day.isoformat()} kept under {num.km_text(week)}: {drawn} your weekly base of "
+               f"{num.km_text(base)} ({base_weeks_text(config)})")
+        return Line(self.id, week - acute, True, why, {
+            "week_line_km": num.km(week), "base_weekly_km": num.km(base), "caution": caution,
+            "min_increase_km": gain, "km_already_in_window": num.km(acute)})
+
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         table = load_table(frames, config)
         span = table[(table.index >= pd.Timestamp(first)) & (table.index <= pd.Timestamp(last))]
@@ -241,19 +263,55 @@ class Comeback(SpanRule):
         for back_ts in starts:
             back = back_ts.date()
             prev = days[days < back_ts].iloc[-1].date()
-            if history_days(frames, prev) < CHRONIC_DAYS:
-                continue  # no settled routine before the break to compare against
-            base = km[pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)]
-            base_week = float(base.sum()) / BASE_WEEKS
-            if base_week <= 0 or base_week < config["min_base_km"]:
+            base_week = self._pre_break_week(frames, km, prev, config)
+            if base_week is None:
                 continue
             since = km[back_ts:pd.Timestamp(back + timedelta(days=ACUTE_DAYS - 1))].cumsum()
-            over = since[since.round(6) > round(base_week * config["max_share"], 6)]
+            over = since[exceeded(since, base_week * config["max_share"])]
             for day_ts, back_km in over.items():
                 day = day_ts.date()
                 if first <= day <= last:
                     out.append((day, self._warning(day, back, prev, float(back_km), base_week, config)))
         return out
+
+    @staticmethod
+    def _pre_break_week(frames: Frames, km: pd.Series, prev: date, config: Mapping[str, Any]) -> float | None:
+        """The weekly average of the 4 weeks up to the last run before a break; None when
+        there was no settled routine to come back to."""
+        if history_days(frames, prev) < CHRONIC_DAYS:
+            return None
+        base = km[pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)]
+        base_week = float(base.sum()) / BASE_WEEKS
+        return None if base_week <= 0 or base_week < config["min_base_km"] else base_week
+
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The km a run on `day` may add when it falls in a first week back: the share of
+        the pre-break weekly average, less what was run since the day back. None when
+        no return is under way (or would begin with the run)."""
+        runs = frames.runs
+        days = runs.loc[runs["day"] <= pd.Timestamp(day), "day"].drop_duplicates()
+        days = pd.concat([days, pd.Series([pd.Timestamp(day)])]).drop_duplicates().reset_index(drop=True)
+        gaps = (days.diff().dt.days - 1).fillna(0)
+        starts = days[(gaps >= frames.break_days) & (days > pd.Timestamp(day) - pd.Timedelta(days=ACUTE_DAYS))]
+        if starts.empty:
+            return None
+        back_ts = starts.iloc[-1]
+        prev = days[days < back_ts].iloc[-1].date()
+        km = daily_table(frames)["km"]
+        base_week = self._pre_break_week(frames, km, prev, config)
+        if base_week is None:
+            return None
+        since = float(km[back_ts:pd.Timestamp(day)].sum())
+        allowed = base_week * config["max_share"]
+        back = back_ts.date()
+        why = (f"back on {back.isoformat()} after {(back - prev).days - 1} days without running: the first week "
+               f"back kept to {num.percent_text(config['max_share'])} of the {num.km_text(base_week)} a week "
+               f"you ran in the {BASE_WEEKS} weeks before the break, {num.km_text(allowed)}")
+        return Line(self.id, allowed - since, False, why, {
+            "back_on": back.isoformat(), "pre_break_weekly_km": num.km(base_week),
+            "max_share": config["max_share"], "first_week_km": num.km(allowed),
+            "first_week_until": (back + timedelta(days=ACUTE_DAYS - 1)).isoformat(),
+            "km_since_back": num.km(since)})
 
     def _warning(self, day: date, back: date, prev: date, back_km: float, base_week: float,
                  config: Mapping[str, Any]) -> Warning:
@@ -302,10 +360,7 @@ class LongRunSpike(SpanRule):
         runs = runs.assign(previous_max=previous_longest(runs, lookback))
         judged = runs[(runs["day"] >= pd.Timestamp(first - timedelta(days=recent - 1)))
                       & (runs["previous_max"] > 0)]
-        over = judged["distance_km"] / judged["previous_max"] - 1
-        gain = judged["distance_km"] - judged["previous_max"]
-        spikes = judged[(over.round(6) > round(config["info_over"], 6))
-                        & (gain.round(6) >= round(config["min_increase_km"], 6))]
+        spikes = judged[crosses_spike(judged["distance_km"], judged["previous_max"], config)]
         out = []
         for row in spikes.itertuples():
             day = row.day.date()
@@ -320,6 +375,33 @@ class LongRunSpike(SpanRule):
                     warning = warning or self._warning(runs, row, config)
                     out.append((on, warning))
         return out
+
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The run on `day` (after the runs the frames hold that day) from which this rule
+        speaks: past the reference by more than `info_over` and by `min_increase_km`.
+        None while there is too little history or no run to compare with."""
+        if frames.first_day is None or history_days(frames, day) - 1 < config["min_history_days"]:
+            return None
+        lookback = int(config["lookback_days"])
+        before = frames.days_between(day - timedelta(days=lookback), day)[["day", "start_local", "distance_km"]]
+        if before.empty:
+            return None
+        # The reference as the rule computes it for a run placed last on `day`.
+        probe = pd.DataFrame({"day": [pd.Timestamp(day)], "start_local": [pd.Timestamp(day) + pd.Timedelta(days=1)],
+                              "distance_km": [0.0]})
+        reference = float(previous_longest(pd.concat([before, probe], ignore_index=True), lookback).iloc[-1])
+        if not reference > 0:
+            return None
+        longest = before.loc[before["distance_km"].idxmax()]
+        share, gain = reference * (1 + config["info_over"]), reference + config["min_increase_km"]
+        drawn = (f"{num.percent_text(config['info_over'])} past" if share >= gain
+                 else f"{num.limit_km_text(config['min_increase_km'])} past")
+        why = (f"{drawn} your longest run of the {lookback} days before, {num.km_text(reference)} "
+               f"on {longest['day'].date().isoformat()}")
+        return Line(self.id, max(share, gain), share < gain, why, {
+            "previous_longest_km": num.km(reference), "previous_longest_on": longest["day"].date().isoformat(),
+            "info_over": config["info_over"], "min_increase_km": config["min_increase_km"],
+            "lookback_days": lookback})
 
     def _warning(self, runs: pd.DataFrame, row: Any, config: Mapping[str, Any]) -> Warning:
         day = row.day.date()
@@ -356,6 +438,14 @@ class LongRunSpike(SpanRule):
                      f"followed by injury about {band[1]}x as often" if band else "")
         message = f"Run {name}on {day.isoformat()}: {numbers}{band_text}."
         return build_warning(self.id, severity, day, str(row.id), message, evidence)
+
+
+def crosses_spike(distance: Any, reference: Any, config: Mapping[str, Any]) -> Any:
+    """Whether runs of `distance` are spikes against `reference` (the longest before
+    them): more than `info_over` longer, and by at least `min_increase_km`. The one
+    test, for the rule and for the line `ahead` draws from it."""
+    return (exceeded(distance, reference * (1 + config["info_over"]))
+            & reached(distance, reference + config["min_increase_km"]))
 
 
 def previous_longest(runs: pd.DataFrame, lookback_days: int) -> pd.Series:
