@@ -60,6 +60,18 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
         frames = frames_mod.build(store, config, last, rewind_from=rewind)
         starts = _guarded(lambda: episode_starts_of(enabled, settings, frames))
     with_load_findings(frames, enabled, usual)
+    dated = judge(enabled, usual, careful, careful_on, frames, first, last)
+    by_day: dict[date, list[Warning]] = {}
+    for day, w in name_episodes(dated, starts):
+        if first <= day <= last:
+            by_day.setdefault(day, []).append(w)
+    return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}
+
+
+def judge(enabled, usual: dict, careful: dict, careful_on: set[date], frames, first: date,
+          last: date) -> list[tuple[date, Warning]]:
+    """(day, warning) pairs of the `enabled` detectors over [first, last], each day with
+    the careful settings when it is one of `careful_on`, else the usual ones."""
     dated: list[tuple[date, Warning]] = []
     for detector in enabled:
         if detector.id in CAREFUL and careful_on:
@@ -69,11 +81,7 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
                       if day in careful_on]
         else:
             dated += _judged(detector, usual[detector.id], frames, first, last)
-    by_day: dict[date, list[Warning]] = {}
-    for day, w in name_episodes(dated, starts):
-        if first <= day <= last:
-            by_day.setdefault(day, []).append(w)
-    return {day: sort_warnings(one_message_per_cause(ws)) for day, ws in by_day.items()}
+    return dated
 
 
 def _judged(detector, cfg: dict, frames, first: date, last: date) -> list[tuple[date, Warning]]:

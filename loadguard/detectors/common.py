@@ -74,7 +74,8 @@ class Line:
     A run (for the weekly rule: the 7-day sum) of `km` crosses the line when
     `at_line` is true (reaching it is enough), and only a longer one otherwise.
     `why` says in words what the line is drawn from; `evidence` the same figures
-    for JSON.
+    for JSON. `sums` tells a line on km summed over days (a week, a first week
+    back), which running on the days before also fills, from a line on one run.
     """
 
     rule: str
@@ -82,6 +83,7 @@ class Line:
     at_line: bool
     why: str
     evidence: dict
+    sums: bool = True
 
     def crossed_by(self, km: float) -> bool:
         return reaches(km, self.km) if self.at_line else exceeds(km, self.km)

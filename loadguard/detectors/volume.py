@@ -401,7 +401,7 @@ class LongRunSpike(SpanRule):
         return Line(self.id, max(share, gain), share < gain, why, {
             "previous_longest_km": num.km(reference), "previous_longest_on": longest["day"].date().isoformat(),
             "info_over": config["info_over"], "min_increase_km": config["min_increase_km"],
-            "lookback_days": lookback})
+            "lookback_days": lookback}, sums=False)
 
     def _warning(self, runs: pd.DataFrame, row: Any, config: Mapping[str, Any]) -> Warning:
         day = row.day.date()

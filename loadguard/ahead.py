@@ -1,0 +1,183 @@
+"""The lines ahead: how long the next run may be, and how much the next days may hold,
+before a volume rule speaks.
+
+Every line comes from the rule that draws it (a detector's `line(frames, settings,
+day)`: the km a run on that day may add before the rule speaks), judged with the
+settings that rule will use on that day (the stricter ones while a symptom is
+recent). Nothing here knows a threshold: when a rule changes, its line does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import pandas as pd
+
+from loadguard import numbers as num
+from loadguard.advice import RULES
+from loadguard.check import careful_days, detector_settings, tightened
+from loadguard.detectors import load_detectors
+from loadguard.detectors.common import ACUTE_DAYS, Line
+from loadguard.frames import HORIZON_DAYS, Frames, build
+from loadguard.plan.sessions import Session
+from loadguard.planned_runs import carried
+
+# A placeholder run of no length on each day ahead: the days count as running days
+# (no break opens in front of the runner), and add nothing any rule can see.
+NO_LENGTH_KM = 1e-9
+
+
+@dataclass(frozen=True)
+class Said:
+    """One rule's line on a day, as told: the most km that stays under it, and why."""
+
+    rule: str
+    km: float
+    why: str
+    careful: bool        # drawn with the stricter settings of a recent symptom
+    evidence: dict
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "km": self.km, "line": self.why, "stricter_after_symptom": self.careful,
+                "reference": RULES[self.rule].reference if self.rule in RULES else None,
+                "evidence": self.evidence}
+
+
+@dataclass
+class Ahead:
+    as_of: date
+    days: int
+    longest_run_km: float | None          # the run on the day after as_of
+    week_km: float | None                 # over the `days` days after as_of, spread evenly
+    run_lines: list[Said] = field(default_factory=list)    # each rule's line for that run
+    week_lines: list[Said] = field(default_factory=list)   # each rule's line for the days
+    long_run: tuple[date, float | None] | None = None        # the usual long-run day ahead
+    already_over: list[tuple[str, date]] = field(default_factory=list)   # rule, last day over
+    careful_until: date | None = None     # last day ahead judged with the stricter lines
+    silent: str | None = None             # why no line is drawn, when none is
+
+    @property
+    def first(self) -> date:
+        return self.as_of + timedelta(days=1)
+
+    @property
+    def last(self) -> date:
+        return self.as_of + timedelta(days=self.days)
+
+
+def lines_ahead(store, config, as_of: date, days: int = ACUTE_DAYS) -> Ahead:
+    frames = build(store, config, as_of, since=as_of - timedelta(days=HORIZON_DAYS))
+    return ahead_of(frames, config, days)
+
+
+def line_rules(config) -> list[tuple]:
+    """(detector, usual settings) of every enabled rule that draws a line."""
+    out = []
+    for detector in load_detectors():
+        if hasattr(detector, "line"):
+            settings = detector_settings(config, detector)
+            if settings["enabled"]:
+                out.append((detector, settings))
+    return out
+
+
+def settings_by_day(config, frames: Frames, rules, first: date, last: date) -> tuple[dict, set[date]]:
+    """Each day's settings per rule id (the stricter ones on days a symptom is recent),
+    and the days judged with the stricter ones."""
+    usual = {d.id: s for d, s in rules}
+    careful = tightened(usual, config)
+    on = careful_days(config, frames, first, last)
+    days = pd.date_range(first, last, freq="D").date
+    return {day: careful if day in on else usual for day in days}, on
+
+
+def with_days_ahead(frames: Frames, first: date, last: date) -> Frames:
+    """The frames carried on to `last`, with a run of no length on each day from `first`."""
+    days = pd.date_range(first, last, freq="D").date
+    return carried(frames, [Session(day, NO_LENGTH_KM, "run", "") for day in days], last)
+
+
+def ahead_of(frames: Frames, config, days: int = ACUTE_DAYS) -> Ahead:
+    as_of = frames.as_of
+    first, last = as_of + timedelta(days=1), as_of + timedelta(days=days)
+    out = Ahead(as_of, days, None, None)
+    rules = line_rules(config)
+    by_day, careful_on = settings_by_day(config, frames, rules, first, last)
+    out.careful_until = max(careful_on) if careful_on else None
+    future = with_days_ahead(frames, first, last)
+    lines = {day: [(line, day in careful_on) for d, _ in rules
+                   if (line := d.line(future, by_day[day][d.id], day)) is not None]
+             for day in by_day}
+
+    # The next run: each rule's line on the first day. A rule already over without
+    # it (the 7 days still hold last week's running) is told, not counted.
+    out.run_lines, over = _run_lines(lines[first])
+    out.already_over += [(rule, first) for rule in over]
+    if out.run_lines:
+        out.longest_run_km = min(s.km for s in out.run_lines)
+
+    # The days: X km spread evenly puts X*k/days into a sum drawn on the k-th day.
+    caps: dict[str, Said] = {}
+    for k, day in enumerate(by_day, start=1):
+        for line, careful in lines[day]:
+            if not line.sums:
+                continue  # a one-run line caps each run, not the days' total
+            if line.crossed_by(0.0):
+                out.already_over.append((line.rule, day))
+                continue
+            cap = num.km_under(line.km * days / k, line.at_line)
+            if line.rule not in caps or cap < caps[line.rule].km:
+                caps[line.rule] = _said(line, cap, careful)
+    out.week_lines = list(caps.values())
+    if out.week_lines:
+        out.week_km = min(s.km for s in out.week_lines)
+    out.already_over = _last_days(out.already_over)
+    out.long_run = _long_run(frames, lines, first, last)
+    if not out.run_lines and not out.week_lines:
+        out.silent = _why_silent(frames)
+    return out
+
+
+def _run_lines(lines: list[tuple[Line, bool]]) -> tuple[list[Said], list[str]]:
+    """The lines one run on a day must stay under, and the rules already over without it."""
+    said, over = [], []
+    for line, careful in lines:
+        if line.crossed_by(0.0):
+            over.append(line.rule)
+        else:
+            said.append(_said(line, num.km_under(line.km, line.at_line), careful))
+    return said, over
+
+
+def _said(line: Line, km: float, careful: bool) -> Said:
+    return Said(line.rule, km, line.why, careful, line.evidence)
+
+
+def _last_days(over: list[tuple[str, date]]) -> list[tuple[str, date]]:
+    last: dict[str, date] = {}
+    for rule, day in over:
+        last[rule] = max(day, last.get(rule, day))
+    return sorted(last.items())
+
+
+def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, float | None] | None:
+    """The runner's usual long-run day among the days ahead (the weekday of most of the
+    week-longest runs of the last 8 weeks), and the longest run that day if it is the
+    only one of the days ahead before it."""
+    runs = frames.last_days(8 * 7)
+    if runs.empty:
+        return None
+    weekly_longest = runs.loc[runs.groupby(runs["day"].dt.to_period("W"))["distance_km"].idxmax()]
+    weekday = int(weekly_longest["day"].dt.weekday.mode().iloc[0])
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
+    if day > last:
+        return None
+    said, _ = _run_lines(lines[day])
+    return day, (min(s.km for s in said) if said else None)
+
+
+def _why_silent(frames: Frames) -> str:
+    if frames.first_day is None:
+        return "no runs on record yet"
+    return "too little recent running for the rules to compare with (they need a month of history)"

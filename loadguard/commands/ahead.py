@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import click
+
+from loadguard.cli import App, as_date, as_of_option, pass_app
+
+# The weekly line judges each day against the 4 weeks before its own week: past a
+# week ahead that base would hold the very running being planned (`plan check`
+# replays a longer plan with the rules themselves). Spelled out here, not read from
+# the engine, so --help stays off pandas.
+MAX_DAYS = 7
+
+
+@click.command()
+@as_of_option
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=MAX_DAYS, show_default=True,
+              help="How many days after the as-of day the total covers.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def ahead(app: App, as_of, days: int, fmt: str) -> None:
+    """How long the next run may be, and how much the next days may hold, before a volume rule speaks."""
+    from loadguard.ahead import lines_ahead
+    from loadguard.render import ahead_out
+
+    result = lines_ahead(app.store, app.config, as_date(as_of, app), days)
+    click.echo(ahead_out.render_json(result) if fmt == "json" else ahead_out.render_text(result), nl=fmt == "json")

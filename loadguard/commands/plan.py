@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from loadguard.cli import App, as_date, as_of_option, pass_app
+from loadguard.errors import EXIT_FAILURE
+
+
+@click.group()
+def plan() -> None:
+    """A training plan: import it, then check it ahead against the lines."""
+
+
+@plan.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def import_plan(app: App, path: Path) -> None:
+    """Read PATH (an .ics calendar or a CSV of date,km[,type]) as the plan, replacing the one stored.
+
+    Each event or line that cannot be read is one line on stderr (exit 3); the rest is stored.
+    """
+    from loadguard.plan.read import read_plan
+    from loadguard.zones import known_zone
+
+    zone = app.config["timezone"]
+    read = read_plan(path, known_zone(zone, "config.toml") if zone else None)
+    for problem in read.problems:
+        click.echo(f"loadguard: {problem}", err=True)
+    app.store.replace_plan(read.sessions, path.name)
+    days = sorted(s.day for s in read.sessions)
+    span = f" from {days[0].isoformat()} to {days[-1].isoformat()}" if days else ""
+    races = sum(s.race for s in read.sessions)
+    extra = [f"{races} race{'s' if races != 1 else ''}"] if races else []
+    if read.without_distance:
+        extra.append(f"{read.without_distance} event{'s' if read.without_distance != 1 else ''} "
+                     "without a distance left out")
+    if read.problems:
+        extra.append(f"{len(read.problems)} unreadable")
+    click.echo(f"plan: {len(read.sessions)} session{'s' if len(read.sessions) != 1 else ''}{span}"
+               + (f" ({', '.join(extra)})" if extra else ""))
+    if read.problems:
+        raise SystemExit(EXIT_FAILURE)
+
+
+@plan.command("check")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def check_plan(app: App, as_of, fmt: str) -> None:
+    """Replay the stored plan on top of your history and flag each session that would cross a line."""
+    from loadguard.plan.replay import check_plan as judge
+    from loadguard.render import plan_out
+
+    day = as_date(as_of, app)
+    judged = judge(app.store, app.config, day)
+    click.echo(plan_out.render_json(day, judged) if fmt == "json" else plan_out.render_text(day, judged),
+               nl=fmt == "json")
