@@ -169,7 +169,7 @@ def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, flo
     if runs.empty:
         return None
     weekly_longest = runs.loc[runs.groupby(runs["day"].dt.to_period("W"))["distance_km"].idxmax()]
-    weekday = int(weekly_longest["day"].dt.weekday.mode().iloc[0])
+    weekday = int(weekly_longest["day"].dt.day_of_week.mode().iloc[0])
     day = first + timedelta(days=(weekday - first.weekday()) % 7)
     if day > last:
         return None

@@ -25,6 +25,8 @@ def carried(frames: Frames, sessions: Iterable[Session], last: date) -> Frames:
     """`frames` as of `last`, with each session a run on its day (after that day's real
     runs, in the order given), the n-th of them id `planned_id(n)`."""
     sessions = list(sessions)
+    if not sessions:
+        return replace(frames, as_of=last, cache={})
     days = pd.to_datetime([s.day for s in sessions]) if sessions else pd.DatetimeIndex([])
     planned = pd.DataFrame({
         "id": [planned_id(n) for n in range(len(sessions))],

@@ -1,0 +1,187 @@
+"""The lines `ahead` draws are exact, judged by the real detectors.
+
+For each day D of a history: a run of `longest_run_km` on D+1 raises no volume
+finding, and one 5% and 0.5 km longer does; the same for the spike line alone, and
+for `week_km` spread as `ahead` says it assumes (evenly, a run a day) against the
+rules that sum over days. "Raises" means a finding that the history alone, with no
+running ahead, does not have on that day. The findings come from `findings_with`:
+the enabled detectors' own `evaluate` on the history carried forward with the runs,
+each day with the settings `check` uses then (the stricter ones after a symptom).
+When a rule's tuning changes and its line does not follow, these fail.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import STRAVA_REAL, run
+from loadguard import config as config_mod
+from loadguard import symptoms as symptom_log
+from loadguard.ahead import ahead_of, line_rules
+from loadguard.frames import HORIZON_DAYS, build
+from loadguard.plan.replay import findings_with
+from loadguard.plan.sessions import Session
+
+SPIKE = "volume.long_run_spike"
+
+
+def longer(km: float) -> float:
+    """5% and 0.5 km past `km`: what must cross the line."""
+    return max(km * 1.05, km + 0.5)
+
+
+def upto(frames, day: date):
+    """The frames as `ahead` builds them as of `day` (the store read once, for speed)."""
+    since = pd.Timestamp(day - timedelta(days=HORIZON_DAYS))
+    runs, symptoms = frames.runs, frames.symptoms
+    return replace(frames, as_of=day, since=since.date(),
+                   runs=runs[(runs["day"] <= pd.Timestamp(day)) & (runs["day"] >= since)],
+                   symptoms=symptoms[(symptoms["day"] <= pd.Timestamp(day)) & (symptoms["day"] >= since)],
+                   cache={})
+
+
+_RULES: dict[int, list] = {}   # the rules of a config, found once (entry points are slow to list)
+
+
+def found(frames, config, sessions, last) -> set[tuple[date, str, str]]:
+    rules = _RULES.setdefault(id(config), line_rules(config))
+    return {(day, w.rule, w.subject) for day, ws in findings_with(frames, config, sessions, last, rules).items()
+            for w in ws}
+
+
+def raised(frames, config, sessions, last, baseline) -> set[str]:
+    """Rules with a finding the runs in `sessions` bring about, on the days up to `last`."""
+    return {rule for day, rule, _ in found(frames, config, sessions, last) - baseline if day <= last}
+
+
+def spread(first: date, days: int, km: float) -> list[Session]:
+    return [Session(first + timedelta(days=k), km / days, "run", "even") for k in range(days)]
+
+
+def assert_exact(frames, config, days: list[date]) -> dict[str, int]:
+    """Check every line on each day of `days`; returns how many of each were checked."""
+    counts = {"run": 0, "spike": 0, "week": 0}
+    for as_of in days:
+        f = upto(frames, as_of)
+        a = ahead_of(f, config)
+        first, last = as_of + timedelta(days=1), as_of + timedelta(days=a.days)
+        base = found(f, config, [], last)
+        if a.longest_run_km is not None:
+            one = lambda km: raised(f, config, [Session(first, km, "run", "probe")], first, base)  # noqa: E731
+            L = a.longest_run_km
+            assert one(L) == set(), (as_of, L, a.run_lines)
+            assert one(longer(L)), (as_of, L, a.run_lines)
+            counts["run"] += 1
+            spike = next((s for s in a.run_lines if s.rule == SPIKE), None)
+            if spike is not None and spike.km != L:
+                assert SPIKE not in one(spike.km), (as_of, spike)
+                assert SPIKE in one(longer(spike.km)), (as_of, spike)
+            counts["spike"] += spike is not None
+        if a.week_km is not None:
+            sums = {s.rule for s in a.week_lines}
+            W = a.week_km
+            assert not raised(f, config, spread(first, a.days, W), last, base) & sums, (as_of, W, a.week_lines)
+            assert raised(f, config, spread(first, a.days, longer(W)), last, base) & sums, (as_of, W, a.week_lines)
+            counts["week"] += 1
+    return counts
+
+
+def every(first: date, last: date, step: int) -> list[date]:
+    return [first + timedelta(days=i) for i in range(0, (last - first).days + 1, step)]
+
+
+# -- the example athlete -------------------------------------------------------------------
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "athlete"
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from loadguard.cli import cli
+
+    home = tmp_path_factory.mktemp("example")
+    result = CliRunner().invoke(cli, ["--home", str(home), "import", str(EXAMPLE), "--timezone", "America/New_York"])
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def test_example_athlete_lines_are_exact_every_day(example_store):
+    from loadguard.store import Store
+
+    config = config_mod.load(example_store / "config.toml")
+    with Store.open(example_store / "loadguard.db") as store:
+        frames = build(store, config, date(2026, 11, 29))
+    # every other day of the last 5 months: the build-up, the trail block, the symptom
+    # weeks at the end (stricter lines)
+    counts = assert_exact(frames, config, every(date(2026, 7, 1), date(2026, 11, 28), 2))
+    assert counts["run"] >= 70 and counts["spike"] >= 70 and counts["week"] >= 70, counts
+
+
+# -- the recorded real history --------------------------------------------------------------
+
+
+@pytest.mark.skipif(not (STRAVA_REAL / "activities.json").exists(), reason="no recorded Strava data")
+def test_real_history_lines_are_exact(tmp_path):
+    import json
+
+    from loadguard.sources.strava import activity_row
+    from loadguard.store import Store
+
+    activities = json.loads((STRAVA_REAL / "activities.json").read_text(encoding="utf-8"))
+    config = config_mod.load(tmp_path / "config.toml")
+    with Store.open(tmp_path / "loadguard.db") as store:
+        store.upsert_activities([activity_row(a, "the recorded history") for a in activities])
+        frames = build(store, config, date(2025, 10, 20))
+    # every 5 weeks and a day of the eight years, so each weekday comes round: breaks,
+    # comebacks, races and long-run blocks
+    counts = assert_exact(frames, config, every(frames.first_day + timedelta(days=20), date(2025, 10, 19), 36))
+    assert counts["run"] >= 60 and counts["spike"] >= 50 and counts["week"] >= 60, counts
+
+
+# -- generated runners ------------------------------------------------------------------------
+
+
+def generated(seed: int, start: date, days: int) -> tuple[list[dict], list[date]]:
+    """A runner: 2-7 runs a week around a drifting base, a long run most weekends, now
+    and then a race, a light week or a break of two to five weeks, and a few symptoms."""
+    rng = random.Random(seed)
+    runs, symptoms = [], []
+    base = rng.uniform(15, 70)
+    day, off_until = start, start
+    while day < start + timedelta(days=days):
+        if day >= off_until and rng.random() < 0.004:
+            off_until = day + timedelta(days=rng.randint(14, 35))
+        if day >= off_until and rng.random() < rng.choice([0.3, 0.5, 0.8]):
+            long = day.weekday() == 6 and rng.random() < 0.8
+            km = base / 4 * (rng.uniform(1.5, 2.6) if long else rng.uniform(0.4, 1.2))
+            row = run(day, round(km, 2), hour=rng.choice([6, 7, 18]))
+            if long and rng.random() < 0.05:
+                row["workout_type"] = 1   # a race
+            runs.append(row)
+        if rng.random() < 0.01:
+            symptoms.append(day)
+        base = min(max(base * rng.uniform(0.97, 1.035), 8.0), 110.0)
+        day += timedelta(days=1)
+    return runs, symptoms
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_runners_lines_are_exact(store, home, seed):
+    start = date(2024, 1, 1)
+    runs, symptoms = generated(seed, start, 420)
+    store.upsert_activities(runs)
+    for day in symptoms:
+        symptom_log.add(store, day=day, place="arch", side="left", kind="dull ache", timing="after", intensity=3)
+    config = config_mod.load(home / "config.toml")
+    frames = build(store, config, start + timedelta(days=420))
+    counts = assert_exact(frames, config, every(start + timedelta(days=25), start + timedelta(days=418), 5))
+    assert counts["run"] >= 50 and counts["week"] >= 50, counts
