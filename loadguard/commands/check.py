@@ -14,9 +14,16 @@ from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_optio
 @min_severity_option
 @click.option("--fail-on", type=click.Choice(LEVELS), default=None,
               help="Exit 1 when a printed warning is at or above this severity.")
+@click.option("--ahead", "with_ahead", is_flag=True,
+              help="End with the lines ahead (`loadguard ahead`): the next run and the next 7 days. "
+                   "Text only, and not with --new: the cron mail carries findings only.")
 @pass_app
-def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None) -> None:
+def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None,
+          with_ahead: bool) -> None:
     """Run every enabled detector and print the warnings."""
+    if with_ahead and (fmt != "text" or only_new):
+        raise click.UsageError("--ahead goes with text output and without --new "
+                               "(for JSON: loadguard ahead --format json)")
     from loadguard import check as checking
     from loadguard.model import Severity
     from loadguard.render import json_out, text
@@ -31,6 +38,11 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
         click.echo(json_out.render_check(day, warnings))
     else:
         click.echo(text.render_check(day, warnings), nl=False)
+        if with_ahead:
+            from loadguard.ahead import lines_ahead
+            from loadguard.render.ahead_out import sentence
+
+            click.echo(f"\nAhead: {sentence(lines_ahead(app.store, app.config, day))}")
     if only_new and warnings:
         checking.mark_reported(app.store, warnings)
     if fail_on and checking.at_or_above(warnings, Severity.parse(fail_on)):

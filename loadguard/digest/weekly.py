@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from loadguard.config import Config
     from loadguard.digest.symptoms_section import SymptomSection
+    from loadguard.digest.next_week import NextWeek
     from loadguard.frames import Frames
     from loadguard.store import Store
 
@@ -133,6 +134,7 @@ class Digest:
     checklist: tuple[str, ...]
     disclaimer: str = DISCLAIMER
     symptoms: "SymptomSection | None" = None  # loadguard.digest.symptoms_section
+    next_week: "NextWeek | None" = None       # loadguard.digest.next_week
 
     @property
     def has_base(self) -> bool:
@@ -149,7 +151,7 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
     from loadguard.check import detector_settings
     from loadguard.detectors.shoes import Mileage
     from loadguard.detectors.volume import WeeklyLoad
-    from loadguard.digest import symptoms_section
+    from loadguard.digest import next_week, symptoms_section
 
     last = week.sunday if today is None else min(week.sunday, today)
     frames = frames_mod.build(store, config, last)
@@ -179,6 +181,7 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         # a week with symptoms has its own, fuller routine in the symptoms section
         checklist=CHECKLIST if groups and symptoms is None else (),
         symptoms=symptoms,
+        next_week=next_week.build(store, config, last),
     )
 
 
