@@ -288,16 +288,19 @@ class Comeback(SpanRule):
         """The km a run on `day` may add when it falls in a first week back: the share of
         the pre-break weekly average, less what was run since the day back. None when
         no return is under way (or would begin with the run)."""
-        runs = frames.runs
-        days = runs.loc[runs["day"] <= pd.Timestamp(day), "day"].drop_duplicates()
-        days = pd.concat([days, pd.Series([pd.Timestamp(day)])]).drop_duplicates().reset_index(drop=True)
+        km = daily_table(frames)["km"]
+        at = pd.Timestamp(day)
+        if at not in km.index:
+            return None
+        # The days with running up to `day`, `day` itself counted as one (the run in question).
+        ran = km.index[(km.to_numpy() > 0) & (km.index < at)]
+        days = pd.Series(ran.append(pd.DatetimeIndex([at])))
         gaps = (days.diff().dt.days - 1).fillna(0)
-        starts = days[(gaps >= frames.break_days) & (days > pd.Timestamp(day) - pd.Timedelta(days=ACUTE_DAYS))]
+        starts = days[(gaps >= frames.break_days) & (days > at - pd.Timedelta(days=ACUTE_DAYS))]
         if starts.empty:
             return None
         back_ts = starts.iloc[-1]
         prev = days[days < back_ts].iloc[-1].date()
-        km = daily_table(frames)["km"]
         base_week = self._pre_break_week(frames, km, prev, config)
         if base_week is None:
             return None
@@ -383,23 +386,27 @@ class LongRunSpike(SpanRule):
         if frames.first_day is None or history_days(frames, day) - 1 < config["min_history_days"]:
             return None
         lookback = int(config["lookback_days"])
-        before = frames.days_between(day - timedelta(days=lookback), day)[["day", "start_local", "distance_km"]]
-        if before.empty:
+        # The reference as the rule computes it for a run placed last on `day`: the longest
+        # of the days before, or of that day's earlier runs.
+        longest = longest_by_day(frames)
+        at = pd.Timestamp(day)
+        if at not in longest.index:
             return None
-        # The reference as the rule computes it for a run placed last on `day`.
-        probe = pd.DataFrame({"day": [pd.Timestamp(day)], "start_local": [pd.Timestamp(day) + pd.Timedelta(days=1)],
-                              "distance_km": [0.0]})
-        reference = float(previous_longest(pd.concat([before, probe], ignore_index=True), lookback).iloc[-1])
+        window = longest[at - pd.Timedelta(days=lookback):at]
+        key = ("longest before", lookback)
+        if key not in frames.cache:
+            frames.cache[key] = longest_before(longest, lookback)
+        reference = float(np.fmax(frames.cache[key].at[at], longest.at[at]))
         if not reference > 0:
             return None
-        longest = before.loc[before["distance_km"].idxmax()]
+        reference_day = window.idxmax().date()
         share, gain = reference * (1 + config["info_over"]), reference + config["min_increase_km"]
         drawn = (f"{num.percent_text(config['info_over'])} past" if share >= gain
                  else f"{num.limit_km_text(config['min_increase_km'])} past")
         why = (f"{drawn} your longest run of the {lookback} days before, {num.km_text(reference)} "
-               f"on {longest['day'].date().isoformat()}")
+               f"on {reference_day.isoformat()}")
         return Line(self.id, max(share, gain), share < gain, why, {
-            "previous_longest_km": num.km(reference), "previous_longest_on": longest["day"].date().isoformat(),
+            "previous_longest_km": num.km(reference), "previous_longest_on": reference_day.isoformat(),
             "info_over": config["info_over"], "min_increase_km": config["min_increase_km"],
             "lookback_days": lookback}, sums=False)
 
@@ -448,12 +455,28 @@ def crosses_spike(distance: Any, reference: Any, config: Mapping[str, Any]) -> A
             & reached(distance, reference + config["min_increase_km"]))
 
 
+def longest_before(per_day: pd.Series, lookback_days: int) -> pd.Series:
+    """For each day of a daily series of longest runs, the longest of the `lookback_days`
+    days before it: the spike rule's reference, for its findings and its line alike."""
+    return per_day.rolling(lookback_days, min_periods=1).max().shift(1)
+
+
+def longest_by_day(frames: Frames) -> pd.Series:
+    """The longest run of each day of the daily table (NaN on days without one), kept on the frames."""
+    if "longest" not in frames.cache:
+        daily = daily_table(frames)
+        per_day = frames.runs.groupby("day")["distance_km"].max() if not frames.runs.empty else None
+        frames.cache["longest"] = (per_day.reindex(daily.index) if per_day is not None
+                                   else pd.Series(np.nan, index=daily.index))
+    return frames.cache["longest"]
+
+
 def previous_longest(runs: pd.DataFrame, lookback_days: int) -> pd.Series:
     """For each run, the longest run of the `lookback_days` local days before its day,
     or earlier that same day; NaN where there is none."""
     per_day = runs.groupby("day")["distance_km"].max()
     per_day = per_day.reindex(pd.date_range(per_day.index[0], per_day.index[-1], freq="D"))
-    before_day = per_day.rolling(lookback_days, min_periods=1).max().shift(1)
+    before_day = longest_before(per_day, lookback_days)
     earlier_today = runs.groupby("day")["distance_km"].cummax().groupby(runs["day"]).shift()
     from_days = before_day.reindex(runs["day"]).to_numpy()
     return pd.Series(np.fmax(from_days, earlier_today.to_numpy()), index=runs.index)
