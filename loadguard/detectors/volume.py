@@ -397,8 +397,8 @@ class LongRunSpike(SpanRule):
         if key not in frames.cache:
             frames.cache[key] = longest_before(longest, lookback)
         reference = float(np.fmax(frames.cache[key].at[at], longest.at[at]))
-        if not reference > 0:
-            return None
+        if not round(reference, num.NOISE_PLACES) > 0:
+            return None  # no run to compare with: the rule judges none
         reference_day = window.idxmax().date()
         share, gain = reference * (1 + config["info_over"]), reference + config["min_increase_km"]
         drawn = (f"{num.percent_text(config['info_over'])} past" if share >= gain

@@ -62,9 +62,12 @@ def _calendar(path: Path, data: bytes, zone: tzinfo | None) -> PlanFile:
             description = str(event.get("DESCRIPTION", "") or "")
             name = f"event {n}" + (f" '{_short(summary)}'" if summary else "")
             try:
-                start = event.decoded("DTSTART")
+                start = event.start
             except Exception as exc:  # icalendar raises its own classes for a broken or missing DTSTART
                 out.problems.append(f"{path.name}: {name}: no readable start ({_short(str(exc))})")
+                continue
+            if not isinstance(start, date):
+                out.problems.append(f"{path.name}: {name}: no readable start ({_short(str(start))!r})")
                 continue
             day = _local_day(start, zone)
             categories = " ".join(_categories(event))

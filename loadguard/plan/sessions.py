@@ -58,10 +58,11 @@ def distance_km(*texts: str) -> float | None:
     for text in texts:
         if not text:
             continue
-        for pattern, scale in ((KM_WORD, 1.0), (MILE_WORD, KM_PER_MILE)):
-            found = pattern.search(text)
-            if found:
-                return float(found.group(1).replace(",", ".")) * scale
+        text = PACE.sub("", text)   # "3 at 10K pace" names an effort, not the session's distance
+        found = [(m.start(), float(m.group(1).replace(",", ".")) * scale)
+                 for pattern, scale in ((KM_WORD, 1.0), (MILE_WORD, KM_PER_MILE)) if (m := pattern.search(text))]
+        if found:
+            return min(found)[1]   # the first figure written
     for text in texts:
         for pattern, km in NAMED_DISTANCES:
             if text and pattern.search(text):
