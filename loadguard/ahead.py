@@ -166,10 +166,14 @@ def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, flo
     week-longest runs of the last 8 weeks), and the longest run that day if it is the
     only one of the days ahead before it."""
     runs = frames.last_days(8 * 7)
-    if runs.empty:
+    per_day = runs.groupby("day")["distance_km"].sum()
+    by_week = per_day.groupby(per_day.index.to_period("W"))
+    # a week's long-run day: the day clearly longest that week (a tie names none)
+    top = by_week.nlargest(2).groupby(level=0)
+    clear = [days.index[0][1] for _, days in top if len(days) == 1 or days.iloc[0] > days.iloc[1]]
+    if not clear:
         return None
-    weekly_longest = runs.loc[runs.groupby(runs["day"].dt.to_period("W"))["distance_km"].idxmax()]
-    weekday = int(weekly_longest["day"].dt.day_of_week.mode().iloc[0])
+    weekday = int(pd.Series([d.day_of_week for d in clear]).mode().iloc[0])
     day = first + timedelta(days=(weekday - first.weekday()) % 7)
     if day > last:
         return None

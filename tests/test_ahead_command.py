@@ -1,0 +1,123 @@
+"""`loadguard ahead`, `check --ahead` and the digest's Next week box, as a runner reads them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from conftest import run, steady_weeks
+from loadguard import symptoms as symptom_log
+
+AS_OF = date(2026, 6, 28)   # a Sunday
+
+
+def history(store, **kw):
+    """Six even weeks of 40 km (four 10 km runs a week) up to AS_OF."""
+    store.upsert_activities(steady_weeks(AS_OF + timedelta(days=1), 6, 40.0, **kw))
+
+
+def ahead_json(run_cli, *extra) -> dict:
+    result = run_cli("ahead", "--as-of", AS_OF.isoformat(), "--format", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_ahead_json_gives_both_numbers_and_why(run_cli, store):
+    history(store)
+    out = ahead_json(run_cli)
+    assert (out["as_of"], out["days"], out["first_day"]) == ("2026-06-28", 7, "2026-06-29")
+    # the month's longest is 10 km: 2 km past it (more than 10%) is the spike line
+    assert out["longest_run_km"] == 11.9
+    [spike] = [b for b in out["because"]["longest_run_km"] if b["rule"] == "volume.long_run_spike"]
+    assert spike["km"] == 11.9 and "Frandsen" in spike["reference"]
+    assert spike["evidence"]["previous_longest_km"] == 10.0
+    # the weekly base is 40 km, so each day's 7-day load stays under 1.3 x 40 = 52 km. Spread
+    # evenly, X/7 a day: on Saturday the window still holds Sunday's 10 km and 6/7 of X, so
+    # X < 7/6 x 42 = 49 km, the tightest of the seven days
+    assert out["week_km"] == 48.9
+    [week] = out["because"]["week_km"]
+    assert week["rule"] == "volume.weekly_load" and week["evidence"]["week_line_km"] == 52.0
+    assert "2026-07-04" in week["line"]
+    assert out["sentence"] == "Monday's run: up to 11.9 km; next 7 days: up to 48.9 km."
+    assert out["comeback"] is None and out["symptoms"] is None
+
+
+def test_ahead_text_states_the_spread_and_what_the_lines_are(run_cli, store):
+    history(store)
+    text = " ".join(run_cli("ahead", "--as-of", AS_OF.isoformat()).stdout.split())
+    assert "Monday's run: up to 11.9 km; next 7 days: up to 48.9 km." in text
+    assert "spread evenly over the days" in text and "one-run line still caps each run" in text
+    assert "not a personal prescription" in text and "not medical advice" in text
+
+
+def test_the_long_run_day_is_the_runners_own(run_cli, store):
+    # the same weeks with Sunday's run the long one: Sunday's line is named
+    store.upsert_activities(steady_weeks(AS_OF + timedelta(days=1), 6, 40.0))
+    store.upsert_activities([run(AS_OF - timedelta(days=7 * w), 6.0, hour=17) for w in range(6)])
+    out = ahead_json(run_cli)
+    assert out["long_run"]["date"] == "2026-07-05"
+    assert "Sunday's long run: up to" in out["sentence"]
+
+
+def test_stricter_lines_after_a_symptom(run_cli, store):
+    history(store)
+    symptom_log.add(store, day=AS_OF - timedelta(days=3), place="arch", side="left", kind="dull ache",
+                    timing="after", intensity=3)
+    out = ahead_json(run_cli)
+    assert out["symptoms"] == {"stricter_until": "2026-07-05"}
+    # the careful caution line is 1.1 x 40 = 44 km; Monday's window still holds last week's
+    # 40 km, so X/7 < 4 km: X < 28
+    assert out["week_km"] == 27.9
+    # one run on Monday: the window's 40 km leave it 4 km under the careful weekly line
+    assert {b["rule"]: b["km"] for b in out["because"]["longest_run_km"]} == {
+        "volume.weekly_load": 3.9, "volume.long_run_spike": 11.9}   # 2 km past 10 km is more than 5%
+    assert out["longest_run_km"] == 3.9
+    assert all(b["stricter_after_symptom"] for b in out["because"]["week_km"])
+    assert "Stricter lines" in run_cli("ahead", "--as-of", AS_OF.isoformat()).stdout
+
+
+def test_comeback_line_after_a_break(run_cli, store):
+    # 6 weeks of 40 km, then 20 days off: the first week back may hold half the 40 km
+    store.upsert_activities(steady_weeks(AS_OF - timedelta(days=19), 6, 40.0))
+    out = ahead_json(run_cli)
+    assert out["comeback"]["rule"] == "volume.comeback"
+    assert out["comeback"]["evidence"]["first_week_km"] == 20.0
+    assert out["week_km"] == 20.0
+    # the month before still holds 10 km runs: the spike line is the tighter for one run
+    assert out["longest_run_km"] == 11.9
+    assert {b["rule"]: b["km"] for b in out["because"]["longest_run_km"]} == {
+        "volume.comeback": 20.0, "volume.long_run_spike": 11.9}
+    assert "back on 2026-06-29 after" in out["comeback"]["line"]
+
+
+def test_ahead_on_a_fresh_home_and_bad_days(run_cli):
+    result = run_cli("ahead", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 0 and "No lines ahead: no runs on record yet." in result.stdout
+    bad = run_cli("ahead", "--days", "8")
+    assert bad.exit_code == 2 and "Traceback" not in bad.stderr
+
+
+def test_check_ahead_ends_with_the_sentence_and_stays_off_cron(run_cli, store):
+    history(store)
+    text = run_cli("check", "--as-of", AS_OF.isoformat(), "--ahead").stdout
+    assert text.rstrip().splitlines()[-1] == "Ahead: Monday's run: up to 11.9 km; next 7 days: up to 48.9 km."
+    for extra in (["--new"], ["--format", "json"]):
+        result = run_cli("check", "--as-of", AS_OF.isoformat(), "--ahead", *extra)
+        assert result.exit_code == 2 and result.stdout == ""
+    # the cron line itself prints nothing new about the days ahead
+    assert "Ahead" not in run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout
+
+
+def test_digest_next_week_box_holds_both_numbers_and_the_plan_over_a_line(run_cli, store, tmp_path):
+    history(store)
+    plan = tmp_path / "plan.csv"
+    plan.write_text("2026-07-01,8,easy\n2026-07-05,15,long run\n", encoding="utf-8")
+    assert run_cli("plan", "import", str(plan)).exit_code == 0
+    md = run_cli("digest", "--week", "2026-W26", "--today", AS_OF.isoformat()).stdout
+    box = md[md.index("## Next week"):]
+    assert "Monday's run: up to 11.9 km; next 7 days: up to 48.9 km." in box
+    assert "Sun 2026-07-05: long run (15.0 km) crosses volume.long_run_spike (warn, line 11.9 km)" in box
+    assert "2026-07-01" not in box       # under every line
+    page = tmp_path / "d.html"
+    assert run_cli("digest", "--week", "2026-W26", "--today", AS_OF.isoformat(), "-o", str(page)).exit_code == 0
+    assert '<section id="next-week">' in page.read_text()
