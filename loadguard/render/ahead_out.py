@@ -32,12 +32,13 @@ def sentence(a) -> str:
 def render_text(a) -> str:
     lines = [f"loadguard ahead, as of {a.as_of.isoformat()}: {a.first:%a} {a.first.isoformat()} to "
              f"{a.last:%a} {a.last.isoformat()}", "", *wrap(sentence(a), "")]
+    cited: set[str] = set()   # each rule's evidence once
     if a.run_lines:
         lines += ["", f"The run on {a.first:%a} {a.first.isoformat()}: up to {num.km_text(a.longest_run_km)}"]
-        lines += [w for s in a.run_lines for w in _said(s)]
+        lines += [w for s in a.run_lines for w in _said(s, cited)]
     if a.week_lines:
         lines += ["", *wrap(f"The {a.days} days: up to {num.km_text(a.week_km)} in all, {SPREAD_NOTE}", "")]
-        lines += [w for s in a.week_lines for w in _said(s)]
+        lines += [w for s in a.week_lines for w in _said(s, cited)]
     for rule, until in a.already_over:
         lines += [""] + wrap(f"Already over: the running already done keeps {rule} over its line until "
                               f"{until:%a} {until.isoformat()}; those days are not counted above.", "")
@@ -49,11 +50,12 @@ def render_text(a) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _said(s) -> list[str]:
-    out = wrap(f"{s.rule} ({num.km_text(s.km)}): {s.why}" + (" (stricter after a symptom)" if s.careful else "")
-                + ".", "  ")
+def _said(s, cited: set[str]) -> list[str]:
+    out = wrap(f"{s.rule} ({num.km_text(s.km)}): {s.why}" + ("; stricter after a symptom" if s.careful else "")
+               + ".", "  ")
     rule = RULES.get(s.rule)
-    if rule and rule.reference:
+    if rule and rule.reference and s.rule not in cited:
+        cited.add(s.rule)
         out += wrap(f"Evidence: {rule.reference}", "    ")
     return out
 
