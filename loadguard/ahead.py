@@ -37,9 +37,11 @@ class Said:
     why: str
     careful: bool        # drawn with the stricter settings of a recent symptom
     evidence: dict
+    terrain: str | None = None   # the only runs the line holds for ("trail"), None for any
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "km": self.km, "line": self.why, "stricter_after_symptom": self.careful,
+        return {"rule": self.rule, "km": self.km, "line": self.why, "terrain": self.terrain,
+                "stricter_after_symptom": self.careful,
                 "reference": RULES[self.rule].reference if self.rule in RULES else None,
                 "evidence": self.evidence}
 
@@ -51,6 +53,7 @@ class Ahead:
     longest_run_km: float | None          # the run on the day after as_of
     week_km: float | None                 # over the `days` days after as_of, spread evenly
     run_lines: list[Said] = field(default_factory=list)    # each rule's line for that run
+    terrain_lines: list[Said] = field(default_factory=list)   # lines for a run on one terrain (trail)
     week_lines: list[Said] = field(default_factory=list)   # each rule's line for the days
     long_run: tuple[date, float | None] | None = None        # the usual long-run day ahead
     already_over: list[tuple[str, date]] = field(default_factory=list)   # rule, last day over
@@ -106,14 +109,16 @@ def ahead_of(frames: Frames, config, days: int = ACUTE_DAYS) -> Ahead:
     by_day, careful_on = settings_by_day(config, frames, rules, first, last)
     out.careful_until = max(careful_on) if careful_on else None
     future = with_days_ahead(frames, first, last)
-    lines = {day: [(line, day in careful_on) for d, _ in rules
+    # (line, drawn with stricter settings) per day; only the rules a symptom tightens are
+    lines = {day: [(line, by_day[day][d.id] is not usual) for d, usual in rules
                    if (line := d.line(future, by_day[day][d.id], day)) is not None]
              for day in by_day}
 
     # The next run: each rule's line on the first day. A rule already over without
     # it (the 7 days still hold last week's running) is told, not counted.
-    out.run_lines, over = _run_lines(lines[first])
-    out.already_over += [(rule, first) for rule in over]
+    out.run_lines, over = _run_lines([(line, c) for line, c in lines[first] if line.terrain is None])
+    out.terrain_lines, terrain_over = _run_lines([(line, c) for line, c in lines[first] if line.terrain])
+    out.already_over += [(rule, first) for rule in over + terrain_over]
     if out.run_lines:
         out.longest_run_km = min(s.km for s in out.run_lines)
 
@@ -121,7 +126,7 @@ def ahead_of(frames: Frames, config, days: int = ACUTE_DAYS) -> Ahead:
     caps: dict[str, Said] = {}
     for k, day in enumerate(by_day, start=1):
         for line, careful in lines[day]:
-            if not line.sums:
+            if not line.sums or line.terrain:
                 continue  # a one-run line caps each run, not the days' total
             if line.crossed_by(0.0):
                 out.already_over.append((line.rule, day))
@@ -151,7 +156,7 @@ def _run_lines(lines: list[tuple[Line, bool]]) -> tuple[list[Said], list[str]]:
 
 
 def _said(line: Line, km: float, careful: bool) -> Said:
-    return Said(line.rule, km, line.why, careful, line.evidence)
+    return Said(line.rule, km, line.why, careful, line.evidence, line.terrain)
 
 
 def _last_days(over: list[tuple[str, date]]) -> list[tuple[str, date]]:
@@ -177,7 +182,7 @@ def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, flo
     day = first + timedelta(days=(weekday - first.weekday()) % 7)
     if day > last:
         return None
-    said, _ = _run_lines(lines[day])
+    said, _ = _run_lines([(line, c) for line, c in lines[day] if line.terrain is None])
     return day, (min(s.km for s in said) if said else None)
 
 

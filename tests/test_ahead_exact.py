@@ -3,7 +3,7 @@
 For each day D of a history: a run of `longest_run_km` on D+1 raises no volume
 finding, and one 5% and 0.5 km longer does; the same for the spike line alone, and
 for `week_km` spread as `ahead` says it assumes (evenly, a run a day) against the
-rules that sum over days. "Raises" means a finding that the history alone, with no
+rules that sum over days; and a trail run of a terrain line's km against that rule. "Raises" means a finding that the history alone, with no
 running ahead, does not have on that day. The findings come from `findings_with`:
 the enabled detectors' own `evaluate` on the history carried forward with the runs,
 each day with the settings `check` uses then (the stricter ones after a symptom).
@@ -66,7 +66,7 @@ def spread(first: date, days: int, km: float) -> list[Session]:
 
 def assert_exact(frames, config, days: list[date]) -> dict[str, int]:
     """Check every line on each day of `days`; returns how many of each were checked."""
-    counts = {"run": 0, "spike": 0, "week": 0}
+    counts = {"run": 0, "spike": 0, "week": 0, "terrain": 0}
     for as_of in days:
         f = upto(frames, as_of)
         a = ahead_of(f, config)
@@ -83,6 +83,11 @@ def assert_exact(frames, config, days: list[date]) -> dict[str, int]:
                 assert SPIKE not in one(spike.km), (as_of, spike)
                 assert SPIKE in one(longer(spike.km)), (as_of, spike)
             counts["spike"] += spike is not None
+        for line in a.terrain_lines:
+            terrain = lambda km: raised(f, config, [Session(first, km, line.terrain, "probe")], first, base)  # noqa: E731
+            assert line.rule not in terrain(line.km), (as_of, line)
+            assert line.rule in terrain(longer(line.km)), (as_of, line)
+            counts["terrain"] += 1
         if a.week_km is not None:
             sums = {s.rule for s in a.week_lines}
             W = a.week_km
@@ -120,10 +125,11 @@ def test_example_athlete_lines_are_exact_every_day(example_store):
     config = config_mod.load(example_store / "config.toml")
     with Store.open(example_store / "loadguard.db") as store:
         frames = build(store, config, date(2026, 11, 29))
-    # every other day of the last 5 months: the build-up, the trail block, the symptom
-    # weeks at the end (stricter lines)
-    counts = assert_exact(frames, config, every(date(2026, 7, 1), date(2026, 11, 28), 2))
-    assert counts["run"] >= 70 and counts["spike"] >= 70 and counts["week"] >= 70, counts
+    # every third day of the last 5 months, so each weekday comes round: the build-up, the
+    # trail block, the symptom weeks at the end (stricter lines)
+    counts = assert_exact(frames, config, every(date(2026, 7, 1), date(2026, 11, 28), 3))
+    assert counts["run"] >= 45 and counts["spike"] >= 45 and counts["week"] >= 45, counts
+    assert counts["terrain"] >= 20, counts
 
 
 # -- the recorded real history --------------------------------------------------------------
@@ -141,10 +147,10 @@ def test_real_history_lines_are_exact(tmp_path):
     with Store.open(tmp_path / "loadguard.db") as store:
         store.upsert_activities([activity_row(a, "the recorded history") for a in activities])
         frames = build(store, config, date(2025, 10, 20))
-    # every 5 weeks and a day of the eight years, so each weekday comes round: breaks,
+    # every 6 weeks and a day of the eight years, so each weekday comes round: breaks,
     # comebacks, races and long-run blocks
-    counts = assert_exact(frames, config, every(frames.first_day + timedelta(days=20), date(2025, 10, 19), 36))
-    assert counts["run"] >= 60 and counts["spike"] >= 50 and counts["week"] >= 60, counts
+    counts = assert_exact(frames, config, every(frames.first_day + timedelta(days=20), date(2025, 10, 19), 43))
+    assert counts["run"] >= 55 and counts["spike"] >= 45 and counts["week"] >= 55, counts
 
 
 # -- generated runners ------------------------------------------------------------------------
@@ -183,5 +189,5 @@ def test_generated_runners_lines_are_exact(store, home, seed):
         symptom_log.add(store, day=day, place="arch", side="left", kind="dull ache", timing="after", intensity=3)
     config = config_mod.load(home / "config.toml")
     frames = build(store, config, start + timedelta(days=420))
-    counts = assert_exact(frames, config, every(start + timedelta(days=25), start + timedelta(days=418), 5))
-    assert counts["run"] >= 50 and counts["week"] >= 50, counts
+    counts = assert_exact(frames, config, every(start + timedelta(days=25), start + timedelta(days=418), 7))
+    assert counts["run"] >= 40 and counts["week"] >= 40, counts

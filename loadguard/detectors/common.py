@@ -76,6 +76,7 @@ class Line:
     `why` says in words what the line is drawn from; `evidence` the same figures
     for JSON. `sums` tells a line on km summed over days (a week, a first week
     back), which running on the days before also fills, from a line on one run.
+    `terrain` names the only runs the line holds for ("trail"); None for any run.
     """
 
     rule: str
@@ -84,6 +85,7 @@ class Line:
     why: str
     evidence: dict
     sums: bool = True
+    terrain: str | None = None
 
     def crossed_by(self, km: float) -> bool:
         return reaches(km, self.km) if self.at_line else exceeds(km, self.km)

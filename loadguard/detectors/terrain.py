@@ -14,8 +14,8 @@ import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.detectors.common import (
-    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
-    reached, require_positive, window,
+    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, EpisodeRule, Line, build_warning, daily_table, history_days,
+    history_series, reached, require_positive, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity
@@ -59,6 +59,39 @@ class TrailSwitch(EpisodeRule):
                              "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
                              "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
                              "holds": holds.astype(bool)}, index=daily.index)
+
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The km of trail a trail run on `day` may add before this rule speaks that day (a road
+        run never makes it speak): the nearest of its three conditions, and at least
+        `min_trail_km` of trail in the 7 days."""
+        t = self.table(frames, config)
+        at = pd.Timestamp(day)
+        if at not in t.index or history_days(frames, day) < config["min_history_days"]:
+            return None
+        row = t.loc[at]
+        trail, week, base_share, base_week = (float(row["trail"]), float(row["week"]), float(row["base_share"]),
+                                              float(row["base_week"]))
+        needs = []
+        if row["first_in_weeks"]:
+            needs.append((0.0, f"your first trail after {int(config['road_weeks'])}+ weeks on road"))
+        rise = (base_share + config["share_points"]) / 100
+        if rise < 1:   # the share of the 7 days once a run of x km of trail is added: (trail + x) / (week + x)
+            needs.append(((rise * week - trail) / (1 - rise),
+                          f"the 7 days' trail share {num.pct_text(config['share_points'])} points above the "
+                          f"{num.pct_text(base_share)} of the {BASE_WEEKS} weeks before"))
+        if base_week > 0:
+            needs.append((config["growth"] * base_week - trail,
+                          f"{num.times_text(config['growth'])} your {num.km_text(base_week)} of trail a week"))
+        if not needs:
+            return None
+        x, why = min(needs)
+        floor = config["min_trail_km"] - trail
+        if floor > x:
+            x, why = floor, f"{num.km_text(config['min_trail_km'])} of trail in 7 days, when {why}"
+        return Line(self.id, x, True, f"a trail run kept under {why}", {
+            "trail_km_in_window": num.km(trail), "week_km_in_window": num.km(week),
+            "base_trail_share_pct": num.pct(base_share), "base_trail_weekly_km": num.km(base_week),
+            "first_trail_after_road_weeks": bool(row["first_in_weeks"])}, sums=False, terrain="trail")
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)

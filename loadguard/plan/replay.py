@@ -67,6 +67,8 @@ def judge_plan(frames: Frames, config, sessions: list[Session]) -> list[Judged]:
             lines = {d.id: d.line(before, by_day[session.day][d.id], session.day) for d, _ in rules}
             for w in crossed:
                 line = lines.get(w.rule)
+                if line is not None and line.terrain and line.terrain != session.kind:
+                    continue   # a road run does not make the trail rule speak
                 judged.crosses.append(Crossing(w, num.km_under(line.km, line.at_line) if line else None))
         out.append(judged)
     return out

@@ -36,6 +36,9 @@ def render_text(a) -> str:
     if a.run_lines:
         lines += ["", f"The run on {a.first:%a} {a.first.isoformat()}: up to {num.km_text(a.longest_run_km)}"]
         lines += [w for s in a.run_lines for w in _said(s, cited)]
+    for s in a.terrain_lines:
+        lines += ["", f"A {s.terrain} run on {a.first:%a} {a.first.isoformat()}: up to {num.km_text(s.km)} of {s.terrain}"]
+        lines += _said(s, cited)
     if a.week_lines:
         lines += ["", *wrap(f"The {a.days} days: up to {num.km_text(a.week_km)} in all, {SPREAD_NOTE}", "")]
         lines += [w for s in a.week_lines for w in _said(s, cited)]
@@ -79,6 +82,7 @@ def to_dict(a) -> dict:
         "spread": "evenly, a run each day; the one-run line still caps each run",
         "comeback": comeback.to_dict() if comeback else None,
         "symptoms": {"stricter_until": a.careful_until.isoformat()} if a.careful_until else None,
+        "terrain": [s.to_dict() for s in a.terrain_lines],
         "already_over": [{"rule": r, "until": d.isoformat()} for r, d in a.already_over],
         "because": {"longest_run_km": [s.to_dict() for s in a.run_lines],
                     "week_km": [s.to_dict() for s in a.week_lines]},
