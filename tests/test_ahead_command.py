@@ -121,3 +121,15 @@ def test_digest_next_week_box_holds_both_numbers_and_the_plan_over_a_line(run_cl
     page = tmp_path / "d.html"
     assert run_cli("digest", "--week", "2026-W26", "--today", AS_OF.isoformat(), "-o", str(page)).exit_code == 0
     assert '<section id="next-week">' in page.read_text()
+
+
+def test_ahead_and_plan_help_stay_light():
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from loadguard.cli import cli; "
+            "[CliRunner().invoke(cli, args) for args in (['ahead', '--help'], ['plan', '--help'], "
+            "['plan', 'import', '--help'], ['plan', 'check', '--help'])]; "
+            "print(sorted(m for m in ('pandas', 'icalendar', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
