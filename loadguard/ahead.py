@@ -109,7 +109,8 @@ def ahead_of(frames: Frames, config, days: int = ACUTE_DAYS) -> Ahead:
     by_day, careful_on = settings_by_day(config, frames, rules, first, last)
     out.careful_until = max(careful_on) if careful_on else None
     future = with_days_ahead(frames, first, last)
-    # (line, drawn with stricter settings) per day; only the rules a symptom tightens are
+    # Per day: (line, drawn with stricter settings), the latter only for the rules a
+    # recent symptom tightens.
     lines = {day: [(line, by_day[day][d.id] is not usual) for d, usual in rules
                    if (line := d.line(future, by_day[day][d.id], day)) is not None]
              for day in by_day}
@@ -167,9 +168,9 @@ def _last_days(over: list[tuple[str, date]]) -> list[tuple[str, date]]:
 
 
 def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, float | None] | None:
-    """The runner's usual long-run day among the days ahead (the weekday of most of the
-    week-longest runs of the last 8 weeks), and the longest run that day if it is the
-    only one of the days ahead before it."""
+    """The runner's usual long-run day among the days ahead (the weekday most often
+    clearly the longest of its week in the last 8 weeks), and the longest run that
+    day if it is the only one of the days ahead before it."""
     runs = frames.last_days(8 * 7)
     per_day = runs.groupby("day")["distance_km"].sum()
     by_week = per_day.groupby(per_day.index.to_period("W"))

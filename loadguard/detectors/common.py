@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -89,10 +89,6 @@ class Line:
 
     def crossed_by(self, km: float) -> bool:
         return reaches(km, self.km) if self.at_line else exceeds(km, self.km)
-
-    def less(self, km: float) -> "Line":
-        """The same line with `km` already spent (a 7-day sum, the km since a comeback)."""
-        return replace(self, km=self.km - km)
 
 
 # What a rule judging a span gives: each day's warning, as (day, warning).

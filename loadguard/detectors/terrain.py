@@ -77,7 +77,7 @@ class TrailSwitch(EpisodeRule):
         rise = (base_share + config["share_points"]) / 100
         if rise < 1:   # the share of the 7 days once a run of x km of trail is added: (trail + x) / (week + x)
             needs.append(((rise * week - trail) / (1 - rise),
-                          f"the 7 days' trail share {num.pct_text(config['share_points'])} points above the "
+                          f"the 7 days' trail share {config['share_points']:g} points above the "
                           f"{num.pct_text(base_share)} of the {BASE_WEEKS} weeks before"))
         if base_week > 0:
             needs.append((config["growth"] * base_week - trail,
