@@ -22,12 +22,13 @@ def import_plan(app: App, path: Path) -> None:
     Each event or line that cannot be read is one line on stderr (exit 3); the rest is stored.
     """
     from loadguard.plan.read import read_plan
+    from loadguard.render.printable import printable
     from loadguard.zones import known_zone
 
     zone = app.config["timezone"]
     read = read_plan(path, known_zone(zone, "config.toml") if zone else None)
     for problem in read.problems:
-        click.echo(f"loadguard: {problem}", err=True)
+        click.echo(f"loadguard: {printable(problem)}", err=True)
     app.store.replace_plan(read.sessions, path.name)
     days = sorted(s.day for s in read.sessions)
     span = f" from {days[0].isoformat()} to {days[-1].isoformat()}" if days else ""

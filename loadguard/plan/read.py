@@ -16,7 +16,6 @@ from pathlib import Path
 
 from loadguard.errors import LoadguardError
 from loadguard.plan.sessions import MAX_SESSION_KM, Session, distance_km, kind_of
-from loadguard.render.printable import printable
 
 # A plan is a few hundred events at most; a bigger file is not a training plan.
 MAX_PLAN_BYTES = 16 * 1024 * 1024
@@ -143,6 +142,6 @@ def _bad_km(km: float) -> str | None:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    """A name from a file as one short printable piece of a message line."""
-    text = printable(" ".join(text.split()))
+    """A name from a file as one short piece of a message line (made printable where it is shown)."""
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
