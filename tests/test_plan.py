@@ -84,6 +84,11 @@ def test_a_file_that_is_no_plan_keeps_the_stored_one(run_cli, store, tmp_path):
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert len(store.planned_sessions()) == 6
     assert run_cli("plan", "import", str(tmp_path / "missing.csv")).exit_code == 3
+    rest = tmp_path / "rest.csv"
+    rest.write_text("date,km\n2026-12-01,rest\n", encoding="utf-8")
+    result = run_cli("plan", "import", str(rest))
+    assert result.exit_code == 3 and "the stored plan is kept" in result.stderr
+    assert len(store.planned_sessions()) == 6
 
 
 def _history(store):

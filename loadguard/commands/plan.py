@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from loadguard.cli import App, as_date, as_of_option, pass_app
-from loadguard.errors import EXIT_FAILURE
+from loadguard.errors import EXIT_FAILURE, LoadguardError
 
 
 @click.group()
@@ -29,6 +29,8 @@ def import_plan(app: App, path: Path) -> None:
     read = read_plan(path, known_zone(zone, "config.toml") if zone else None)
     for problem in read.problems:
         click.echo(f"loadguard: {printable(problem)}", err=True)
+    if not read.sessions:
+        raise LoadguardError(f"{path.name}: no session with a distance in it; the stored plan is kept")
     app.store.replace_plan(read.sessions, path.name)
     days = sorted(s.day for s in read.sessions)
     span = f" from {days[0].isoformat()} to {days[-1].isoformat()}" if days else ""
