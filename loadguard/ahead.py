@@ -190,4 +190,8 @@ def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, flo
 def _why_silent(frames: Frames) -> str:
     if frames.first_day is None:
         return "no runs on record yet"
-    return "too little recent running for the rules to compare with (they need a month of history)"
+    if frames.runs.empty:
+        return f"no runs in the {HORIZON_DAYS} days before, so nothing to compare with: start gently"
+    if (frames.as_of - frames.first_day).days < 31:
+        return "less than a month of history: the rules need one to compare with"
+    return "too little recent running for the rules to compare with"
