@@ -22,6 +22,7 @@ def import_plan(app: App, path: Path) -> None:
     Each event or line that cannot be read is one line on stderr (exit 3); the rest is stored.
     """
     from loadguard.plan.read import read_plan
+    from loadguard.render import plan_out
     from loadguard.render.printable import printable
     from loadguard.zones import known_zone
 
@@ -32,17 +33,7 @@ def import_plan(app: App, path: Path) -> None:
     if not read.sessions:
         raise LoadguardError(f"{path.name}: no session with a distance in it; the stored plan is kept")
     app.store.replace_plan(read.sessions, path.name)
-    days = sorted(s.day for s in read.sessions)
-    span = f" from {days[0].isoformat()} to {days[-1].isoformat()}" if days else ""
-    races = sum(s.race for s in read.sessions)
-    extra = [f"{races} race{'s' if races != 1 else ''}"] if races else []
-    if read.without_distance:
-        extra.append(f"{read.without_distance} event{'s' if read.without_distance != 1 else ''} "
-                     "without a distance left out")
-    if read.problems:
-        extra.append(f"{len(read.problems)} unreadable")
-    click.echo(f"plan: {len(read.sessions)} session{'s' if len(read.sessions) != 1 else ''}{span}"
-               + (f" ({', '.join(extra)})" if extra else ""))
+    click.echo(plan_out.import_summary(read))
     if read.problems:
         raise SystemExit(EXIT_FAILURE)
 

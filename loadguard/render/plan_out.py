@@ -10,6 +10,22 @@ from loadguard.render.ahead_out import wrap
 from loadguard.render.printable import json_text, printable
 
 
+def import_summary(read) -> str:
+    """`plan: 5 sessions from 2026-11-24 to 2026-12-06 (1 race, 1 event without a distance left out)`."""
+    days = sorted(s.day for s in read.sessions)
+    extra = []
+    races = sum(s.race for s in read.sessions)
+    if races:
+        extra.append(f"{races} race{'s' if races != 1 else ''}")
+    if read.without_distance:
+        extra.append(f"{read.without_distance} event{'s' if read.without_distance != 1 else ''} "
+                     "without a distance left out")
+    if read.problems:
+        extra.append(f"{len(read.problems)} unreadable")
+    return (f"plan: {len(days)} session{'s' if len(days) != 1 else ''} from {days[0].isoformat()} to "
+            f"{days[-1].isoformat()}" + (f" ({', '.join(extra)})" if extra else ""))
+
+
 def render_json(as_of: date, judged: list) -> str:
     return json_text({"as_of": as_of.isoformat(), "sessions": [j.to_dict() for j in judged]})
 
