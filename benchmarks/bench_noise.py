@@ -4,7 +4,7 @@ The cron line (`loadguard sync --quiet && loadguard check --new [--min-severity 
 is replayed once a day over the whole history and every line it would have
 printed is counted: mail-days per month of running, lines per rule and severity.
 
-  python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.replay`
+  python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.assess.cron_replay`
   python benchmarks/bench_noise.py --min-severity info
   PYTHONPATH=/path/to/old/checkout python benchmarks/bench_noise.py --per-day
         # any loadguard, one `run_detectors` per day, a finding new when its severity
@@ -53,7 +53,7 @@ def tally(lines: list[tuple[date, str, str]], running_months: set[str]) -> str:
 
 
 def per_day_lines(store, config, first: date, last: date, min_level: int) -> list[tuple[date, str, str]]:
-    from loadguard.check import run_detectors
+    from loadguard.assess.engine import run_detectors
 
     seen: dict[str, int] = {}
     lines = []
@@ -69,7 +69,7 @@ def per_day_lines(store, config, first: date, last: date, min_level: int) -> lis
 
 
 def replay_lines(store, config, first: date, last: date, level: str) -> list[tuple[date, str, str]]:
-    from loadguard.replay import replay
+    from loadguard.assess.cron_replay import replay
 
     result = replay(store, config, first, last, min_severity=level)
     return [(d, w.rule, w.severity.label) for d, w in result.mailed]
@@ -104,7 +104,7 @@ def noise(args) -> None:
             lines = replay_lines(store, config, first, last, args.min_severity)
         took = time.perf_counter() - started
     print(f"history {first} .. {last}, cron once a day, --min-severity {args.min_severity}, "
-          f"{'per-day run_detectors' if args.per_day else 'loadguard.replay'} ({took:.1f} s)")
+          f"{'per-day run_detectors' if args.per_day else 'loadguard.assess.cron_replay'} ({took:.1f} s)")
     print(tally(lines, months))
 
 
@@ -196,8 +196,8 @@ def catch(args) -> None:
     import json
 
     from loadguard import config as config_mod
-    from loadguard.replay import replay
-    from loadguard.sources.strava import activity_row
+    from loadguard.assess.cron_replay import replay
+    from loadguard.strava.api import activity_row
     from loadguard.store import Store
 
     raw = json.loads((real_history.REAL / "activities.json").read_text(encoding="utf-8"))
@@ -270,7 +270,7 @@ def synthetic_runner(seed: int) -> tuple[list[dict], float, float, bool]:
 
 def synthetic(args) -> None:
     from loadguard import config as config_mod
-    from loadguard.replay import replay
+    from loadguard.assess.cron_replay import replay
     from loadguard.store import Store
 
     home = OUT / "synthetic-home"

@@ -20,7 +20,7 @@ def available() -> bool:
 
 def load_real(home: Path) -> Path:
     """Write the recorded history into `home`/loadguard.db; returns the store's path."""
-    from loadguard.sources.strava import activity_row, gear_row
+    from loadguard.strava.api import activity_row, gear_row
     from loadguard.store import Store
 
     activities = json.loads((REAL / "activities.json").read_text(encoding="utf-8"))

@@ -101,7 +101,11 @@ def normalise_email(raw: bytes) -> bytes:
 
 
 def sh(cmd: list[str], **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, capture_output=True, **kw)
+    proc = subprocess.run(cmd, capture_output=True, **kw)
+    if proc.returncode:
+        err = proc.stderr if isinstance(proc.stderr, str) else proc.stderr.decode(errors="replace")
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{err}")
+    return proc
 
 
 class Side:
@@ -158,7 +162,8 @@ def build_inputs(base: Side, tmp: Path, shared: Path) -> dict[str, Path]:
         (real / "config.toml").write_text(REAL_CONFIG, encoding="utf-8")
         code = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
                 "import real_history as r; r.REAL = Path(sys.argv[2]); r.load_real(Path(sys.argv[3]))")
-        sh([str(base.python), "-c", code, str(base.src / "benchmarks"), str(shared / "strava-real"), str(real)])
+        sh([str(base.python), "-c", code, str(base.src / "benchmarks"), str(shared / "strava-real"), str(real)],
+           cwd=tmp)  # not the checkout: `-c` puts the working folder first on sys.path
         for args in REAL_SYMPTOMS:
             base.run(real, "symptom", "add", *args)
         homes["real"] = real

@@ -268,8 +268,8 @@ def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
     import tempfile
 
     from loadguard import config as config_mod
-    from loadguard import symptoms
-    from loadguard.check import run_detectors
+    from loadguard.symptoms import log as symptoms
+    from loadguard.assess.engine import run_detectors
     from loadguard.sources.export import read_export
     from loadguard.store import Store
 

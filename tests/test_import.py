@@ -15,7 +15,7 @@ import pytest
 
 from conftest import STRAVA_REAL, run
 from loadguard import config as config_mod
-from loadguard import frames as frames_mod
+from loadguard.assess import frames as frames_mod
 from loadguard.sources.export import EXPORT_COLUMNS, gear_id, sport_type
 from loadguard.store import Store
 from strava_export import activity, csv_text, write_export, zip_folder

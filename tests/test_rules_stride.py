@@ -86,6 +86,6 @@ def test_the_fast_median_gives_numpys_floats(values):
     # a replay's step-rate lines must come out as a check's did with np.median
     import numpy as np
 
-    from loadguard.detectors.stride import median
+    from loadguard.assess.rules.stride import median
 
     assert median(np.array(values)) == float(np.median(values))

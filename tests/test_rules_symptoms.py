@@ -8,8 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import by_rule, run, steady_weeks
-from loadguard import symptoms
-
+from loadguard.symptoms import log as symptoms
 D = date(2026, 6, 1)
 
 

@@ -55,8 +55,7 @@ def test_retired_by_config_follows_the_same_rule(store, check_json, home):
 
 @pytest.fixture
 def mock(monkeypatch):
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
     monkeypatch.setattr(strava, "sleep", lambda s: None)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield rsps

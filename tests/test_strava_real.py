@@ -63,8 +63,8 @@ def test_real_history_syncs_with_strava_shoe_totals(home, run_cli):
 def test_real_cadence_is_per_leg_and_doubles_to_running_step_rates():
     import pandas as pd
 
-    from loadguard.detectors.stride import steps_per_minute
-    from loadguard.sources.strava import activity_row
+    from loadguard.assess.rules.stride import steps_per_minute
+    from loadguard.strava.api import activity_row
 
     rows = [activity_row(a, "recorded activities") for a in load("activities.json")]
     runs = pd.DataFrame([r for r in rows if r["sport_type"] in ("Run", "TrailRun") and r["avg_cadence"]])

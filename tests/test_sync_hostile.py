@@ -15,7 +15,7 @@ import pytest
 import responses
 
 import fake_strava as fs
-from loadguard import sync as engine
+from loadguard.strava import sync as engine
 from test_sync import DETAILS, checkpoint, connected, mock, sleeps, stored  # noqa: F401 - fixtures
 
 

@@ -9,8 +9,7 @@ import pytest
 import responses
 
 import fake_strava as fs
-from loadguard.sources import strava
-
+from loadguard.strava import api as strava
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 

@@ -34,8 +34,7 @@ def test_quiet_sync_prints_nothing_at_all(home):
 
 
 def test_a_sync_killed_mid_run_leaves_a_store_the_next_sync_completes(home, run_cli, monkeypatch):
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
     monkeypatch.setattr(strava, "sleep", lambda s: None)
     fs.write_token(home)
     marker = home.parent / "stalled"

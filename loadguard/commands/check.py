@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
+from loadguard.app import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
 
 
 @click.command()
@@ -17,7 +17,7 @@ from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_optio
 @pass_app
 def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None) -> None:
     """Run every enabled detector and print the warnings."""
-    from loadguard import check as checking
+    from loadguard.assess import engine as checking
     from loadguard.model import Severity
     from loadguard.render import json_out, text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from loadguard import years
-from loadguard.cli import App, Day, as_date, pass_app
+from loadguard.app import App, Day, as_date, pass_app
 from loadguard.errors import EXIT_USAGE, LoadguardError
 
 
@@ -62,7 +62,7 @@ def _address(ctx, param, value):
 def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, sender: str | None,
            output: str | None, today) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
-    from loadguard.digest import chart, output as out, render, weekly
+    from loadguard.digest import chart, output as out, page, weekly
     from loadguard.digest.weeks import resolve
 
     if email:
@@ -92,16 +92,16 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
 
         text = mail.message(data, to=to, sender=sender).as_string()
     elif fmt == "html":
-        text = render.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
+        text = page.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
                                   for layout in chart.LAYOUTS})
     elif path is not None and not out.is_stream(path):
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
         out.write_atomic(svg_path, chart.svg_file(data.chart, data.load))
-        text = render.markdown(data, svg_path.name)
+        text = page.markdown(data, svg_path.name)
     else:
-        text = render.markdown(data, None)
+        text = page.markdown(data, None)
     if path is None:
         click.echo(text, nl=False)
     else:

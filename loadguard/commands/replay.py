@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, Day, min_severity_option, pass_app
+from loadguard.app import App, Day, min_severity_option, pass_app
 
 
 @click.command()
@@ -17,7 +17,7 @@ def replay(app: App, first, last, min_severity: str, fmt: str) -> None:
     Reads your history and config.toml; never touches what `check --new` recorded.
     """
     from loadguard.render import replay_out
-    from loadguard.replay import replay as run_replay
+    from loadguard.assess.cron_replay import replay as run_replay
 
     first = first.date()
     last = last.date() if last is not None else app.today()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, as_date, as_of_option, pass_app
+from loadguard.app import App, as_date, as_of_option, pass_app
 
 
 @click.command()
@@ -11,9 +11,9 @@ from loadguard.cli import App, as_date, as_of_option, pass_app
 @pass_app
 def shoes(app: App, as_of, fmt: str) -> None:
     """Shoe table: distance, limit, share of life used, last run, retired."""
-    from loadguard import frames as frames_mod
-    from loadguard.check import detector_settings
-    from loadguard.detectors.shoes import Mileage, shoe_table
+    from loadguard.assess import frames as frames_mod
+    from loadguard.assess.engine import detector_settings
+    from loadguard.assess.rules.shoes import Mileage, shoe_table
     from loadguard.render import json_out, text
 
     day = as_date(as_of, app)

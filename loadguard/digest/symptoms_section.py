@@ -18,7 +18,7 @@ FAMILY = "symptoms"
 
 if TYPE_CHECKING:
     from loadguard.config import Config
-    from loadguard.frames import Frames
+    from loadguard.assess.frames import Frames
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,10 @@ class SymptomSection:
 
 def build(frames: "Frames", config: "Config", first: date, last: date) -> SymptomSection | None:
     """The section for the days [first, last], or None when no symptom was logged or noted."""
-    from loadguard.check import detector_settings, with_load_findings
-    from loadguard.detectors import load_detectors
-    from loadguard.detectors.symptoms import AfterLoad, events
-    from loadguard.prior_findings import before
+    from loadguard.assess.engine import detector_settings, with_load_findings
+    from loadguard.assess.rules import load_detectors
+    from loadguard.assess.rules.symptoms import AfterLoad, events
+    from loadguard.assess.prior_findings import before
 
     found = events(frames, first, last)
     if not found:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from loadguard.config import Config
     from loadguard.digest.symptoms_section import SymptomSection
-    from loadguard.frames import Frames
+    from loadguard.assess.frames import Frames
     from loadguard.store import Store
 
 BASE_WEEKS = 4
@@ -145,10 +145,10 @@ class Digest:
 def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = None) -> Digest:
     """The digest of `week`; days after `today` (a week still running) are left out of
     everything: runs, totals, the load ratio, shoes and warnings alike."""
-    from loadguard import frames as frames_mod
-    from loadguard.check import detector_settings
-    from loadguard.detectors.shoes import Mileage
-    from loadguard.detectors.volume import WeeklyLoad
+    from loadguard.assess import frames as frames_mod
+    from loadguard.assess.engine import detector_settings
+    from loadguard.assess.rules.shoes import Mileage
+    from loadguard.assess.rules.volume import WeeklyLoad
     from loadguard.digest import symptoms_section
 
     last = week.sunday if today is None else min(week.sunday, today)
@@ -228,8 +228,8 @@ def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
 
 def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
     """The weekly-load rule's own ratio on `day`, put in bands by its lines."""
-    from loadguard.detectors.common import reaches
-    from loadguard.detectors.volume import assess_weekly_load, base_weeks_text
+    from loadguard.assess.rules.common import reaches
+    from loadguard.assess.rules.volume import assess_weekly_load, base_weeks_text
 
     verdict = assess_weekly_load(frames, load_cfg, day)
     if verdict.ratio is None:
@@ -270,7 +270,7 @@ def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -
     to show it. Each finding (rule + subject) appears once, at its worst severity
     and, among equals, with its latest numbers.
     """
-    from loadguard.check import findings_by_day, sort_warnings
+    from loadguard.assess.engine import findings_by_day, sort_warnings
 
     best: dict[str, Warning] = {}
     end = min(last, week.sunday)
@@ -303,7 +303,7 @@ def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[Sh
     """Active shoes and any retired pair that still ran this week, each with its week's runs."""
     import pandas as pd
 
-    from loadguard.detectors.shoes import shoe_table
+    from loadguard.assess.rules.shoes import shoe_table
 
     runs = _week_runs(frames, week)
     by_shoe: dict[str, list[RunLine]] = {}
@@ -325,7 +325,7 @@ def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[Sh
 
 
 def _level(life: float | None, shoe_cfg: dict[str, Any]) -> str:
-    from loadguard.detectors.shoes import mileage_severity
+    from loadguard.assess.rules.shoes import mileage_severity
 
     severity = mileage_severity(life, shoe_cfg)
     return severity.label if severity else "ok"

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
-from loadguard.detectors.common import (
+from loadguard.assess.rules.common import (
     Dated, EpisodeRule, SpanRule, build_warning, daily_table, exceeded, reached, reaches, require_order,
     require_positive, window,
 )
-from loadguard.frames import Frames
+from loadguard.assess.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
 from loadguard.shoe_keys import display_name, first_match
 

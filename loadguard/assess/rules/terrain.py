@@ -1,7 +1,7 @@
 """Terrain rules: a sudden switch to trail, and a jump in climbing.
 
 Both judge every day of the history at once from window sums of the daily table
-(cached on the frames), and their findings are episodes (`loadguard.episodes`):
+(cached on the frames), and their findings are episodes (`loadguard.assess.episodes`):
 one finding while the week stays changed, not one per calendar week.
 """
 
@@ -13,11 +13,11 @@ from typing import Any, Mapping
 import pandas as pd
 
 from loadguard import numbers as num
-from loadguard.detectors.common import (
+from loadguard.assess.rules.common import (
     ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
     reached, require_positive, window,
 )
-from loadguard.frames import Frames
+from loadguard.assess.frames import Frames
 from loadguard.model import EPISODE, Severity
 
 

@@ -1,4 +1,4 @@
-"""Detectors: plugins found through the `loadguard.detectors` entry-point group."""
+"""Detectors: plugins found through the `loadguard.assess.rules` entry-point group."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class Detector(Protocol):
     Optional: `evaluate(frames, config, first, last)` judges a span of days at once
     (a list of (day, warning) pairs; `loadguard replay` asks `detect` day by day
     without it), and `holds(frames, config)` says on which days of the history the
-    condition behind an `EPISODE` finding held (see `loadguard.episodes`).
+    condition behind an `EPISODE` finding held (see `loadguard.assess.episodes`).
     """
 
     id: str
@@ -35,6 +35,6 @@ def load_detectors() -> list[Detector]:
     found = plugins.load(ENTRY_POINT_GROUP, "detector", Detector, "id", "rule id", "id, defaults or detect()")
     if not found:
         raise LoadguardError(
-            "no detectors are installed (the loadguard.detectors entry points are missing); reinstall loadguard"
+            "no detectors are installed (the loadguard.assess.rules entry points are missing); reinstall loadguard"
         )
     return [found[k] for k in sorted(found)]

@@ -16,7 +16,7 @@ from loadguard import numbers as num
 from loadguard.model import Warning
 
 if TYPE_CHECKING:
-    from loadguard.frames import Frames
+    from loadguard.assess.frames import Frames
 
 # How far back a load finding can explain a symptom: overuse symptoms tend to follow
 # a jump in load by days to a few weeks. The symptom rules' default, and replay's marks.

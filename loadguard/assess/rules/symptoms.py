@@ -15,13 +15,13 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from loadguard import note_symptoms
+from loadguard.symptoms import notes as note_symptoms
 from loadguard.advice import TRIAGE, TRIAGE_BY_TIMING
-from loadguard.detectors.common import Dated, SpanRule, build_warning, require_positive
-from loadguard.frames import Frames
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive
+from loadguard.assess.frames import Frames
 from loadguard.model import Severity, Warning
-from loadguard.prior_findings import LOOKBACK_DAYS, before
-from loadguard.symptoms import Symptom, nerve_in_foot
+from loadguard.assess.prior_findings import LOOKBACK_DAYS, before
+from loadguard.symptoms.log import Symptom, nerve_in_foot
 
 # The log's "listen" window: symptoms of the last two weeks are current.
 RECENT_DAYS = 14

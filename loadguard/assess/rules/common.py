@@ -11,7 +11,7 @@ import pandas as pd
 
 from loadguard.advice import RULES, Rule
 from loadguard.config import SettingError
-from loadguard.frames import Frames
+from loadguard.assess.frames import Frames
 from loadguard.model import Severity, Warning
 from loadguard.numbers import NOISE_PLACES
 

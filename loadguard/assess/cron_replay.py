@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from loadguard.model import Severity, Warning
-from loadguard.prior_findings import LOOKBACK_DAYS
+from loadguard.assess.prior_findings import LOOKBACK_DAYS
 
 if TYPE_CHECKING:
     from loadguard.config import Config
@@ -68,8 +68,8 @@ class Replay:
 
 
 def replay(store: "Store", config: "Config", first: date, last: date, min_severity: str = "info") -> Replay:
-    from loadguard.check import at_least, findings_by_day
-    from loadguard.reported import Ledger
+    from loadguard.assess.engine import at_least, findings_by_day
+    from loadguard.assess.ledger import Ledger
 
     level = Severity.parse(min_severity)
     by_day = findings_by_day(store, config, first, last)
@@ -98,8 +98,7 @@ SYMPTOM_LOOKBACK_DAYS = LOOKBACK_DAYS
 
 def symptom_marks(store: "Store", first: date, last: date,
                   mailed: list[tuple[date, Warning]]) -> list[SymptomMark]:
-    from loadguard import symptoms
-
+    from loadguard.symptoms import log as symptoms
     return [SymptomMark(e.day, e.describe(), [(d, w) for d, w in mailed if w.family != "symptoms"
                                                and 0 <= (e.day - d).days <= SYMPTOM_LOOKBACK_DAYS])
             for e in symptoms.between(store, first, last)]

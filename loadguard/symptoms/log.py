@@ -2,7 +2,7 @@
 
 Nothing here talks to Strava or any other service: symptoms are health data and
 never leave the machine. The choices the command offers and the rules read are
-in loadguard.symptom_terms.
+in loadguard.symptoms.terms.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from loadguard.errors import EXIT_USAGE, LoadguardError
 # The vocabulary lives apart so `loadguard --help` can list it without this module;
 # the rules read it from here too.
-from loadguard.symptom_terms import (  # noqa: F401 - re-exported
+from loadguard.symptoms.terms import (  # noqa: F401 - re-exported
     FOOT_PLACES, KINDS, MAX_INTENSITY, NERVE_KINDS, PLACES, SIDES, TIMINGS,
 )
 

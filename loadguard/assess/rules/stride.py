@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers
-from loadguard.detectors.common import Dated, SpanRule, build_warning, reaches, require_positive
-from loadguard.frames import Frames
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive
+from loadguard.assess.frames import Frames
 from loadguard.model import Severity, Warning, iso_week
 
 # Strava's running cadence counts one leg.

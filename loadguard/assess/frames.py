@@ -10,7 +10,7 @@ import sqlite3
 
 import pandas as pd
 
-from loadguard import symptoms as symptom_log
+from loadguard.symptoms import log as symptom_log
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import first_match
 
@@ -46,7 +46,7 @@ class Frames:
     gear_use: activities (any sport) with a shoe from `rewind_from` on: what
            `shoes_on` takes off each shoe's total to see it as it was on an
            earlier day. Empty unless asked for.
-    symptoms: the runner's logged symptoms (loadguard.symptoms) up to `as_of`,
+    symptoms: the runner's logged symptoms (loadguard.symptoms.log) up to `as_of`,
            oldest first, `day` as a local day.
     load_findings: the load rules' findings on the days [first, last], for the
            rules that look back at what came before a symptom; check.py sets it.

@@ -32,10 +32,10 @@ def findings_by_day(store: "Store", config: "Config", first: date, last: date) -
     """
     import pandas as pd
 
-    from loadguard import frames as frames_mod
-    from loadguard.detectors import load_detectors
-    from loadguard.episodes import GAP_DAYS, name_episodes
-    from loadguard.findings import one_message_per_cause
+    from loadguard.assess import frames as frames_mod
+    from loadguard.assess.rules import load_detectors
+    from loadguard.assess.episodes import GAP_DAYS, name_episodes
+    from loadguard.assess.one_cause import one_message_per_cause
 
     detectors = load_detectors()
     config.check_detector_ids({d.id for d in detectors})
@@ -101,7 +101,7 @@ CAREFUL = {
 def careful_days(config: "Config", frames, first: date, last: date) -> set[date]:
     """The days of [first, last] on which a symptom (logged or noted) is at most
     `[symptoms] careful_days` old."""
-    from loadguard.detectors.symptoms import events
+    from loadguard.assess.rules.symptoms import events
 
     span = int(config["symptoms"]["careful_days"])
     if span <= 0:
@@ -138,8 +138,8 @@ def _said_careful(warning: Warning) -> Warning:
 
 
 def with_load_findings(frames, detectors, settings: dict[str, dict]) -> None:
-    """Give the frames their look back at earlier load findings (see loadguard.prior_findings)."""
-    from loadguard.prior_findings import load_findings
+    """Give the frames their look back at earlier load findings (see loadguard.assess.prior_findings)."""
+    from loadguard.assess.prior_findings import load_findings
 
     cache: dict = {}
     frames.load_findings = lambda first, last: load_findings(frames, detectors, settings, first, last, cache)
@@ -154,7 +154,7 @@ def episode_starts_of(detectors, settings, frames) -> dict:
     """Rule id -> the first day of the episode of each day its condition held."""
     import pandas as pd
 
-    from loadguard.episodes import episode_starts
+    from loadguard.assess.episodes import episode_starts
 
     out = {}
     for d in detectors:
@@ -198,13 +198,13 @@ def at_least(warnings: list[Warning], level: Severity) -> list[Warning]:
 
 def only_new(store: "Store", warnings: list[Warning]) -> list[Warning]:
     """Warnings never reported, reported at a lower severity, or clearly worse than reported."""
-    from loadguard.reported import Ledger
+    from loadguard.assess.ledger import Ledger
 
     return Ledger(store.reported()).news(warnings)
 
 
 def mark_reported(store: "Store", warnings: list[Warning]) -> None:
-    from loadguard.reported import Ledger
+    from loadguard.assess.ledger import Ledger
 
     store.record_reported(Ledger().record(warnings))
 
