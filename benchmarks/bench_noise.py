@@ -53,13 +53,13 @@ def tally(lines: list[tuple[date, str, str]], running_months: set[str]) -> str:
 
 
 def per_day_lines(store, config, first: date, last: date, min_level: int) -> list[tuple[date, str, str]]:
-    from loadguard.assess.engine import run_detectors
+    from loadguard.assess.assessment import Assessment
 
     seen: dict[str, int] = {}
     lines = []
     day = first
     while day <= last:
-        for w in run_detectors(store, config, day):
+        for w in Assessment(store, config, day, day).findings(day):
             if int(w.severity) < min_level or seen.get(w.id, 0) >= int(w.severity):
                 continue
             seen[w.id] = int(w.severity)

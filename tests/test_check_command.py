@@ -267,7 +267,7 @@ def test_two_plugins_claiming_one_rule_id_are_refused(history, run_cli, tmp_path
 
 
 def test_third_party_detector_plugin_is_picked_up(history, run_cli, home, tmp_path, monkeypatch):
-    """A plugin registers exactly like the built-ins: an entry point in loadguard.assess.rules."""
+    """A plugin registers exactly like the built-ins: an entry point in loadguard.detectors."""
     site = tmp_path / "site"
     (site / "cadence_guard-1.0.dist-info").mkdir(parents=True)
     (site / "cadence_guard-1.0.dist-info" / "METADATA").write_text(
@@ -312,7 +312,7 @@ def test_third_party_detector_plugin_is_picked_up(history, run_cli, home, tmp_pa
 
 
 def install_plugin(tmp_path, monkeypatch, dist: str, entry: str, source: str) -> None:
-    """A third-party detector, installed as a dist-info with an entry point in loadguard.assess.rules."""
+    """A third-party detector, installed as a dist-info with an entry point in loadguard.detectors."""
     site = tmp_path / "site"
     module = dist.replace("-", "_")
     (site / f"{module}-1.0.dist-info").mkdir(parents=True)

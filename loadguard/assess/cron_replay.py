@@ -1,6 +1,6 @@
 """Replay the cron line over a span of history: what `check --new` would have mailed.
 
-The detectors judge the whole span at once (`check.findings_by_day`); the days are
+The rules judge the whole span at once (`Assessment.by_day`); the days are
 then walked in order with an in-memory ledger of what was told, exactly as a
 daily `check --new [--min-severity L]` would have grown the real `reported`
 table, which is never read or written here.
@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
-from loadguard.model import Severity, Warning
+from loadguard.assess.assessment import Assessment, at_least
 from loadguard.assess.prior_findings import LOOKBACK_DAYS
-
-if TYPE_CHECKING:
-    from loadguard.config import Config
-    from loadguard.store import Store
+from loadguard.config import Config
+from loadguard.model import Severity, Warning
+from loadguard.store import Store
+from loadguard.symptoms import log as symptoms
 
 
 @dataclass
@@ -67,13 +66,11 @@ class Replay:
         return self.mail_days / self.running_months if self.running_months else None
 
 
-def replay(store: "Store", config: "Config", first: date, last: date, min_severity: str = "info") -> Replay:
-    from loadguard.assess.engine import at_least, findings_by_day
-    from loadguard.assess.ledger import Ledger
-
+def replay(store: Store, config: Config, first: date, last: date, min_severity: str = "info") -> Replay:
     level = Severity.parse(min_severity)
-    by_day = findings_by_day(store, config, first, last)
-    ledger = Ledger()
+    assessment = Assessment(store, config, first, last)
+    by_day = assessment.by_day
+    ledger = assessment.ledger()
     mailed: list[tuple[date, Warning]] = []
     months: dict[str, Month] = {}
     day = first
@@ -104,7 +101,7 @@ def symptom_marks(store: "Store", first: date, last: date,
             for e in symptoms.between(store, first, last)]
 
 
-def running_days(store: "Store", config: "Config", first: date, last: date) -> list[date]:
+def running_days(store: Store, config: Config, first: date, last: date) -> list[date]:
     kinds = list(config["running_types"])
     rows = store.conn.execute(
         f"SELECT DISTINCT substr(start_local, 1, 10) FROM activities WHERE deleted = 0 "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import sqlite3
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from loadguard.store import Store
 
 # Runs older than this before the first day judged are read only when a finding's
-# episode reaches back that far (`check.findings_by_day`): every rule looks back
+# episode reaches back that far (`Assessment`): every rule looks back
 # at most a few months, and reading a decade of runs would cost more than the
 # whole check. A break longer than this reads as a fresh start.
 HORIZON_DAYS = 400
@@ -48,8 +48,6 @@ class Frames:
            earlier day. Empty unless asked for.
     symptoms: the runner's logged symptoms (loadguard.symptoms.log) up to `as_of`,
            oldest first, `day` as a local day.
-    load_findings: the load rules' findings on the days [first, last], for the
-           rules that look back at what came before a symptom; check.py sets it.
     """
 
     as_of: date
@@ -62,7 +60,6 @@ class Frames:
     gear_use_from: date | None = None   # the first day `gear_use` was read for
     cache: dict = field(default_factory=dict)  # per-frames results shared by rules and the digest
     symptoms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SYMPTOM_COLUMNS))
-    load_findings: Callable[[date, date], list] | None = None
 
     @property
     def as_of_ts(self) -> pd.Timestamp:

@@ -22,6 +22,21 @@ class Detector(Protocol):
     (a list of (day, warning) pairs; `loadguard replay` asks `detect` day by day
     without it), and `holds(frames, config)` says on which days of the history the
     condition behind an `EPISODE` finding held (see `loadguard.assess.episodes`).
+
+    What the engine (loadguard.assess.assessment) needs to know of a rule, the rule
+    declares; each is optional:
+      careful     its setting -> the [symptoms] setting (or a number) it is lowered to
+                  while a symptom is recent;
+      magnitude   the evidence key whose growth (by ledger.WORSE_BY) makes a told
+                  finding news again;
+      precedence  which rule speaks first, lowest first: in one message for one cause
+                  and when a symptom's earlier load is named (undeclared: last);
+      phrase(w)   its finding in a few words, after "4 days after"; a rule declaring it
+                  (or of the volume and terrain families) is looked back at by
+                  `symptoms.after_load`;
+      looks_back  `evaluate` also gets `prior` (prior_findings.PriorFindings);
+      about       the built-ins' title, advice and reference (loadguard.advice), which
+                  every Warning carries.
     """
 
     id: str
