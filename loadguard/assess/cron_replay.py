@@ -83,7 +83,7 @@ def replay(store: Store, config: Config, first: date, last: date, min_severity: 
             month.lines.update((w.rule, w.severity.label) for w in news)
             mailed.extend((day, w) for w in news)
         day += timedelta(days=1)
-    for day in running_days(store, config, first, last):
+    for day in store.running_days(config["running_types"], first, last):
         months[day.strftime("%Y-%m")].running_days += 1
     return Replay(first, last, level, mailed, list(months.values()), symptom_marks(store, first, last, mailed))
 
@@ -101,10 +101,3 @@ def symptom_marks(store: "Store", first: date, last: date,
             for e in symptoms.between(store, first, last)]
 
 
-def running_days(store: Store, config: Config, first: date, last: date) -> list[date]:
-    kinds = list(config["running_types"])
-    rows = store.conn.execute(
-        f"SELECT DISTINCT substr(start_local, 1, 10) FROM activities WHERE deleted = 0 "
-        f"AND sport_type IN ({', '.join('?' for _ in kinds)}) AND +start_local >= ? AND +start_local < ?",
-        [*kinds, first.isoformat(), (last + timedelta(days=1)).isoformat()]).fetchall()
-    return [date.fromisoformat(r[0]) for r in rows]
