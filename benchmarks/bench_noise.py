@@ -26,7 +26,7 @@ import random
 import sys
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -197,8 +197,8 @@ def catch(args) -> None:
 
     from loadguard import config as config_mod
     from loadguard.assess.cron_replay import replay
-    from loadguard.strava.api import activity_row
     from loadguard.store import Store
+    from loadguard.strava.api import activity_row
 
     raw = json.loads((real_history.REAL / "activities.json").read_text(encoding="utf-8"))
     history = [activity_row(a, "history") for a in raw]
@@ -257,7 +257,7 @@ def synthetic_runner(seed: int) -> tuple[list[dict], float, float, bool]:
         week_km = min(max(week_km * rng.uniform(0.9, 1.12), level * 0.6), level * 1.3)
         n = max(3, min(6, round(week_km / 9)))
         plan = sorted(rng.sample(range(6), n - 1)) + [6]
-        for i, d in enumerate(plan):
+        for d in plan:
             share = 0.3 if d == 6 else 0.7 / (n - 1)
             km = week_km * factor * share * rng.uniform(0.85, 1.15)
             race = d == 6 and rng.random() < 0.06

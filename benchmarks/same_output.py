@@ -237,7 +237,7 @@ def main() -> int:
         for kind, source in homes.items():
             # The two sides at once: each has its own copy of the inputs.
             with ThreadPoolExecutor(2) as pool:
-                before, after = pool.map(lambda side: record(side, kind, source, tmp), (base, work))
+                before, after = pool.map(record, (base, work), (kind, kind), (source, source), (tmp, tmp))
             for label, old in before.items():
                 compared += 1
                 exits[old.split(b"\n", 1)[0]] = exits.get(old.split(b"\n", 1)[0], 0) + 1

@@ -24,8 +24,8 @@ from loadguard import config as config_mod
 from loadguard.assess import frames as frames_mod
 from loadguard.assess.assessment import detector_settings
 from loadguard.assess.rules.stride import Cadence, steps_per_minute, with_rate
-from loadguard.strava.api import activity_row
 from loadguard.store import Store
+from loadguard.strava.api import activity_row
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "strava-real" / "activities.json"
 

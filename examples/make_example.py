@@ -268,10 +268,10 @@ def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
     import tempfile
 
     from loadguard import config as config_mod
-    from loadguard.symptoms import log as symptoms
     from loadguard.assess.assessment import Assessment
     from loadguard.sources.export import read_export
     from loadguard.store import Store
+    from loadguard.symptoms import log as symptoms
 
     def strongest(warnings) -> dict[str, str]:
         out: dict = {}

@@ -14,13 +14,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from activity_files import gpx_text, tcx_text, truncated_fit, write
 from conftest import SHARED, run, steady_weeks
+from strava_export import activity, write_export
+
 from loadguard.sources.files import collect
 from loadguard.sources.files.track import smoothed_gain
 from loadguard.store import Store, schema
-from strava_export import activity, write_export
 
 FILES = SHARED / "activity-files"
 needs_files = pytest.mark.skipif(not (FILES / "manifest.json").is_file(), reason="../shared/activity-files absent")

@@ -10,12 +10,12 @@ import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
+import fake_strava as fs
 import pytest
 import responses
 
-import fake_strava as fs
-from loadguard.strava import token as tokens
 from loadguard.errors import LoadguardError
+from loadguard.strava import token as tokens
 
 CREDS = ("--client-id", str(fs.CLIENT_ID), "--client-secret", fs.CLIENT_SECRET)
 
@@ -232,8 +232,8 @@ def test_a_corrupt_token_file_is_one_line(home, run_cli):
 
 def test_an_idle_connection_cannot_hold_the_callback_past_its_timeout():
     # Browsers open spare connections ahead of need and may never send on them.
-    from loadguard.strava import callback as oauth_callback
     from loadguard.errors import LoadguardError
+    from loadguard.strava import callback as oauth_callback
 
     idle: list[socket.socket] = []
     outcome: list = []

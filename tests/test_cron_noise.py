@@ -8,7 +8,6 @@ import random
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import all_rules, run, shoe
 
 START = date(2026, 1, 5)          # a Monday

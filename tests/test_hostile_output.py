@@ -12,11 +12,11 @@ import threading
 from datetime import date, timedelta
 from pathlib import Path
 
+import fake_strava as fs
 import pytest
 from click.testing import CliRunner
-
-import fake_strava as fs
 from conftest import run, shoe, steady_weeks
+
 from loadguard.cli import cli
 from loadguard.render.printable import printable
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
+import fake_strava as fs
 import pytest
 import responses
-
-import fake_strava as fs
 from conftest import run, shoe, steady_weeks
 
 MARATHON = date(2019, 5, 5)   # a Sunday: the worn pair's last run, retired on Strava since

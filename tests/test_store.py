@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import run, shoe
+
 from loadguard.errors import LoadguardError
 from loadguard.store import Store, schema
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import fake_strava as fs
 import pytest
 import responses
-
-import fake_strava as fs
 from conftest import STRAVA_REAL
 
 pytestmark = pytest.mark.skipif(not (STRAVA_REAL / "activities.json").exists(),

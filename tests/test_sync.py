@@ -6,12 +6,14 @@ import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import fake_strava as fs
 import pytest
 import responses
 
-import fake_strava as fs
-from loadguard.strava import sync as engine
 from loadguard.strava import api as strava
+from loadguard.strava import sync as engine
+
+
 @pytest.fixture
 def sleeps(monkeypatch):
     waited: list[float] = []

@@ -10,9 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import responses
-
 import fake_strava as fs
+import responses
 
 CHILD = Path(__file__).resolve().parent / "sync_child.py"
 

@@ -182,7 +182,7 @@ class Assessment:
         out = []
         day = first
         while day <= last:
-            found = _guarded(lambda: rule.detect(frames if day == last else frames.at(day), cfg), rule.id)
+            found = _guarded(lambda day=day: rule.detect(frames if day == last else frames.at(day), cfg), rule.id)
             out += [(day, w) for w in found]
             day += timedelta(days=1)
         return out

@@ -17,7 +17,7 @@ from loadguard.assess.prior_findings import LOOKBACK_DAYS
 from loadguard.config import Config
 from loadguard.model import Severity, Warning
 from loadguard.store import Store
-from loadguard.symptoms import log as symptoms
+from loadguard.symptoms.log import between as symptoms_between
 
 
 @dataclass
@@ -93,11 +93,10 @@ def replay(store: Store, config: Config, first: date, last: date, min_severity: 
 SYMPTOM_LOOKBACK_DAYS = LOOKBACK_DAYS
 
 
-def symptom_marks(store: "Store", first: date, last: date,
+def symptom_marks(store: Store, first: date, last: date,
                   mailed: list[tuple[date, Warning]]) -> list[SymptomMark]:
-    from loadguard.symptoms import log as symptoms
     return [SymptomMark(e.day, e.describe(), [(d, w) for d, w in mailed if w.family != "symptoms"
                                                and 0 <= (e.day - d).days <= SYMPTOM_LOOKBACK_DAYS])
-            for e in symptoms.between(store, first, last)]
+            for e in symptoms_between(store, first, last)]
 
 

@@ -26,8 +26,8 @@ def auth(app: App, client_id: str | None, client_secret: str | None, code: str |
     Opens Strava's authorize page and receives the answer on 127.0.0.1. The
     token is saved in token.json in the home, readable only by you.
     """
-    from loadguard.strava import token as tokens
     from loadguard.strava import api as strava
+    from loadguard.strava import token as tokens
     strava.quiet_library_logging()
     settings = app.config["strava"]
     if revoke:
@@ -74,9 +74,9 @@ def _browser_flow(api, port: int, timeout_s: int, *, open_browser: bool) -> tupl
 
 
 def _revoke(app: App, settings, client_id: str | None, client_secret: str | None) -> None:
-    from loadguard.strava import token as tokens
     from loadguard.errors import LoadguardError
     from loadguard.strava import api as strava
+    from loadguard.strava import token as tokens
     token = tokens.load(app.home)
     if token is None:
         click.echo("Not connected to Strava: nothing to revoke.")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import click
 
 from loadguard import years
@@ -62,7 +61,8 @@ def _address(ctx, param, value):
 def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, sender: str | None,
            output: str | None, today) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
-    from loadguard.digest import chart, output as out, page, weekly
+    from loadguard.digest import chart, page, weekly
+    from loadguard.digest import output as out
     from loadguard.digest.weeks import resolve
 
     if email:

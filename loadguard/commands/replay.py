@@ -16,8 +16,8 @@ def replay(app: App, first, last, min_severity: str, fmt: str) -> None:
 
     Reads your history and config.toml; never touches what `check --new` recorded.
     """
-    from loadguard.render import replay_out
     from loadguard.assess.cron_replay import replay as run_replay
+    from loadguard.render import replay_out
 
     first = first.date()
     last = last.date() if last is not None else app.today()

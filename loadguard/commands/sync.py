@@ -37,11 +37,11 @@ def sync(app: App, full: bool, quiet: bool) -> None:
     Safe to run from cron: one run at a time, every page saved as it arrives,
     and a run stopped by a rate limit or an outage resumes on the next call.
     """
-    from loadguard.strava import sync as engine
-    from loadguard.strava.faults import Deadline
-    from loadguard.strava import token as tokens
     from loadguard.errors import LoadguardError
     from loadguard.sources import source_named
+    from loadguard.strava import sync as engine
+    from loadguard.strava import token as tokens
+    from loadguard.strava.faults import Deadline
 
     def save_renewed(token: tokens.Token) -> None:
         try:

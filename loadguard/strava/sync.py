@@ -41,10 +41,11 @@ from typing import Any, Callable, Iterator, Protocol
 
 from loadguard.config import DEFAULTS
 from loadguard.errors import LoadguardError
-from loadguard.strava.faults import BadResponse, Deadline, ItemFault, RemoteStop
 from loadguard.shoe_keys import display_name
-from loadguard.sources import API_SOURCE as SOURCE, validate
+from loadguard.sources import API_SOURCE as SOURCE
+from loadguard.sources import validate
 from loadguard.store import Store
+from loadguard.strava.faults import BadResponse, Deadline, ItemFault, RemoteStop
 
 LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"

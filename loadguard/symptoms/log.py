@@ -12,10 +12,17 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from loadguard.errors import EXIT_USAGE, LoadguardError
+
 # The vocabulary lives apart so `loadguard --help` can list it without this module;
 # the rules read it from here too.
 from loadguard.symptoms.terms import (  # noqa: F401 - re-exported
-    FOOT_PLACES, KINDS, MAX_INTENSITY, NERVE_KINDS, PLACES, SIDES, TIMINGS,
+    FOOT_PLACES,
+    KINDS,
+    MAX_INTENSITY,
+    NERVE_KINDS,
+    PLACES,
+    SIDES,
+    TIMINGS,
 )
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from loadguard.advice import Rule
-from loadguard.config import SettingError
 from loadguard.assess.frames import Frames
+from loadguard.config import SettingError
 from loadguard.model import Severity, Warning
 from loadguard.numbers import NOISE_PLACES
 

@@ -10,11 +10,20 @@ import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.advice import RULES
-from loadguard.assess.rules.common import (
-    Dated, EpisodeRule, SpanRule, build_warning, daily_table, exceeded, reached, reaches, require_order,
-    require_positive, window,
-)
 from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import (
+    Dated,
+    EpisodeRule,
+    SpanRule,
+    build_warning,
+    daily_table,
+    exceeded,
+    reached,
+    reaches,
+    require_order,
+    require_positive,
+    window,
+)
 from loadguard.model import EPISODE, Severity, Warning
 from loadguard.shoe_keys import display_name, first_match
 

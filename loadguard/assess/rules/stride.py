@@ -17,8 +17,8 @@ import pandas as pd
 
 from loadguard import numbers
 from loadguard.advice import RULES
-from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive
 from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive
 from loadguard.model import Severity, Warning, iso_week
 
 # Strava's running cadence counts one leg.

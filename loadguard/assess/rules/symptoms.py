@@ -15,12 +15,12 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from loadguard.symptoms import notes as note_symptoms
 from loadguard.advice import RULES, TRIAGE, TRIAGE_BY_TIMING
-from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive
 from loadguard.assess.frames import Frames
-from loadguard.model import Severity, Warning
 from loadguard.assess.prior_findings import LOOKBACK_DAYS
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive
+from loadguard.model import Severity, Warning
+from loadguard.symptoms import notes as note_symptoms
 from loadguard.symptoms.log import Symptom, nerve_in_foot
 
 # The log's "listen" window: symptoms of the last two weeks are current.

@@ -14,11 +14,20 @@ import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.advice import RULES
-from loadguard.assess.rules.common import (
-    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
-    reached, require_positive, window,
-)
 from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import (
+    ACUTE_DAYS,
+    BASE_WEEKS,
+    CHRONIC_DAYS,
+    Dated,
+    EpisodeRule,
+    build_warning,
+    daily_table,
+    history_series,
+    reached,
+    require_positive,
+    window,
+)
 from loadguard.model import EPISODE, Severity, Warning
 
 

@@ -15,12 +15,26 @@ import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.advice import RACE_RECOVERY, RULES
-from loadguard.config import SettingError
-from loadguard.assess.rules.common import (
-    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds,
-    history_days, history_series, require_choice, require_order, require_positive, settings_key, window,
-)
 from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import (
+    ACUTE_DAYS,
+    BASE_WEEKS,
+    CHRONIC_DAYS,
+    Dated,
+    SpanRule,
+    Windows,
+    build_warning,
+    daily_table,
+    exceeds,
+    history_days,
+    history_series,
+    require_choice,
+    require_order,
+    require_positive,
+    settings_key,
+    window,
+)
+from loadguard.config import SettingError
 from loadguard.model import EPISODE, Severity, Warning
 
 # Frandsen et al. 2025: hazard rate ratios of a run this much longer than the
