@@ -81,15 +81,43 @@ class Day(click.DateTime):
         return day
 
 
-def as_of_option(func):
-    """`--as-of YYYY-MM-DD`, default today (local)."""
-    return click.option(
-        "--as-of",
-        "as_of",
-        type=Day(),
-        default=None,
-        help="Evaluate as of this local day (default: today, in config's timezone if set).",
-    )(func)
+AS_OF_HELP = "Evaluate as of this local day (default: today, in config's timezone if set)."
+
+
+def day_option(help_text: str = AS_OF_HELP, old: tuple[str, ...] = ()):
+    """`--as-of YYYY-MM-DD`, the one name of the judged day in every command (default:
+    today, local). `old` are the flags it replaced (digest and symptom's `--today`,
+    replay's `--to`), still taken for one release, hidden from --help."""
+
+    def keep_given(ctx: click.Context, param: click.Parameter, value):
+        # Given under an old name (processed first, as given on the command line), keep it.
+        if value is not None and ctx.params.get("as_of") is not None:
+            raise click.UsageError(f"{' / '.join(old)} is the old name of --as-of: give one of them")
+        return value if value is not None else ctx.params.get("as_of")
+
+    def decorate(func):
+        for flag in old:
+            func = click.option(flag, type=Day(), hidden=True, expose_value=False,
+                                callback=_old_name(flag))(func)
+        return click.option("--as-of", "as_of", type=Day(), default=None, metavar="YYYY-MM-DD",
+                            help=help_text, callback=keep_given)(func)
+
+    return decorate
+
+
+def _old_name(flag: str):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value is None:
+            return None
+        if ctx.params.get("as_of") is not None:
+            raise click.UsageError(f"{flag} is the old name of --as-of: give one of them")
+        ctx.params["as_of"] = value
+        return None
+
+    return callback
+
+
+as_of_option = day_option()
 
 
 # Severity's labels, lowest first, as the options take them: spelled out here because

@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from loadguard import years
-from loadguard.app import App, Day, as_date, pass_app
+from loadguard.app import App, as_date, day_option, pass_app
 from loadguard.errors import EXIT_USAGE, LoadguardError
 
 
@@ -53,13 +53,11 @@ def _address(ctx, param, value):
 @click.option("-o", "--output", "output", metavar="FILE",
               help="Write here instead of stdout; '{week}' becomes the week (2026-W47); folders are "
                    "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
-@click.option("--today", "today", type=Day(), default=None,
-              metavar="YYYY-MM-DD",
-              help="Take this day as today (default: today): it decides 'last' and 'this', and "
-                   "days after it are not searched for warnings.")
+@day_option("Take this day as today (default: today): it decides 'last' and 'this', and "
+            "days after it are not searched for warnings.", old=("--today",))
 @pass_app
 def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, sender: str | None,
-           output: str | None, today) -> None:
+           output: str | None, as_of) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
     from loadguard.digest import chart, page, weekly
     from loadguard.digest import output as out
@@ -76,7 +74,7 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
     elif to is not None or sender is not None:
         raise click.UsageError("--to and --from go with --email")
 
-    today_day = as_date(today, app)
+    today_day = as_date(as_of, app)
     week = resolve(week_spec, today_day)
     if week.monday > today_day:
         # a week to come has no runs yet: a digest of zeros would read as a week of rest

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.app import App, Day, pass_app
+from loadguard.app import App, Day, as_date, day_option, pass_app
 from loadguard.symptoms.terms import KINDS, MAX_INTENSITY, PLACES
 
 # Shown in --help from the engine's own lists (loadguard.symptoms.terms); the engine
@@ -60,16 +60,16 @@ def symptom() -> None:
 
 @symptom.command("add")
 @_fields
-@click.option("--today", "today", type=Day(), default=None, help="Stand-in for today (YYYY-MM-DD).")
+@day_option("Stand-in for today (default: today).", old=("--today",))
 @pass_app
-def add(app: App, day, place, side, kind, timing, intensity, note, today) -> None:
+def add(app: App, day, place, side, kind, timing, intensity, note, as_of) -> None:
     """Record a symptom (--where, --side, --what and --intensity are needed)."""
     from loadguard.symptoms import log as symptoms
     missing = [name for name, value in (("--where", place), ("--side", side), ("--what", kind),
                                         ("--intensity", intensity)) if value is None]
     if missing:
         raise _bad(f"symptom add needs {', '.join(missing)}")
-    today = today.date() if today else app.today()
+    today = as_date(as_of, app)
     when = day.date() if day else today
     _not_ahead(when, today)
     entry = symptoms.add(app.store, day=when, place=_choice(place),
