@@ -7,7 +7,7 @@ printed is counted: mail-days per month of running, lines per rule and severity.
   python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.assess.cron_replay`
   python benchmarks/bench_noise.py --min-severity info
   PYTHONPATH=/path/to/old/checkout python benchmarks/bench_noise.py --per-day
-        # any loadguard, one `run_detectors` per day, a finding new when its severity
+        # any loadguard, one check per day, a finding new when its severity
         # rises (the rule before findings were episodes): how the BEFORE table was made
 
 Then the catch rates (`--catch`): copies of the same history, each with one risk
@@ -104,7 +104,7 @@ def noise(args) -> None:
             lines = replay_lines(store, config, first, last, args.min_severity)
         took = time.perf_counter() - started
     print(f"history {first} .. {last}, cron once a day, --min-severity {args.min_severity}, "
-          f"{'per-day run_detectors' if args.per_day else 'loadguard.assess.cron_replay'} ({took:.1f} s)")
+          f"{'per-day check' if args.per_day else 'loadguard.assess.cron_replay'} ({took:.1f} s)")
     print(tally(lines, months))
 
 
@@ -297,7 +297,7 @@ def synthetic(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--min-severity", default="info", choices=["info", "warn", "alert"])
-    parser.add_argument("--per-day", action="store_true", help="one run_detectors per day (any loadguard)")
+    parser.add_argument("--per-day", action="store_true", help="one check per day")
     parser.add_argument("--catch", action="store_true", help="catch rates of planted risks")
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--synthetic", action="store_true", help="mail-days on generated runners")

@@ -6,10 +6,10 @@ itself, and check, replay and the digest honour it (issue 14)."""
 from __future__ import annotations
 
 import json
-import textwrap
 from datetime import date, timedelta
 
 from conftest import run
+from test_check_command import install_plugin
 
 MONDAY = date(2026, 6, 15)  # ISO week 2026-W25
 SURGE = '''
@@ -38,14 +38,7 @@ SURGE = '''
 
 
 def install(tmp_path, monkeypatch) -> None:
-    site = tmp_path / "site"
-    (site / "surge_rule-1.0.dist-info").mkdir(parents=True)
-    (site / "surge_rule-1.0.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: surge-rule\nVersion: 1.0\n")
-    (site / "surge_rule-1.0.dist-info" / "entry_points.txt").write_text(
-        "[loadguard.detectors]\nvolume.surge = surge_rule:Rule\n")
-    (site / "surge_rule.py").write_text(textwrap.dedent(SURGE))
-    monkeypatch.syspath_prepend(str(site))
+    install_plugin(tmp_path, monkeypatch, "surge-rule", "volume.surge", SURGE)
 
 
 def warnings(run_cli, day: date, *extra: str) -> list[dict]:
