@@ -6,7 +6,8 @@ import json
 from datetime import date, timedelta
 
 from conftest import run, steady_weeks
-from loadguard import symptoms as symptom_log
+
+from loadguard.symptoms import log as symptom_log
 
 AS_OF = date(2026, 6, 28)   # a Sunday
 

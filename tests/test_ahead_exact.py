@@ -3,30 +3,28 @@
 For each day D of a history: a run of `longest_run_km` on D+1 raises no volume
 finding, and one 5% and 0.5 km longer does; the same for the spike line alone, and
 for `week_km` spread as `ahead` says it assumes (evenly, a run a day) against the
-rules that sum over days; and a trail run of a terrain line's km against that rule. "Raises" means a finding that the history alone, with no
-running ahead, does not have on that day. The findings come from `findings_with`:
-the enabled detectors' own `evaluate` on the history carried forward with the runs,
-each day with the settings `check` uses then (the stricter ones after a symptom).
-When a rule's tuning changes and its line does not follow, these fail.
+rules that sum over days; and a trail run of a terrain line's km against that rule.
+"Raises" means a finding that the history alone, with no running ahead, does not
+have on that day. The findings come from `Assessment.findings_with`: the enabled
+rules' own `evaluate` on the history carried forward with the runs, each day with
+the settings `check` uses then (the stricter ones after a symptom). When a rule's
+tuning changes and its line does not follow, these fail.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
 import pytest
-
 from conftest import STRAVA_REAL, run
+
 from loadguard import config as config_mod
-from loadguard import symptoms as symptom_log
-from loadguard.ahead import ahead_of, line_rules
-from loadguard.frames import HORIZON_DAYS, build
-from loadguard.plan.replay import findings_with
+from loadguard.assess.assessment import Assessment
 from loadguard.plan.sessions import Session
+from loadguard.store import Store
+from loadguard.symptoms import log as symptom_log
 
 SPIKE = "volume.long_run_spike"
 
@@ -36,63 +34,51 @@ def longer(km: float) -> float:
     return max(km * 1.05, km + 0.5)
 
 
-def upto(frames, day: date):
-    """The frames as `ahead` builds them as of `day` (the store read once, for speed)."""
-    since = pd.Timestamp(day - timedelta(days=HORIZON_DAYS))
-    runs, symptoms = frames.runs, frames.symptoms
-    return replace(frames, as_of=day, since=since.date(),
-                   runs=runs[(runs["day"] <= pd.Timestamp(day)) & (runs["day"] >= since)],
-                   symptoms=symptoms[(symptoms["day"] <= pd.Timestamp(day)) & (symptoms["day"] >= since)],
-                   cache={})
+def found(assessment: Assessment, sessions, last) -> set[tuple[date, str, str]]:
+    return {(day, w.rule, w.subject) for day, ws in assessment.findings_with(sessions, last).items() for w in ws}
 
 
-_RULES: dict[int, list] = {}   # the rules of a config, found once (entry points are slow to list)
-
-
-def found(frames, config, sessions, last) -> set[tuple[date, str, str]]:
-    rules = _RULES.setdefault(id(config), line_rules(config))
-    return {(day, w.rule, w.subject) for day, ws in findings_with(frames, config, sessions, last, rules).items()
-            for w in ws}
-
-
-def raised(frames, config, sessions, last, baseline) -> set[str]:
+def raised(assessment: Assessment, sessions, last, baseline) -> set[str]:
     """Rules with a finding the runs in `sessions` bring about, on the days up to `last`."""
-    return {rule for day, rule, _ in found(frames, config, sessions, last) - baseline if day <= last}
+    return {rule for day, rule, _ in found(assessment, sessions, last) - baseline if day <= last}
+
+
+def one_run(assessment: Assessment, day: date, km: float, kind: str, baseline) -> set[str]:
+    """Rules with a finding one run of `km` on `day` brings about that day."""
+    return raised(assessment, [Session(day, km, kind, "probe")], day, baseline)
 
 
 def spread(first: date, days: int, km: float) -> list[Session]:
     return [Session(first + timedelta(days=k), km / days, "run", "even") for k in range(days)]
 
 
-def assert_exact(frames, config, days: list[date]) -> dict[str, int]:
+def assert_exact(store, config, days: list[date], ahead: int = 7) -> dict[str, int]:
     """Check every line on each day of `days`; returns how many of each were checked."""
     counts = {"run": 0, "spike": 0, "week": 0, "terrain": 0}
     for as_of in days:
-        f = upto(frames, as_of)
-        a = ahead_of(f, config)
+        f = Assessment(store, config, as_of, as_of)
+        a = f.lines(ahead)
         first, last = as_of + timedelta(days=1), as_of + timedelta(days=a.days)
-        base = found(f, config, [], last)
+        base = found(f, [], last)
         if a.longest_run_km is not None:
-            one = lambda km: raised(f, config, [Session(first, km, "run", "probe")], first, base)  # noqa: E731
             L = a.longest_run_km
-            assert one(L) == set(), (as_of, L, a.run_lines)
-            assert one(longer(L)), (as_of, L, a.run_lines)
+            assert one_run(f, first, L, "run", base) == set(), (as_of, L, a.run_lines)
+            assert one_run(f, first, longer(L), "run", base), (as_of, L, a.run_lines)
             counts["run"] += 1
             spike = next((s for s in a.run_lines if s.rule == SPIKE), None)
             if spike is not None and spike.km != L:
-                assert SPIKE not in one(spike.km), (as_of, spike)
-                assert SPIKE in one(longer(spike.km)), (as_of, spike)
+                assert SPIKE not in one_run(f, first, spike.km, "run", base), (as_of, spike)
+                assert SPIKE in one_run(f, first, longer(spike.km), "run", base), (as_of, spike)
             counts["spike"] += spike is not None
         for line in a.terrain_lines:
-            terrain = lambda km: raised(f, config, [Session(first, km, line.terrain, "probe")], first, base)  # noqa: E731
-            assert line.rule not in terrain(line.km), (as_of, line)
-            assert line.rule in terrain(longer(line.km)), (as_of, line)
+            assert line.rule not in one_run(f, first, line.km, line.terrain, base), (as_of, line)
+            assert line.rule in one_run(f, first, longer(line.km), line.terrain, base), (as_of, line)
             counts["terrain"] += 1
         if a.week_km is not None:
             sums = {s.rule for s in a.week_lines}
             W = a.week_km
-            assert not raised(f, config, spread(first, a.days, W), last, base) & sums, (as_of, W, a.week_lines)
-            assert raised(f, config, spread(first, a.days, longer(W)), last, base) & sums, (as_of, W, a.week_lines)
+            assert not raised(f, spread(first, a.days, W), last, base) & sums, (as_of, W, a.week_lines)
+            assert raised(f, spread(first, a.days, longer(W)), last, base) & sums, (as_of, W, a.week_lines)
             counts["week"] += 1
     return counts
 
@@ -123,11 +109,10 @@ def test_example_athlete_lines_are_exact_every_day(example_store):
     from loadguard.store import Store
 
     config = config_mod.load(example_store / "config.toml")
-    with Store.open(example_store / "loadguard.db") as store:
-        frames = build(store, config, date(2026, 11, 29))
     # every third day of the last 5 months, so each weekday comes round: the build-up, the
     # trail block, the symptom weeks at the end (stricter lines)
-    counts = assert_exact(frames, config, every(date(2026, 7, 1), date(2026, 11, 28), 3))
+    with Store.open(example_store / "loadguard.db") as store:
+        counts = assert_exact(store, config, every(date(2026, 7, 1), date(2026, 11, 28), 3))
     assert counts["run"] >= 45 and counts["spike"] >= 45 and counts["week"] >= 45, counts
     assert counts["terrain"] >= 20, counts
 
@@ -139,17 +124,16 @@ def test_example_athlete_lines_are_exact_every_day(example_store):
 def test_real_history_lines_are_exact(tmp_path):
     import json
 
-    from loadguard.sources.strava import activity_row
-    from loadguard.store import Store
+    from loadguard.strava.api import activity_row
 
     activities = json.loads((STRAVA_REAL / "activities.json").read_text(encoding="utf-8"))
     config = config_mod.load(tmp_path / "config.toml")
     with Store.open(tmp_path / "loadguard.db") as store:
         store.upsert_activities([activity_row(a, "the recorded history") for a in activities])
-        frames = build(store, config, date(2025, 10, 20))
-    # every 6 weeks and a day of the eight years, so each weekday comes round: breaks,
-    # comebacks, races and long-run blocks
-    counts = assert_exact(frames, config, every(frames.first_day + timedelta(days=20), date(2025, 10, 19), 43))
+        first = date.fromisoformat(store.conn.execute("SELECT min(start_local) FROM activities").fetchone()[0][:10])
+        # every 6 weeks and a day of the eight years, so each weekday comes round: breaks,
+        # comebacks, races and long-run blocks
+        counts = assert_exact(store, config, every(first + timedelta(days=20), date(2025, 10, 19), 43))
     assert counts["run"] >= 55 and counts["spike"] >= 45 and counts["week"] >= 55, counts
 
 
@@ -188,6 +172,5 @@ def test_generated_runners_lines_are_exact(store, home, seed):
     for day in symptoms:
         symptom_log.add(store, day=day, place="arch", side="left", kind="dull ache", timing="after", intensity=3)
     config = config_mod.load(home / "config.toml")
-    frames = build(store, config, start + timedelta(days=420))
-    counts = assert_exact(frames, config, every(start + timedelta(days=25), start + timedelta(days=418), 7))
+    counts = assert_exact(store, config, every(start + timedelta(days=25), start + timedelta(days=418), 7))
     assert counts["run"] >= 40 and counts["week"] >= 40, counts

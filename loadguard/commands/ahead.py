@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, as_date, as_of_option, pass_app
+from loadguard.app import App, as_date, as_of_option, pass_app
 
 # The weekly line judges each day against the 4 weeks before its own week: past a
 # week ahead that base would hold the very running being planned (`plan check`
@@ -19,8 +19,9 @@ MAX_DAYS = 7
 @pass_app
 def ahead(app: App, as_of, days: int, fmt: str) -> None:
     """How long the next run may be, and how much the next days may hold, before a volume rule speaks."""
-    from loadguard.ahead import lines_ahead
+    from loadguard.assess.assessment import Assessment
     from loadguard.render import ahead_out
 
-    result = lines_ahead(app.store, app.config, as_date(as_of, app), days)
+    day = as_date(as_of, app)
+    result = Assessment(app.store, app.config, day, day).lines(days)
     click.echo(ahead_out.render_json(result) if fmt == "json" else ahead_out.render_text(result), nl=fmt == "json")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
+from loadguard.app import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
 
 
 @click.command()
@@ -24,14 +24,15 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     if with_ahead and (fmt != "text" or only_new):
         raise click.UsageError("--ahead goes with text output and without --new "
                                "(for JSON: loadguard ahead --format json)")
-    from loadguard import check as checking
+    from loadguard.assess.assessment import Assessment, at_least, at_or_above
     from loadguard.model import Severity
     from loadguard.render import json_out, text
 
     day = as_date(as_of, app)
-    warnings = checking.at_least(checking.run_detectors(app.store, app.config, day), Severity.parse(min_severity))
+    assessment = Assessment(app.store, app.config, day, day)
+    warnings = at_least(assessment.findings(day), Severity.parse(min_severity))
     if only_new:
-        warnings = checking.only_new(app.store, warnings)
+        warnings = assessment.only_new(warnings)
     if only_new and not warnings:
         pass  # cron mails whatever a job prints: with --new, silence means nothing new
     elif fmt == "json":
@@ -39,11 +40,10 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     else:
         click.echo(text.render_check(day, warnings), nl=False)
         if with_ahead:
-            from loadguard.ahead import lines_ahead
             from loadguard.render.ahead_out import sentence
 
-            click.echo(f"\nAhead: {sentence(lines_ahead(app.store, app.config, day))}")
+            click.echo(f"\nAhead: {sentence(assessment.lines())}")
     if only_new and warnings:
-        checking.mark_reported(app.store, warnings)
-    if fail_on and checking.at_or_above(warnings, Severity.parse(fail_on)):
+        assessment.mark_reported(warnings)
+    if fail_on and at_or_above(warnings, Severity.parse(fail_on)):
         raise SystemExit(1)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from loadguard.cli import App, as_date, as_of_option, pass_app
+from loadguard.app import App, as_date, as_of_option, pass_app
 from loadguard.errors import EXIT_FAILURE, LoadguardError
 
 
@@ -21,6 +21,7 @@ def import_plan(app: App, path: Path) -> None:
 
     Each event or line that cannot be read is one line on stderr (exit 3); the rest is stored.
     """
+    from loadguard.plan import stored
     from loadguard.plan.read import read_plan
     from loadguard.render import plan_out
     from loadguard.render.printable import printable
@@ -32,7 +33,7 @@ def import_plan(app: App, path: Path) -> None:
         click.echo(f"loadguard: {printable(problem)}", err=True)
     if not read.sessions:
         raise LoadguardError(f"{path.name}: no session with a distance in it; the stored plan is kept")
-    app.store.replace_plan(read.sessions, path.name)
+    stored.save(app.store, read.sessions, path.name)
     click.echo(plan_out.import_summary(read))
     if read.problems:
         raise SystemExit(EXIT_FAILURE)
@@ -44,10 +45,11 @@ def import_plan(app: App, path: Path) -> None:
 @pass_app
 def check_plan(app: App, as_of, fmt: str) -> None:
     """Replay the stored plan on top of your history and flag each session that would cross a line."""
-    from loadguard.plan.replay import check_plan as judge
+    from loadguard.assess.assessment import Assessment
+    from loadguard.plan.stored import sessions_after
     from loadguard.render import plan_out
 
     day = as_date(as_of, app)
-    judged = judge(app.store, app.config, day)
+    judged = Assessment(app.store, app.config, day, day).plan(sessions_after(app.store, day))
     click.echo(plan_out.render_json(day, judged) if fmt == "json" else plan_out.render_text(day, judged),
                nl=fmt == "json")

@@ -1,27 +1,30 @@
 """The lines ahead: how long the next run may be, and how much the next days may hold,
 before a volume rule speaks.
 
-Every line comes from the rule that draws it (a detector's `line(frames, settings,
+Every line comes from the rule that draws it (a rule's `line(frames, settings,
 day)`: the km a run on that day may add before the rule speaks), judged with the
 settings that rule will use on that day (the stricter ones while a symptom is
-recent). Nothing here knows a threshold: when a rule changes, its line does.
+recent). Nothing here knows a threshold: when a rule changes, its line does. Read
+through `Assessment.lines`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.advice import RULES
-from loadguard.check import careful_days, detector_settings, tightened
-from loadguard.detectors import load_detectors
-from loadguard.detectors.common import ACUTE_DAYS, Line
-from loadguard.frames import HORIZON_DAYS, Frames, build
+from loadguard.assess.frames import HORIZON_DAYS, Frames
+from loadguard.assess.planned_runs import carried
+from loadguard.assess.rules.common import ACUTE_DAYS, Line
 from loadguard.plan.sessions import Session
-from loadguard.planned_runs import carried
+
+# A day's settings per rule id: the usual ones, or the stricter ones while a symptom is recent.
+SettingsOn = Callable[[date], dict[str, dict]]
 
 # A placeholder run of no length on each day ahead: the days count as running days
 # (no break opens in front of the runner), and add nothing any rule can see.
@@ -69,50 +72,26 @@ class Ahead:
         return self.as_of + timedelta(days=self.days)
 
 
-def lines_ahead(store, config, as_of: date, days: int = ACUTE_DAYS) -> Ahead:
-    frames = build(store, config, as_of, since=as_of - timedelta(days=HORIZON_DAYS))
-    return ahead_of(frames, config, days)
-
-
-def line_rules(config) -> list[tuple]:
-    """(detector, usual settings) of every enabled rule that draws a line."""
-    out = []
-    for detector in load_detectors():
-        if hasattr(detector, "line"):
-            settings = detector_settings(config, detector)
-            if settings["enabled"]:
-                out.append((detector, settings))
-    return out
-
-
-def settings_by_day(config, frames: Frames, rules, first: date, last: date) -> tuple[dict, set[date]]:
-    """Each day's settings per rule id (the stricter ones on days a symptom is recent),
-    and the days judged with the stricter ones."""
-    usual = {d.id: s for d, s in rules}
-    careful = tightened(usual, config)
-    on = careful_days(config, frames, first, last)
-    days = pd.date_range(first, last, freq="D").date
-    return {day: careful if day in on else usual for day in days}, on
-
-
 def with_days_ahead(frames: Frames, first: date, last: date) -> Frames:
     """The frames carried on to `last`, with a run of no length on each day from `first`."""
     days = pd.date_range(first, last, freq="D").date
     return carried(frames, [Session(day, NO_LENGTH_KM, "run", "") for day in days], last)
 
 
-def ahead_of(frames: Frames, config, days: int = ACUTE_DAYS) -> Ahead:
+def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on: set[date],
+                days: int = ACUTE_DAYS) -> Ahead:
+    """The lines of the `days` days after the frames' as-of day, drawn by `rules` (those
+    with a `line`), each day with the settings `settings_on(day)` gives (the stricter
+    ones on the days of `careful_on`)."""
     as_of = frames.as_of
     first, last = as_of + timedelta(days=1), as_of + timedelta(days=days)
     out = Ahead(as_of, days, None, None)
-    rules = line_rules(config)
-    by_day, careful_on = settings_by_day(config, frames, rules, first, last)
     out.careful_until = max(careful_on) if careful_on else None
     future = with_days_ahead(frames, first, last)
-    # Per day: (line, drawn with stricter settings), the latter only for the rules a
-    # recent symptom tightens.
-    lines = {day: [(line, by_day[day][d.id] is not usual) for d, usual in rules
-                   if (line := d.line(future, by_day[day][d.id], day)) is not None]
+    by_day = {day: settings_on(day) for day in pd.date_range(first, last, freq="D").date}
+    # Per day: (line, drawn with stricter settings).
+    lines = {day: [(line, day in careful_on and bool(getattr(r, "careful", None))) for r in rules
+                   if (line := r.line(future, by_day[day][r.id], day)) is not None]
              for day in by_day}
 
     # The next run: each rule's line on the first day. A rule already over without

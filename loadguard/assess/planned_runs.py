@@ -3,13 +3,13 @@ the plan (or one run in question) is run. What `ahead` and `plan check` judge.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from typing import Iterable
 
 import pandas as pd
 
-from loadguard.frames import Frames
+from loadguard.assess.frames import Frames
 from loadguard.plan.sessions import Session
 
 # Planned runs get ids far from Strava's (positive) and activity files' (minus Unix time).
