@@ -209,3 +209,5 @@ SPREAD_NOTE = (
     "assuming it is spread evenly over the days, a run each day; more of it early fills the "
     "first days' 7-day windows sooner. The one-run line still caps each run."
 )
+# Said beside a total over more than a week.
+LATER_WEEKS_NOTE = "Past the first week, each day's weekly base holds the running of the days before it."

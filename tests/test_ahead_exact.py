@@ -43,9 +43,9 @@ def raised(assessment: Assessment, sessions, last, baseline) -> set[str]:
     return {rule for day, rule, _ in found(assessment, sessions, last) - baseline if day <= last}
 
 
-def one_run(assessment: Assessment, day: date, km: float, kind: str, baseline) -> set[str]:
-    """Rules with a finding one run of `km` on `day` brings about that day."""
-    return raised(assessment, [Session(day, km, kind, "probe")], day, baseline)
+def one_run(assessment: Assessment, day: date, km: float, kind: str, baseline, climb_m: float = 0.0) -> set[str]:
+    """Rules with a finding one run of `km` (and `climb_m` of climb) on `day` brings about that day."""
+    return raised(assessment, [Session(day, km, kind, "probe", climb_m)], day, baseline)
 
 
 def spread(first: date, days: int, km: float) -> list[Session]:
@@ -54,7 +54,7 @@ def spread(first: date, days: int, km: float) -> list[Session]:
 
 def assert_exact(store, config, days: list[date], ahead: int = 7) -> dict[str, int]:
     """Check every line on each day of `days`; returns how many of each were checked."""
-    counts = {"run": 0, "spike": 0, "week": 0, "terrain": 0}
+    counts = {"run": 0, "spike": 0, "week": 0, "terrain": 0, "climb": 0}
     for as_of in days:
         f = Assessment(store, config, as_of, as_of)
         a = f.lines(ahead)
@@ -74,6 +74,12 @@ def assert_exact(store, config, days: list[date], ahead: int = 7) -> dict[str, i
             assert line.rule not in one_run(f, first, line.km, line.terrain, base), (as_of, line)
             assert line.rule in one_run(f, first, longer(line.km), line.terrain, base), (as_of, line)
             counts["terrain"] += 1
+        for c in a.climb_lines:
+            # the climb of the run of longest_run_km: at the line none, 5% and 5 m more speaks
+            assert c.rule not in one_run(f, first, c.run_km, "run", base, c.climb_m), (as_of, c)
+            more = max(c.climb_m * 1.05, c.climb_m + 5)
+            assert c.rule in one_run(f, first, c.run_km, "run", base, more), (as_of, c)
+            counts["climb"] += 1
         if a.week_km is not None:
             sums = {s.rule for s in a.week_lines}
             W = a.week_km
@@ -114,7 +120,16 @@ def test_example_athlete_lines_are_exact_every_day(example_store):
     with Store.open(example_store / "loadguard.db") as store:
         counts = assert_exact(store, config, every(date(2026, 7, 1), date(2026, 11, 28), 3))
     assert counts["run"] >= 45 and counts["spike"] >= 45 and counts["week"] >= 45, counts
-    assert counts["terrain"] >= 20, counts
+    assert counts["terrain"] >= 20 and counts["climb"] >= 45, counts
+
+
+def test_example_athlete_two_weeks_ahead_are_exact(example_store):
+    """Past a week, the second week's base holds the first week's running: the total is
+    still the most that keeps every day under the weekly line."""
+    config = config_mod.load(example_store / "config.toml")
+    with Store.open(example_store / "loadguard.db") as store:
+        counts = assert_exact(store, config, every(date(2026, 7, 2), date(2026, 11, 26), 9), ahead=14)
+    assert counts["week"] >= 15, counts
 
 
 # -- the recorded real history --------------------------------------------------------------
@@ -135,6 +150,7 @@ def test_real_history_lines_are_exact(tmp_path):
         # comebacks, races and long-run blocks
         counts = assert_exact(store, config, every(first + timedelta(days=20), date(2025, 10, 19), 43))
     assert counts["run"] >= 55 and counts["spike"] >= 45 and counts["week"] >= 55, counts
+    assert counts["climb"] >= 40, counts
 
 
 # -- generated runners ------------------------------------------------------------------------

@@ -25,10 +25,34 @@ from loadguard.plan.sessions import Session
 
 # A day's settings per rule id: the usual ones, or the stricter ones while a symptom is recent.
 SettingsOn = Callable[[date], dict[str, dict]]
+# The rules with a finding that planned runs (run as given, up to a last day) bring
+# about on the days ahead: the rules themselves judging the days, for totals past a week.
+Raised = Callable[[list[Session], date], set[str]]
+
+# Past a week ahead the weekly base of the later days holds the first days' running,
+# so the total is no longer a sum of lines: it is searched for with the rules judging
+# the spread, to 0.1 km, below this many km.
+MOST_KM_SEARCHED = 2000.0
 
 # A placeholder run of no length on each day ahead: the days count as running days
 # (no break opens in front of the runner), and add nothing any rule can see.
 NO_LENGTH_KM = 1e-9
+
+
+@dataclass(frozen=True)
+class ClimbSaid:
+    """A climb rule's line for the next run: the most climb a run of `run_km` may have."""
+
+    rule: str
+    run_km: float
+    climb_m: int
+    why: str
+    evidence: dict
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "run_km": self.run_km, "climb_m": self.climb_m, "line": self.why,
+                "reference": RULES[self.rule].reference if self.rule in RULES else None,
+                "evidence": self.evidence}
 
 
 @dataclass(frozen=True)
@@ -57,6 +81,7 @@ class Ahead:
     week_km: float | None                 # over the `days` days after as_of, spread evenly
     run_lines: list[Said] = field(default_factory=list)    # each rule's line for that run
     terrain_lines: list[Said] = field(default_factory=list)   # lines for a run on one terrain (trail)
+    climb_lines: list[ClimbSaid] = field(default_factory=list)   # the climb a run of longest_run_km may have
     week_lines: list[Said] = field(default_factory=list)   # each rule's line for the days
     long_run: tuple[date, float | None] | None = None        # the usual long-run day ahead
     already_over: list[tuple[str, date]] = field(default_factory=list)   # rule, last day over
@@ -79,10 +104,11 @@ def with_days_ahead(frames: Frames, first: date, last: date) -> Frames:
 
 
 def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on: set[date],
-                days: int = ACUTE_DAYS) -> Ahead:
+                days: int = ACUTE_DAYS, raised: Raised | None = None) -> Ahead:
     """The lines of the `days` days after the frames' as-of day, drawn by `rules` (those
-    with a `line`), each day with the settings `settings_on(day)` gives (the stricter
-    ones on the days of `careful_on`)."""
+    with a `line` or a `climb_line`), each day with the settings `settings_on(day)` gives
+    (the stricter ones on the days of `careful_on`). `raised` judges a spread past a
+    week ahead (needed when `days` is over 7)."""
     as_of = frames.as_of
     first, last = as_of + timedelta(days=1), as_of + timedelta(days=days)
     out = Ahead(as_of, days, None, None)
@@ -91,7 +117,7 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
     by_day = {day: settings_on(day) for day in pd.date_range(first, last, freq="D").date}
     # Per day: (line, drawn with stricter settings).
     lines = {day: [(line, day in careful_on and bool(getattr(r, "careful", None))) for r in rules
-                   if (line := r.line(future, by_day[day][r.id], day)) is not None]
+                   if hasattr(r, "line") and (line := r.line(future, by_day[day][r.id], day)) is not None]
              for day in by_day}
 
     # The next run: each rule's line on the first day. A rule already over without
@@ -101,10 +127,12 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
     out.already_over += [(rule, first) for rule in over + terrain_over]
     if out.run_lines:
         out.longest_run_km = min(s.km for s in out.run_lines)
+        out.climb_lines = _climb_lines(future, rules, by_day[first], first, out.longest_run_km)
 
-    # The days: X km spread evenly puts X*k/days into a sum drawn on the k-th day.
+    # The days: X km spread evenly puts X*k/days into a sum drawn on the k-th day of
+    # the first week (its sums hold only running already done besides).
     caps: dict[str, Said] = {}
-    for k, day in enumerate(by_day, start=1):
+    for k, day in enumerate(list(by_day)[:ACUTE_DAYS], start=1):
         for line, careful in lines[day]:
             if not line.sums or line.terrain:
                 continue  # a one-run line caps each run, not the days' total
@@ -115,6 +143,10 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
             if line.rule not in caps or cap < caps[line.rule].km:
                 caps[line.rule] = _said(line, cap, careful)
     out.week_lines = list(caps.values())
+    if days > ACUTE_DAYS and raised is not None:
+        summed = {line.rule: (line, careful) for day in by_day for line, careful in lines[day]
+                  if line.sums and not line.terrain and not line.crossed_by(0.0)}
+        out.week_lines = _searched(out.week_lines, summed, raised, first, days)
     if out.week_lines:
         out.week_km = min(s.km for s in out.week_lines)
     out.already_over = _last_days(out.already_over)
@@ -133,6 +165,54 @@ def _run_lines(lines: list[tuple[Line, bool]]) -> tuple[list[Said], list[str]]:
         else:
             said.append(_said(line, num.km_under(line.km, line.at_line), careful))
     return said, over
+
+
+def _climb_lines(future: Frames, rules: list, settings: dict, day: date, run_km: float) -> list[ClimbSaid]:
+    """The climb a run of `run_km` on `day` may have before each climb rule speaks."""
+    out = []
+    for r in rules:
+        line = r.climb_line(future, settings[r.id], day) if hasattr(r, "climb_line") else None
+        most = line.most_climb(run_km) if line is not None else None
+        if most is not None and most > 0:
+            out.append(ClimbSaid(line.rule, run_km, num.metres_under(most, True), line.why, line.evidence))
+    return out
+
+
+def spread(first: date, days: int, km: float) -> list[Session]:
+    """`km` run evenly over `days` days from `first`, a run each day: what the total assumes."""
+    return [Session(first + timedelta(days=k), km / days, "run", "") for k in range(days)]
+
+
+def _searched(week_lines: list[Said], summed: dict[str, tuple[Line, bool]], raised: Raised, first: date,
+              days: int) -> list[Said]:
+    """The total past a week ahead, the rules judging the spread: the first week's lines
+    when the later days stay under too, else the most (to 0.1 km) under every day's line."""
+    last = first + timedelta(days=days - 1)
+    rules = set(summed)
+    if not rules:
+        return week_lines
+
+    def found(km: float) -> set[str]:
+        return raised(spread(first, days, km), last) & rules
+
+    high = min((s.km for s in week_lines), default=MOST_KM_SEARCHED)
+    over = found(high)
+    if not over:
+        return week_lines
+    low = 0.0   # km steps of 0.1 between a total under every line and one over one
+    while round(high - low, 1) > 0.1:
+        mid = round((low + high) / 2, 1)
+        now = found(mid)
+        if now:
+            high, over = mid, now
+        else:
+            low = mid
+    rule = sorted(over)[0]
+    line, careful = summed[rule]
+    why = (f"every 7 days to {last.isoformat()} kept under its line, judged by the rule itself with the "
+           "running of the days before in its base")
+    kept = [s for s in week_lines if s.rule != rule and s.km <= low]
+    return kept + [Said(rule, low, why, careful, {}, None)]
 
 
 def _said(line: Line, km: float, careful: bool) -> Said:

@@ -53,6 +53,7 @@ class Assessment:
 
     def __init__(self, store: Store, config: Config, first: date, last: date):
         self.store, self.config, self.first, self.last = store, config, first, last
+        self._without_plan: dict[date, set] = {}   # findings ahead of the history alone, by last day
 
     # -- the rules and their settings ---------------------------------------------
 
@@ -203,8 +204,8 @@ class Assessment:
 
     @cached_property
     def line_rules(self) -> list[Any]:
-        """The enabled rules that draw a line (`line(frames, settings, day)`)."""
-        return [r for r in self.enabled if hasattr(r, "line")]
+        """The enabled rules that draw a line (`line` or `climb_line(frames, settings, day)`)."""
+        return [r for r in self.enabled if hasattr(r, "line") or hasattr(r, "climb_line")]
 
     def settings_on(self, careful_on: set[date]) -> ahead.SettingsOn:
         """Each day's settings: the stricter ones on the days of `careful_on`."""
@@ -217,7 +218,18 @@ class Assessment:
         first, last = self.last + timedelta(days=1), self.last + timedelta(days=days)
         careful_on = self.careful_between(first, last)
         return _guarded(lambda: ahead.lines_ahead(self._recent_frames, self.line_rules,
-                                                  self.settings_on(careful_on), careful_on, days))
+                                                  self.settings_on(careful_on), careful_on, days, self.raised))
+
+    def raised(self, sessions: list[Session], last: date) -> set[str]:
+        """The rules with a finding on the days after `self.last` up to `last` that
+        `sessions` bring about: one the history alone does not have."""
+        def told(found: dict[date, list[Warning]]) -> set[tuple[date, str, str]]:
+            return {(day, w.rule, w.subject) for day, ws in found.items() for w in ws}
+
+        if last not in self._without_plan:
+            self._without_plan[last] = told(self.findings_with([], last))
+        before = self._without_plan[last]
+        return {rule for _, rule, _ in told(self.findings_with(sessions, last)) - before}
 
     def plan(self, sessions: list[Session]) -> list[plan_check.Judged]:
         """`sessions` after `last` judged on top of the history, as `check` would judge them

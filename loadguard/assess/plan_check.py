@@ -56,7 +56,7 @@ def judge_plan(frames: Frames, sessions: list[Session], findings: dict[date, lis
         if crossed:
             before = carried(frames, sessions[:n], session.day)
             settings = settings_on(session.day)
-            lines = {r.id: r.line(before, settings[r.id], session.day) for r in rules}
+            lines = {r.id: r.line(before, settings[r.id], session.day) for r in rules if hasattr(r, "line")}
             for w in crossed:
                 line = lines.get(w.rule)
                 if line is not None and line.terrain and line.terrain != session.kind:

@@ -37,7 +37,7 @@ def carried(frames: Frames, sessions: Iterable[Session], last: date) -> Frames:
         + pd.Timedelta(hours=23, minutes=59),
         "day": days,
         "distance_km": [float(s.km) for s in sessions],
-        "moving_s": float("nan"), "elev_m": 0.0, "gear_id": None, "trainer": False, "manual": False,
+        "moving_s": float("nan"), "elev_m": [float(s.climb_m) for s in sessions], "gear_id": None, "trainer": False, "manual": False,
         "trail": [s.trail for s in sessions], "race": [s.race for s in sessions],
         "cadence_spm": float("nan"), "steep_share": float("nan"), "avg_cadence": float("nan"),
         "description": None, "private_note": None,

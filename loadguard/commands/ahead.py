@@ -4,17 +4,18 @@ import click
 
 from loadguard.app import App, as_date, as_of_option, pass_app
 
-# The weekly line judges each day against the 4 weeks before its own week: past a
-# week ahead that base would hold the very running being planned (`plan check`
-# replays a longer plan with the rules themselves). Spelled out here, not read from
-# the engine, so --help stays off pandas.
-MAX_DAYS = 7
+# A week by default, as the weekly line is drawn; four at most, as far as its base
+# reaches back (a longer plan is `plan check`'s). Spelled out here, not read from the
+# engine, so --help stays off pandas.
+DAYS = 7
+MAX_DAYS = 28
 
 
 @click.command()
 @as_of_option
-@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=MAX_DAYS, show_default=True,
-              help="How many days after the as-of day the total covers.")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=DAYS, show_default=True,
+              help="How many days after the as-of day the total covers (past 7, the later days' weekly "
+                   "base holds the earlier days' running, spread evenly).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def ahead(app: App, as_of, days: int, fmt: str) -> None:

@@ -39,6 +39,7 @@ class Session:
     km: float
     kind: str          # "race", "trail" or "run"
     title: str
+    climb_m: float = 0.0   # a plan gives none; `ahead`'s climb line is checked with it
 
     @property
     def race(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from loadguard import numbers as num
-from loadguard.advice import DISCLAIMER, LINES_NOTE, RULES, SPREAD_NOTE
+from loadguard.advice import DISCLAIMER, LATER_WEEKS_NOTE, LINES_NOTE, RULES, SPREAD_NOTE
 from loadguard.render.printable import json_text
 
 WIDTH = 88
@@ -39,8 +39,16 @@ def render_text(a) -> str:
     for s in a.terrain_lines:
         lines += ["", f"A {s.terrain} run on {a.first:%a} {a.first.isoformat()}: up to {num.km_text(s.km)} of {s.terrain}"]
         lines += _said(s, cited)
+    for c in a.climb_lines:
+        lines += ["", f"A hilly run on {a.first:%a} {a.first.isoformat()}: {num.km_text(c.run_km)} with up to "
+                      f"{num.metres_text(c.climb_m)} of climb"]
+        lines += wrap(f"{c.rule}: {c.why}.", "  ")
+        if c.rule in RULES and RULES[c.rule].reference and c.rule not in cited:
+            cited.add(c.rule)
+            lines += wrap(f"Evidence: {RULES[c.rule].reference}", "    ")
     if a.week_lines:
-        lines += ["", *wrap(f"The {a.days} days: up to {num.km_text(a.week_km)} in all, {SPREAD_NOTE}", "")]
+        later = f" {LATER_WEEKS_NOTE}" if a.days > 7 else ""
+        lines += ["", *wrap(f"The {a.days} days: up to {num.km_text(a.week_km)} in all, {SPREAD_NOTE}{later}", "")]
         lines += [w for s in a.week_lines for w in _said(s, cited)]
     for rule, until in a.already_over:
         lines += [""] + wrap(f"Already over: the running already done keeps {rule} over its line until "
@@ -83,6 +91,7 @@ def to_dict(a) -> dict:
         "comeback": comeback.to_dict() if comeback else None,
         "symptoms": {"stricter_until": a.careful_until.isoformat()} if a.careful_until else None,
         "terrain": [s.to_dict() for s in a.terrain_lines],
+        "climb": [c.to_dict() for c in a.climb_lines],
         "already_over": [{"rule": r, "until": d.isoformat()} for r, d in a.already_over],
         "because": {"longest_run_km": [s.to_dict() for s in a.run_lines],
                     "week_km": [s.to_dict() for s in a.week_lines]},

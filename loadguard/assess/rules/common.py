@@ -91,6 +91,31 @@ class Line:
         return reaches(km, self.km) if self.at_line else exceeds(km, self.km)
 
 
+@dataclass(frozen=True)
+class ClimbLine:
+    """Where a climb rule starts to speak on a day: the 7 days' metres of climb per km.
+
+    The 7 days before the day already hold `climb_m` of climb in `week_km`; a run of
+    x km on the day makes the rule speak when the 7 days' climb per km reaches
+    `m_per_km` and they hold at least `min_km`.
+    """
+
+    rule: str
+    m_per_km: float
+    climb_m: float
+    week_km: float
+    min_km: float
+    why: str
+    evidence: dict
+
+    def most_climb(self, km: float) -> float | None:
+        """The climb a run of `km` on the day may have before the rule speaks (below
+        zero: the 7 days are already over); None when no climb makes it speak."""
+        if not reaches(self.week_km + km, self.min_km):
+            return None
+        return self.m_per_km * (self.week_km + km) - self.climb_m
+
+
 # What a rule judging a span gives: each day's warning, as (day, warning).
 Dated = list[tuple[date, Warning]]
 

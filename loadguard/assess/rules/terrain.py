@@ -19,6 +19,7 @@ from loadguard.assess.rules.common import (
     ACUTE_DAYS,
     BASE_WEEKS,
     CHRONIC_DAYS,
+    ClimbLine,
     Dated,
     EpisodeRule,
     Line,
@@ -176,6 +177,25 @@ class ClimbJump(EpisodeRule):
                  & (history >= config["min_history_days"]))
         return pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
                              "holds": holds.astype(bool)}, index=daily.index)
+
+    def climb_line(self, frames: Frames, config: Mapping[str, Any], day: date) -> ClimbLine | None:
+        """The 7 days' climb per km a run on `day` may bring them to before this rule
+        speaks: `ratio` times that of the 4 weeks before, and at least `min_m_per_km`."""
+        t = self.table(frames, config)
+        at = pd.Timestamp(day)
+        if at not in t.index or history_days(frames, day) < config["min_history_days"]:
+            return None
+        row = t.loc[at]
+        base = float(row["base_per_km"])
+        by_ratio = config["ratio"] * base if base > 0 else 0.0
+        line = max(by_ratio, float(config["min_m_per_km"]))
+        drawn = (f"{num.times_text(config['ratio'])} the {num.m_per_km_text(base)} of the {BASE_WEEKS} weeks before"
+                 if by_ratio >= config["min_m_per_km"] else "the least climb per km it speaks at")
+        return ClimbLine(self.id, line, float(row["climb"]), float(row["week"]), float(config["min_km"]),
+                         f"the 7 days kept under {num.m_per_km_text(line)} of climb: {drawn}", {
+                             "m_per_km_line": round(line, 1), "base_m_per_km": num.m_per_km(base),
+                             "climb_m_in_window": num.metres(float(row["climb"])),
+                             "week_km_in_window": num.km(float(row["week"]))})
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
