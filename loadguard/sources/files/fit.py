@@ -11,7 +11,7 @@ import io
 from datetime import timedelta, timezone
 
 from loadguard.sources.files import fit_decode
-from loadguard.sources.files.track import Track, TrackError
+from loadguard.sources.files.track import Refused, Track, TrackError
 
 # FIT sport / sub_sport -> Strava's sport type; sports not listed keep their FIT name.
 RUNNING_SUB_SPORTS = {"trail": "TrailRun", "virtual_activity": "VirtualRun"}
@@ -27,7 +27,7 @@ SEMICIRCLE = 180.0 / 2**31
 def parse(data: bytes) -> Track:
     try:
         decoded = fit_decode.decode(data)
-    except fit_decode.Refused:
+    except Refused:
         return parse_general(data)
     return track_of(decoded)
 

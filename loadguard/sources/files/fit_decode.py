@@ -23,6 +23,8 @@ import sys
 from array import array
 from datetime import datetime, timedelta, timezone
 
+from loadguard.sources.files.track import Refused
+
 # Seconds from the Unix epoch to FIT's (1989-12-31 00:00 UTC).
 FIT_EPOCH = 631065600
 # Below this a FIT date_time is seconds since the device was switched on, not a date;
@@ -83,10 +85,6 @@ SPORT_NAMES = {
 SUB_SPORT_NAMES = {0: "generic", 1: "treadmill", 2: "street", 3: "trail", 45: "indoor_running",
                    58: "virtual_activity"}
 ACTIVITY_FILE = 4
-
-
-class Refused(Exception):
-    """This decoder does not vouch for the file; the general reader decides."""
 
 
 class Decoded:
