@@ -62,11 +62,27 @@ class Table:
 
     def cell(self, row: list[str], name: str, *, prefer_last: bool = True) -> tuple[str, int]:
         """(value, occurrence) of the first non-empty occurrence, the later block first."""
-        for occurrence, pos in self._order.get((name, prefer_last), ()):
-            value = row[pos].strip() if pos < len(row) else ""
-            if value:
-                return value, occurrence
-        return "", -1
+        return self.getter(name, prefer_last=prefer_last)(row)
+
+    def getter(self, name: str, *, prefer_last: bool = True) -> Callable[[list[str]], tuple[str, int]]:
+        """`cell` for one column as a function of the row: the positions looked up once,
+        for readers of many records."""
+        order = self._order.get((name, prefer_last), ())
+        if len(order) == 1:  # most columns: one position to look at
+            ((occurrence, pos),) = order
+
+            def one(row: list[str]) -> tuple[str, int]:
+                value = row[pos].strip() if pos < len(row) else ""
+                return (value, occurrence) if value else ("", -1)
+            return one
+
+        def first(row: list[str]) -> tuple[str, int]:
+            for occurrence, pos in order:
+                value = row[pos].strip() if pos < len(row) else ""
+                if value:
+                    return value, occurrence
+            return "", -1
+        return first
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the record starts, fields), skipping blank lines."""

@@ -28,7 +28,7 @@ from loadguard.sources import validate
 from loadguard.sources.csv_table import Table
 from loadguard.sources.export_files import ACTIVITIES_CSV, BIKES_CSV, SHOES_CSV, ExportFiles, locate
 from loadguard.sources.export_gear import GearTally, gear_id, gear_key, read_gear_list
-from loadguard.sources.export_rows import (EXPORT_COLUMNS, REQUIRED_COLUMNS, SOURCE, RowError, activity,
+from loadguard.sources.export_rows import (EXPORT_COLUMNS, REQUIRED_COLUMNS, SOURCE, RowError, activity_reader,
                                            export_row, local_wall_clock, resolve_zone, sport_type)
 from loadguard.sources.validate import Skipped
 
@@ -107,6 +107,7 @@ class Export:
 
 def _checked_rows(table: Table, zone: tzinfo | None) -> Iterator[tuple[int, dict]]:
     """(line, row) for every record; one that cannot be read raises LoadguardError naming line and column."""
+    read = activity_reader(table, zone)
     for line, fields in table.rows():
         if len(fields) > table.width:
             raise LoadguardError(
@@ -114,7 +115,7 @@ def _checked_rows(table: Table, zone: tzinfo | None) -> Iterator[tuple[int, dict
                 "the file is damaged"
             )
         try:
-            row = activity(table, fields, zone)
+            row = read(fields)
         except RowError as exc:
             raise LoadguardError(f"{table.label} line {line}, column '{exc.column}': {exc.message}") from None
         yield line, row
