@@ -64,25 +64,27 @@ class Table:
         """(value, occurrence) of the first non-empty occurrence, the later block first."""
         return self.getter(name, prefer_last=prefer_last)(row)
 
-    def getter(self, name: str, *, prefer_last: bool = True) -> Callable[[list[str]], tuple[str, int]]:
-        """`cell` for one column as a function of the row: the positions looked up once,
-        for readers of many records."""
+    def getter(self, name: str, *, prefer_last: bool = True, occurrence: bool = True) -> Callable[[list[str]], object]:
+        """`cell` for one column as a function of the row, its positions looked up once
+        (for readers of many records); with occurrence=False it gives the value alone."""
         order = self._order.get((name, prefer_last), ())
         if len(order) == 1:  # most columns: one position to look at
-            ((occurrence, pos),) = order
+            ((which, pos),) = order
+            if not occurrence:
+                return lambda row: row[pos].strip() if pos < len(row) else ""
 
             def one(row: list[str]) -> tuple[str, int]:
                 value = row[pos].strip() if pos < len(row) else ""
-                return (value, occurrence) if value else ("", -1)
+                return (value, which) if value else ("", -1)
             return one
 
         def first(row: list[str]) -> tuple[str, int]:
-            for occurrence, pos in order:
+            for which, pos in order:
                 value = row[pos].strip() if pos < len(row) else ""
                 if value:
-                    return value, occurrence
+                    return value, which
             return "", -1
-        return first
+        return first if occurrence else lambda row: first(row)[0]
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the record starts, fields), skipping blank lines."""

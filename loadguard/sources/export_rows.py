@@ -22,6 +22,7 @@ the file is damaged. A readable value that cannot be true is left for
 from __future__ import annotations
 
 import functools
+import math
 import re
 from datetime import datetime, timezone, tzinfo
 from typing import Callable, Mapping, Sequence
@@ -147,12 +148,12 @@ def local_wall_clock(utc: datetime, zone: tzinfo | None) -> str | None:
 def _number(value: str, column: str) -> float | None:
     if not value:
         return None
-    text = value.replace(",", "") if _THOUSANDS.match(value) else value
+    text = value.replace(",", "") if "," in value and _THOUSANDS.match(value) else value
     try:
         number = float(text)
     except ValueError:
         raise RowError(column, f"not a number: {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise RowError(column, f"not a number: {value!r}")
     return number
 
@@ -171,10 +172,13 @@ def _flag(value: str, column: str) -> bool | None:
 
 
 def _date(value: str, column: str) -> datetime:
-    # Newer exports put a (narrow) no-break space before AM/PM, and "Sept" for Sep.
-    text = " ".join(value.replace("\u202f", " ").replace("\xa0", " ").split())
-    text = re.sub(r"^Sept\b", "Sep", text)
-    usual = _USUAL_DATE.fullmatch(text)
+    usual = _USUAL_DATE.fullmatch(value)  # nearly every row: nothing to tidy
+    text = value
+    if usual is None:
+        # Newer exports put a (narrow) no-break space before AM/PM, and "Sept" for Sep.
+        text = " ".join(value.replace("\u202f", " ").replace("\xa0", " ").split())
+        text = re.sub(r"^Sept\b", "Sep", text)
+        usual = _USUAL_DATE.fullmatch(text)
     if usual and usual[1] in _MONTHS and 1 <= int(usual[4]) <= 12:
         hour = int(usual[4]) % 12 + (12 if usual[7] == "PM" else 0)
         try:
@@ -193,8 +197,7 @@ def activity_reader(table: Table, zone: tzinfo | None) -> Callable[[list[str]], 
     """The function giving the store's activity row for one record of `table` (its
     `gear_id` still holding the gear's name); each column's place is looked up once."""
     def cell(name: str, *, prefer_last: bool = True) -> Callable[[list[str]], str]:
-        get = table.getter(name, prefer_last=prefer_last)
-        return lambda row: get(row)[0]
+        return table.getter(name, prefer_last=prefer_last, occurrence=False)
 
     raw_id, label_of, date_of = cell("Activity ID"), cell("Activity Type"), cell("Activity Date")
     distance_of = table.getter("Distance")
