@@ -125,7 +125,7 @@ def parse_general(data: bytes) -> Track:
         track.altitude.append(p.elevation)
         track.lat.append(p.latitude)
         track.lon.append(p.longitude)
-        track.cadence.append(_extension_number(p, "cad"))
+        track.cadence.append(gpx_stream.extension_number(p.extensions, "cad"))
     track.distance_m = doc.length_2d()
     track.elapsed_s = track.seconds[-1]
     moving = doc.get_moving_data()
@@ -155,14 +155,3 @@ def _sport_type(word: str | None) -> str:
     if word in STRAVA_NUMBERS:
         return STRAVA_NUMBERS[word]
     return WORDS.get(word, "".join(w.capitalize() for w in word.split("_")) or "Workout")
-
-
-def _extension_number(point, name: str) -> float | None:
-    for element in point.extensions:
-        for child in element.iter():
-            if child.tag.rsplit("}", 1)[-1] == name and child.text:
-                try:
-                    return float(child.text)
-                except ValueError:
-                    return None
-    return None

@@ -105,7 +105,7 @@ def _point(element, ele: str, time: str, extensions: str) -> tuple:
     extra = element.find(extensions)
     return (None if moment is None else parse_time(moment.text), float(lat.strip()), float(lon.strip()),
             None if height is None or height.text is None else float(height.text.strip()),
-            None if extra is None else _extension_number(extra, "cad"))
+            None if extra is None else extension_number(extra, "cad"))
 
 
 def _segment(points: list[tuple]) -> Segment:
@@ -130,7 +130,8 @@ def _activity(extensions) -> str | None:
     return None
 
 
-def _extension_number(extensions, name: str) -> float | None:
+def extension_number(extensions, name: str) -> float | None:
+    """The first number named `name` (any namespace) within the extension elements; gpx.py's too."""
     for element in extensions:
         for child in element.iter():
             if child.tag.rsplit("}", 1)[-1] == name and child.text:
