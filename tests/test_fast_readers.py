@@ -303,3 +303,13 @@ def test_the_fuzzers_reach_past_the_checks():
         kind, _ = _outcome(FAST["fit"][0], _fit_mutant(FUZZ_FIT, random.Random(number)))
         outcomes[kind] = outcomes.get(kind, 0) + 1
     assert outcomes["ok"] >= 5 and outcomes["Refused"] >= 5
+
+
+def test_a_fast_readers_own_failure_hands_the_file_to_the_proven_one(monkeypatch):
+    data = run_file(START, seconds=120)
+
+    def broken(_data):
+        raise IndexError("a bug in the fast reader")
+
+    monkeypatch.setattr(fit_decode, "decode", broken)
+    assert vars(parse(data)) == vars(fit.parse_general(data))

@@ -11,7 +11,7 @@ import io
 from datetime import timedelta, timezone
 
 from loadguard.sources.files import fit_decode
-from loadguard.sources.files.track import Refused, Track, TrackError
+from loadguard.sources.files.track import Track, TrackError, fast_or_general
 
 # FIT sport / sub_sport -> Strava's sport type; sports not listed keep their FIT name.
 RUNNING_SUB_SPORTS = {"trail": "TrailRun", "virtual_activity": "VirtualRun"}
@@ -25,11 +25,7 @@ SEMICIRCLE = 180.0 / 2**31
 
 
 def parse(data: bytes) -> Track:
-    try:
-        decoded = fit_decode.decode(data)
-    except Refused:
-        return parse_general(data)
-    return track_of(decoded)
+    return fast_or_general(lambda d: track_of(fit_decode.decode(d)), parse_general, data)
 
 
 def track_of(decoded: fit_decode.Decoded) -> Track:

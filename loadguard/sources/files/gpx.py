@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timezone
 
 from loadguard.sources.files import geo, gpx_stream
-from loadguard.sources.files.track import Refused, Track, TrackError
+from loadguard.sources.files.track import Refused, Track, TrackError, fast_or_general
 
 # The words GPX writers use, lower-cased with '-' and ' ' as '_' -> Strava's sport type.
 WORDS = {
@@ -29,11 +29,7 @@ TREADMILL_WORDS = {"treadmill_running"}
 
 
 def parse(data: bytes) -> Track:
-    try:
-        doc = gpx_stream.read(data)
-    except Refused:
-        return parse_general(data)
-    return track_of(doc)
+    return fast_or_general(lambda d: track_of(gpx_stream.read(d)), parse_general, data)
 
 
 def track_of(doc: gpx_stream.Document) -> Track:

@@ -13,17 +13,13 @@ import xml.etree.ElementTree as ET
 from datetime import timezone
 
 from loadguard.sources.files import tcx_stream
-from loadguard.sources.files.track import Refused, Track, TrackError
+from loadguard.sources.files.track import Track, TrackError, fast_or_general
 
 SPORTS = {"running": "Run", "biking": "Ride", "other": "Workout"}
 
 
 def parse(data: bytes) -> Track:
-    try:
-        exercise = tcx_stream.read(data)
-    except Refused:
-        return parse_general(data)
-    return track_of(exercise)
+    return fast_or_general(lambda d: track_of(tcx_stream.read(d)), parse_general, data)
 
 
 def track_of(exercise: tcx_stream.Exercise) -> Track:

@@ -45,6 +45,19 @@ class Refused(Exception):
     """A fast reader does not vouch for this file; the format's general reader decides."""
 
 
+def fast_or_general(fast, general, data: bytes) -> Track:
+    """`fast(data)`, or `general(data)` when the fast reader refuses the file or fails
+    on it: a fast reader's own bug on an odd file must not cost the runner that run
+    (tests/test_fast_readers.py fuzzes them for such bugs). What it finds wrong with
+    the file itself (TrackError) stands."""
+    try:
+        return fast(data)
+    except TrackError:
+        raise
+    except Exception:  # noqa: BLE001 - Refused, or a bug: the proven reader decides
+        return general(data)
+
+
 @dataclass
 class Track:
     fmt: str                                   # 'fit', 'gpx', 'tcx'
