@@ -132,9 +132,10 @@ def _activity(extensions) -> str | None:
 
 def extension_number(extensions, name: str) -> float | None:
     """The first number named `name` (any namespace) within the extension elements; gpx.py's too."""
+    suffix = "}" + name
     for element in extensions:
         for child in element.iter():
-            if child.tag.rsplit("}", 1)[-1] == name and child.text:
+            if (child.tag == name or child.tag.endswith(suffix)) and child.text:
                 try:
                     return float(child.text)
                 except ValueError:
