@@ -142,7 +142,7 @@ def local_wall_clock(utc: datetime, zone: tzinfo | None) -> str | None:
         local = aware.astimezone(zone) if zone is not None else aware.astimezone()
     except (OverflowError, ValueError, OSError):
         return None
-    return _clock_text(local.replace(tzinfo=None))
+    return _clock_text(local)
 
 
 def _number(value: str, column: str) -> float | None:
@@ -253,16 +253,23 @@ def activity_reader(table: Table, zone: tzinfo | None) -> Callable[[list[str]], 
             "manual": from_upload is False,
             "source": SOURCE,
             "deleted": False,
-            "workout_type": next((kind for flag, kind in flags if flag(row).lower() in _TRUE), None),
+            "workout_type": _workout_type(flags, row),
             # The run's original FIT/GPX/TCX inside the export (activities/…): enriches this row.
             "track_file": file_of(row) or None,
         }
     return read
 
 
+def _workout_type(flags: list, row: list[str]) -> int | None:
+    for flag, kind in flags:
+        if flag(row).lower() in _TRUE:
+            return kind
+    return None
+
+
 def _clock_text(moment: datetime) -> str:
-    """'YYYY-MM-DDTHH:MM:SS' for a naive time, as strftime writes it."""
+    """'YYYY-MM-DDTHH:MM:SS', the wall clock of `moment`, as strftime writes it."""
     # isoformat is quicker; strftime's year below 1000 is unpadded, which a skip message shows.
     if moment.year >= 1000 and not moment.microsecond:
-        return moment.isoformat()
+        return moment.isoformat()[:19]  # without the zone's offset
     return moment.strftime("%Y-%m-%dT%H:%M:%S")

@@ -33,7 +33,7 @@ class Activities(StoreConnection):
         if not rows:
             return 0, 0
         notes = {values[0]: tuple(r.get(c) for c in NOTE_COLUMNS)
-                 for r, values in zip(raw, rows) if any(c in r for c in NOTE_COLUMNS)}
+                 for r, values in zip(raw, rows) if any(map(r.__contains__, NOTE_COLUMNS))}
         existing = self._existing("activities", ACTIVITY_COLUMNS + (NOTE_COLUMNS if notes else ()),
                                   [values[0] for values in rows])
         inserts, updates, note_updates = [], [], []
