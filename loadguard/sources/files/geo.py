@@ -44,8 +44,16 @@ def distance(lat1: float, lon1: float, ele1: float | None, lat2: float, lon2: fl
 def length_2d(lats: list[float], lons: list[float]) -> float:
     """A segment's length along its points, ignoring elevation."""
     total: float = 0
+    cos, radians, sqrt = math.cos, math.radians, math.sqrt
     for i in range(1, len(lats)):
-        step = distance(lats[i], lons[i], None, lats[i - 1], lons[i - 1], None)
+        lat1, lon1, lat2, lon2 = lats[i], lons[i], lats[i - 1], lons[i - 1]
+        # distance() inlined, the same operations: this runs for every point of a GPX file
+        if abs(lat1 - lat2) > FLAT_WITHIN_DEG or abs(lon1 - lon2) > FLAT_WITHIN_DEG:
+            step = haversine(lat1, lon1, lat2, lon2)
+        else:
+            x = lat1 - lat2
+            y = (lon1 - lon2) * cos(radians(lat1))
+            step = sqrt(x * x + y * y) * ONE_DEGREE_M
         if step:
             total += step
     return total
