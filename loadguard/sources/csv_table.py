@@ -96,7 +96,7 @@ class Table:
             try:
                 for fields in reader:
                     start, next_line = next_line, reader.line_num + 1
-                    if fields and any(f.strip() for f in fields):
+                    if fields and "".join(fields).strip():  # not a blank line
                         yield start, fields
             except csv.Error as exc:
                 raise LoadguardError(f"{self.label}: not a readable CSV file: {exc}") from None

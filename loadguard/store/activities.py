@@ -6,7 +6,7 @@ from typing import Any, Iterable, Sequence
 
 from loadguard.errors import LoadguardError
 from loadguard.store.connection import StoreConnection, utc_now
-from loadguard.store.schema import ACTIVITY_COLUMNS, NOTE_COLUMNS, TRACK_COLUMNS
+from loadguard.store.schema import ACTIVITY_COLUMNS, NOTE_COLUMNS
 
 # One run arriving from Strava (API or export) and from its own file is one activity
 # when the starts lie this close and the distances agree within the larger of these.
@@ -82,8 +82,9 @@ class Activities(StoreConnection):
 
     def set_track_figures(self, rows: Iterable[dict[str, Any]]) -> None:
         """Store what a recorded track adds to each row that carries it; absent figures keep the old ones."""
-        values = [(row.get("cadence_spm"), row.get("steep_share"), int(row["id"])) for row in rows
-                  if any(row.get(c) is not None for c in TRACK_COLUMNS)]
+        values = [(row.get("cadence_spm"), row.get("steep_share"), row["id"]) for row in rows]
+        values = [(cadence, steep, int(ident)) for cadence, steep, ident in values
+                  if cadence is not None or steep is not None]
         with self.transaction() as conn:
             conn.executemany(
                 "UPDATE activities SET cadence_spm = COALESCE(?, cadence_spm), "
