@@ -20,8 +20,9 @@ Measured 2026-11-25 on a shared 2-core machine (load ~5, so times vary):
 Issue 20 (2026-12-02, same machine, load 6-8 from other jobs; CPU, as wall
 time there says little): 100,000 activities 21.3 s CPU, 5.4x the floor, 41 MB
 when the file was read twice (checked, then written); read once, each record
-checked as it is written inside the one transaction: 8.8 s CPU, 3.5x the floor,
-42 MB (the ids seen are kept at 8 bytes each, not in a set of ints).
+checked as it is written inside the one transaction, columns looked up once per
+file: 8.2-10.1 s CPU, 2.2-2.8x the floor over three runs, 43 MB (the ids seen are
+kept at 8 bytes each: a set of ints had made it 50 MB).
 
 Run: python benchmarks/bench_import.py [--rows 100000 1000000] [--keep DIR]
 (writes into a temp folder unless --keep names one; a million rows take ~230 MB of CSV)
