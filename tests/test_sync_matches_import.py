@@ -65,7 +65,6 @@ def test_sync_from_strava_warns_like_importing_the_export(tmp_path, monkeypatch)
     monkeypatch.delenv("LOADGUARD_HOME", raising=False)
     read = read_export(EXAMPLE, ZoneInfo(ZONE), ["Run", "TrailRun", "VirtualRun"])
     rows = list(read.activities)
-    read.finish()
     export = SimpleNamespace(activities=rows, gear=read.gear)
     activities, listed, details, strava_id = as_api(export)
 

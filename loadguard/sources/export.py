@@ -9,7 +9,7 @@ reads activities.csv once, record by record, checking each as it goes, while the
 import writes them in one transaction: a damaged record raises LoadguardError
 there, the transaction is rolled back, and the store is as it was (the import
 command removes a store this import created). The gear, summed as the records
-stream past, is known once they are all read (`Export.finish`). The file and its
+stream past, is known once they are all read (`Export.gear`). The file and its
 rows are never held in memory: a million activities import in under 100 MB.
 
 An activity whose values cannot be true is not a damaged file: it is skipped
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -48,7 +47,8 @@ class ExportActivities:
         self.known_gear = known_gear
         self._adopted: dict[str, str] = {}  # export gear id -> id of the same gear from the API
         self.skipped = validate.Skips()
-        self.read = False
+        self.read = False   # iteration started: the file is read once
+        self.done = False   # ... and reached its end
 
     def __iter__(self) -> Iterator[dict]:
         if self.read:
@@ -69,6 +69,7 @@ class ExportActivities:
             if row["gear_id"]:
                 row["gear_id"] = self._adopted_id(row["gear_id"])
             yield row
+        self.done = True
 
     def _adopted_id(self, gid: str) -> str:
         """Gear the store already has from the API under the same name keeps its API id
@@ -96,32 +97,44 @@ class _IdSet:
         return True
 
 
-@dataclass
 class Export:
     """An export read into the store's row shapes (source 'export')."""
 
-    activities: ExportActivities
-    running_types: set[str]
-    # After finish(): the gear, with the distance of the activities read.
-    gear: list[dict] = field(default_factory=list)
-    # Export gear ids replaced by the API's id of the same gear: an earlier import may have stored them.
-    superseded: list[str] = field(default_factory=list)
+    def __init__(self, activities: ExportActivities, running_types: set[str]):
+        self.activities = activities
+        self.running_types = running_types
+        self._gear: list[dict] | None = None
+        # Export gear ids replaced by the API's id of the same gear: an earlier import may have stored them.
+        self._superseded: list[str] = []
 
     @property
     def skipped(self) -> validate.Skips:
         """Activities left out because their values cannot be true."""
         return self.activities.skipped
 
-    def finish(self) -> None:
-        """Once the activities are read: the gear rows, adopted gear flagged so the
-        command does not overwrite the API's row (it still counts as this export's shoe)."""
-        self.gear = self.activities.tally.rows(self.running_types)
-        for g in self.gear:
-            known = self.activities.known_gear.get(gear_key(g["name"]))
-            if known is not None:
-                self.superseded.append(g["id"])
-                g["id"] = known
-                g["adopted"] = True
+    @property
+    def gear(self) -> list[dict]:
+        """The gear, with the distance of its activities: known once they are all read.
+        Gear the API has under the same name is flagged `adopted` (not written over;
+        it still counts as this export's shoe)."""
+        return self._settled()[0]
+
+    @property
+    def superseded(self) -> list[str]:
+        return self._settled()[1]
+
+    def _settled(self) -> tuple[list[dict], list[str]]:
+        if not self.activities.done:
+            raise RuntimeError("an export's gear is known once its activities are read")
+        if self._gear is None:
+            self._gear = self.activities.tally.rows(self.running_types)
+            for g in self._gear:
+                known = self.activities.known_gear.get(gear_key(g["name"]))
+                if known is not None:
+                    self._superseded.append(g["id"])
+                    g["id"] = known
+                    g["adopted"] = True
+        return self._gear, self._superseded
 
 
 def _checked_rows(table: Table, zone: tzinfo | None) -> Iterator[tuple[int, dict]]:

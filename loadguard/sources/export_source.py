@@ -36,7 +36,6 @@ class ExportSource:
         figures = _track_figures(path, context, tracks)
 
         def finish(batch: Batch) -> None:
-            read.finish()
             batch.gear, batch.replaced_gear, batch.note = read.gear, read.superseded, read.skipped.summary()
 
         return Batch(activities=_with_tracks(read.activities, figures) if figures else read.activities,
