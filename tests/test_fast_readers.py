@@ -313,3 +313,18 @@ def test_a_fast_readers_own_failure_hands_the_file_to_the_proven_one(monkeypatch
 
     monkeypatch.setattr(fit_decode, "decode", broken)
     assert vars(parse(data)) == vars(fit.parse_general(data))
+
+
+@pytest.mark.parametrize("text", [
+    "2019-11-16T08:58:30Z", "2019-11-16T08:58:30.123456789Z", "2019-11-16 08:58:30", "2019-1-6T8:5:3Z",
+    "2019-11-16T08:58:30+01:00", "2019-11-16T08:58:30-0130", "2019-11-16T08:58:30−05", "2019-11-16T08:58:30A12",
+    "2019-11-16T08:58:30Z\n", " 2019-11-16T08:58:30Z", "2019-02-30T08:58:30Z", "2019-11-16T24:00:00Z",
+    "20191116T085830Z", "", "not a time",
+])
+def test_gpx_times_read_as_gpxpy_reads_them(text):
+    from gpxpy.gpxfield import TIME_TYPE
+
+    expected = TIME_TYPE.from_string(text)
+    got = gpx_stream.parse_time(text)
+    assert got == expected
+    assert (got is None or got.utcoffset()) == (expected is None or expected.utcoffset())

@@ -1,5 +1,5 @@
 """A streaming GPX 1.1 reader of the tracks alone: ElementTree's iterparse, each point
-dropped once read, ~5× faster than building gpxpy's object model of the whole file.
+dropped once read, several times faster than building gpxpy's object model of it.
 
 It reads what gpx.parse_general reads through gpxpy (the same elements, the same
 time syntax, geo's copies of gpxpy's sums) or refuses: a GPX 1.0 file, one without
@@ -17,7 +17,6 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
-from loadguard.sources.files import geo
 from loadguard.sources.files.track import Refused, TrackError
 
 GPX_11 = "http://www.topografix.com/GPX/1/1"
@@ -164,13 +163,13 @@ def _zone(text: str) -> timezone:
     if zone is None:
         minutes = 0
         if len(text) >= 2:
-            sign = 1
+            sign, digits = 1, text
             if text[0] in "-−":
-                sign, text = -1, text[1:]
+                sign, digits = -1, text[1:]
             elif text[0] == "+":
-                text = text[1:]
-            hours = int(text[:2]) if text[:2].isdigit() else 0
-            minutes = sign * (hours * 60 + (int(text[-2:]) if len(text) >= 4 and text[-2:].isdigit() else 0))
+                digits = text[1:]
+            hours = int(digits[:2]) if digits[:2].isdigit() else 0
+            minutes = sign * (hours * 60 + (int(digits[-2:]) if len(digits) >= 4 and digits[-2:].isdigit() else 0))
         if abs(minutes) >= 24 * 60:
             raise Refused("a zone offset of a day or more")  # gpxpy fails on it later
         zone = _ZONES[text] = timezone(timedelta(minutes=minutes))
