@@ -328,3 +328,21 @@ def test_gpx_times_read_as_gpxpy_reads_them(text):
     got = gpx_stream.parse_time(text)
     assert got == expected
     assert (got is None or got.utcoffset()) == (expected is None or expected.utcoffset())
+
+
+def test_reading_the_usual_files_loads_none_of_the_general_readers(tmp_path):
+    import subprocess
+    import sys
+
+    fit_path = tmp_path / "run.fit"
+    fit_path.write_bytes(run_file(START, seconds=120))
+    gpx_path = tmp_path / "run.gpx"
+    gpx_path.write_text(gpx_text(START))
+    tcx_path = tmp_path / "run.tcx"
+    tcx_path.write_text(tcx_text(START))
+    code = ("import sys\nfrom pathlib import Path\nfrom loadguard.sources.files import parse\n"
+            f"for p in {[str(fit_path), str(gpx_path), str(tcx_path)]!r}:\n    parse(Path(p).read_bytes())\n"
+            "print(sorted(m for m in ('fitdecode', 'gpxpy', 'tcxreader') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
