@@ -45,8 +45,7 @@ def context_for(store: Store | None, zone, running_types) -> ImportContext:
 def write(store: Store, source: Source, batch: Batch) -> ImportResult:
     """Everything a source read, in one transaction; rows go in chunks, so a source
     that streams them is never held whole."""
-    result = ImportResult(source=source.name, skipped=batch.skipped, problems=list(batch.problems),
-                          note=batch.note)
+    result = ImportResult(source=source.name, skipped=batch.skipped, problems=list(batch.problems))
     file_ids: set[int] = set()
     with store.transaction():
         rows = iter(batch.activities)
@@ -59,6 +58,9 @@ def write(store: Store, source: Source, batch: Batch) -> ImportResult:
             result.new += new
             result.updated += updated
             file_ids.update(int(r["id"]) for r in chunk if int(r["id"]) < 0)
+        if batch.finish is not None:
+            batch.finish(batch)
+        result.note = batch.note
         store.upsert_gear(g for g in batch.gear if not g.get("adopted"))
         # Gear this source stored earlier under an id it now replaced would show
         # twice; its old row goes once nothing points at it.

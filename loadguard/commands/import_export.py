@@ -33,6 +33,7 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     from pathlib import Path
 
     from loadguard import importer
+    from loadguard.errors import LoadguardError
     from loadguard.render.printable import printable
     from loadguard.sources import source_for
     from loadguard.sources.export import resolve_zone
@@ -40,11 +41,19 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     target = Path(path)
     zone = resolve_zone(zone_name or app.config["timezone"])
     source = source_for(target)
-    # A source reads and validates everything before the first write; the store is
-    # not even created until then, so a refused path leaves no trace.
-    context = importer.context_for(app.store if app.store_exists() else None, zone, app.config["running_types"])
+    # A refused path leaves no trace: a source checks what it can before the first
+    # write (the store is not even created until then), and one that checks its rows
+    # as they stream (an export) fails inside the write's transaction, rolled back;
+    # a store created for it goes again.
+    existed = app.store_exists()
+    context = importer.context_for(app.store if existed else None, zone, app.config["running_types"])
     batch = source.read(target, context)
-    result = importer.write(app.store, source, batch)
+    try:
+        result = importer.write(app.store, source, batch)
+    except LoadguardError:
+        if not existed:
+            app.store.discard()
+        raise
     # File names and summaries are the runner's (or anyone's) text: printed safe for a terminal.
     for problem in result.problems:
         click.echo(printable(f"loadguard: {' '.join(problem.split())}"), err=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, runtime_checkable
+from typing import Callable, Iterable, Mapping, Protocol, runtime_checkable
 
 from loadguard import plugins
 from loadguard.errors import LoadguardError
@@ -69,6 +69,9 @@ class Batch:
     replaced_gear: list[str] = field(default_factory=list)  # this source's gear ids now stored under another id
     skipped: int = 0                                   # files skipped as seen before
     note: str = ""                                     # added to the summary line, e.g. rows left out
+    # Called once `activities` have all been read, inside the import's transaction: a
+    # source that checks its rows as they stream sets gear, replaced_gear and note here.
+    finish: Callable[[Batch], None] | None = None
 
 
 @runtime_checkable

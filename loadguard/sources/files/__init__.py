@@ -23,6 +23,8 @@ from loadguard.sources.files.collect import FileJob, Unreadable
 SOURCE = "files"
 # Below this many new files the worker processes cost more than they save.
 PARALLEL_FROM = 16
+# Worker processes at most (one a core below that).
+MAX_WORKERS = 8
 
 
 def activity_id(start_utc: datetime) -> int:
@@ -156,7 +158,7 @@ def activity_row(track, job: FileJob, zone) -> dict:
 
 
 def _map(func, jobs: list[FileJob], zone) -> Iterable[tuple[dict | None, str | None]]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(jobs) < PARALLEL_FROM or workers < 2:
         return [func(job, zone) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:

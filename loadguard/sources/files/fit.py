@@ -1,4 +1,5 @@
-"""FIT files (Garmin, Coros, Suunto, Wahoo, phone apps), read with fitdecode.
+"""FIT files (Garmin, Coros, Suunto, Wahoo, phone apps): read by fit_decode, and by
+fitdecode when fit_decode refuses a file (fitdecode then reads it or says why not).
 
 Values come from the session message where the device wrote them (its totals are
 its own best estimate, barometric ascent included) and from the records otherwise.
@@ -9,9 +10,8 @@ from __future__ import annotations
 import io
 from datetime import timedelta, timezone
 
-import fitdecode
-
-from loadguard.sources.files.track import Track, TrackError
+from loadguard.sources.files import fit_decode
+from loadguard.sources.files.track import Track, TrackError, fast_or_general
 
 # FIT sport / sub_sport -> Strava's sport type; sports not listed keep their FIT name.
 RUNNING_SUB_SPORTS = {"trail": "TrailRun", "virtual_activity": "VirtualRun"}
@@ -25,6 +25,39 @@ SEMICIRCLE = 180.0 / 2**31
 
 
 def parse(data: bytes) -> Track:
+    return fast_or_general(lambda d: track_of(fit_decode.decode(d)), parse_general, data)
+
+
+def track_of(decoded: fit_decode.Decoded) -> Track:
+    """The Track of what fit_decode read: the same steps as parse_general's, on FIT seconds."""
+    session = decoded.session or {}
+    chosen = decoded.sport or {}
+    sport = session.get("sport") or chosen.get("sport")
+    sub_sport = session.get("sub_sport") or chosen.get("sub_sport")
+    start = session.get("start_time") or (fit_decode.fit_time(decoded.times[0]) if decoded.times else None)
+    if start is None:
+        raise TrackError("no start time (no session and no timed records)")
+    zero = fit_decode.fit_seconds(start)
+    track = Track(fmt="fit", sport_type=_sport_type(sport, sub_sport), start=start,
+                  trainer=sub_sport in TRAINER_SUB_SPORTS)
+    track.seconds = [float(t - zero) for t in decoded.times]
+    track.distance = decoded.distance
+    track.altitude = decoded.altitude
+    track.lat = [None if s is None else s * SEMICIRCLE for s in decoded.lat]
+    track.lon = [None if s is None else s * SEMICIRCLE for s in decoded.lon]
+    track.cadence = decoded.cadence
+    track.distance_m = session.get("total_distance")
+    track.elapsed_s = session.get("total_elapsed_time")
+    track.moving_s = session.get("total_timer_time")
+    track.ascent_m = session.get("total_ascent")
+    _local_start(track, decoded.activity or {})
+    return track
+
+
+def parse_general(data: bytes) -> Track:
+    """The file read by fitdecode, a general reader: slower, but it takes what fit_decode refuses."""
+    import fitdecode  # only here: 20 ms to import, and most files never need it
+
     sport = sub_sport = None
     session: dict = {}
     activity: dict = {}
@@ -77,13 +110,18 @@ def parse(data: bytes) -> Track:
     track.elapsed_s = session.get("total_elapsed_time")
     track.moving_s = session.get("total_timer_time")
     track.ascent_m = session.get("total_ascent")
+    _local_start(track, activity)
+    return track
+
+
+def _local_start(track: Track, activity: dict) -> None:
+    start = track.start
     if activity.get("timestamp") and activity.get("local_timestamp"):
         # The activity message holds the same instant in UTC and on the local clock;
         # their difference is the zone offset where the run was recorded.
         offset = activity["local_timestamp"].replace(tzinfo=None) - activity["timestamp"].replace(tzinfo=None)
         if abs(offset) <= timedelta(hours=14):
             track.local_start = start.replace(tzinfo=None) + offset
-    return track
 
 
 def _values(frame, names: tuple[str, ...]) -> dict:

@@ -26,7 +26,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from gpxpy.geo import haversine_distance
+from loadguard.sources.files.geo import haversine
 
 SMOOTH_WINDOW_S = 20.0
 CLIMB_HYSTERESIS_M = 0.5
@@ -38,6 +38,23 @@ MIN_CADENCE_SPM = 60.0
 
 class TrackError(ValueError):
     """The file is not a readable activity; the message says why, in a few words."""
+
+
+class Refused(Exception):
+    """A fast reader does not vouch for this file; the format's general reader decides."""
+
+
+def fast_or_general(fast, general, data: bytes) -> Track:
+    """`fast(data)`, or `general(data)` when the fast reader refuses the file or fails
+    on it: a fast reader's own bug on an odd file must not cost the runner that run
+    (tests/test_fast_readers.py fuzzes them for such bugs). What it finds wrong with
+    the file itself (TrackError) stands."""
+    try:
+        return fast(data)
+    except TrackError:
+        raise
+    except Exception:  # noqa: BLE001 - Refused, or a bug: the proven reader decides
+        return general(data)
 
 
 @dataclass
@@ -175,7 +192,7 @@ def _cumulative_distance(track: Track) -> list[float | None]:
             out.append(None)
             continue
         if last is not None:
-            total += haversine_distance(last[0], last[1], lat, lon)
+            total += haversine(last[0], last[1], lat, lon)
         last = (lat, lon)
         out.append(total)
     return out
