@@ -33,6 +33,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from loadguard.config import DEFAULTS
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name
 from loadguard.sources import API_SOURCE as SOURCE, validate
+from loadguard.sources.safe_open import kind_of
 from loadguard.store import Store
 
 LOCK_FILE = "sync.lock"
@@ -170,10 +172,14 @@ def lock(home: Path) -> Iterator[None]:
         raise LoadguardError(f"cannot write {home}: {exc.strerror or exc}") from None
     path = home / LOCK_FILE
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Non-blocking to open, and only a regular file kept: a FIFO put there must not hang sync.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o600)
     except OSError as exc:
         raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise LoadguardError(f"{path}: it is {kind_of(mode)}, not the sync lock file; remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -98,8 +98,9 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
-        out.write_atomic(svg_path, chart.svg_file(data.chart, data.load))
-        text = render.markdown(data, svg_path.name)
+        out.write_beside(path, render.markdown(data, svg_path.name), svg_path,
+                         chart.svg_file(data.chart, data.load))
+        return
     else:
         text = render.markdown(data, None)
     if path is None:

@@ -87,18 +87,19 @@ def list_cmd(app: App, since, fmt: str) -> None:
     """Every logged symptom, oldest first."""
     from loadguard import symptoms
 
+    from loadguard.render.printable import json_text, printable
+
     entries = symptoms.between(app.store, since.date() if since else None)
     if fmt == "json":
-        import json  # not at import: `loadguard --help` lists this module
-
-        click.echo(json.dumps({"symptoms": [e.to_dict() for e in entries]}, indent=2, ensure_ascii=False))
+        click.echo(json_text({"symptoms": [e.to_dict() for e in entries]}))
         return
     if not entries:
         click.echo("no symptoms logged")
         return
     for e in entries:
+        # a note is free text, pasted from anywhere: shown safe for a terminal
         note = f" — {e.note}" if e.note else ""
-        click.echo(f"{e.id:>4}  {e.day.isoformat()}  {e.describe()}{note}")
+        click.echo(printable(f"{e.id:>4}  {e.day.isoformat()}  {e.describe()}{note}"))
 
 
 @symptom.command("edit")
