@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
 
 from loadguard.config import DEFAULTS
-from loadguard.errors import LoadguardError
+from loadguard.errors import EXIT_INTERRUPTED, LoadguardError
 from loadguard.shoe_keys import display_name
 from loadguard.sources import API_SOURCE as SOURCE, validate
 from loadguard.sources.safe_open import kind_of
@@ -71,6 +71,13 @@ class BadResponse(LoadguardError):
 
 class ItemFault(LoadguardError):
     """Strava cannot give this one item (odd answer, refused, failing), while other requests may work."""
+
+
+class Interrupted(LoadguardError):
+    """The runner pressed Ctrl-C; every page stored so far is whole, and kept."""
+
+    def __init__(self, message: str):
+        super().__init__(message, exit_code=EXIT_INTERRUPTED)
 
 
 class OutOfTime(RemoteStop):
@@ -231,6 +238,10 @@ def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, .
         raise RemoteStop(f"{stop}; {_kept(result)}") from None
     except BadResponse as bad:
         raise BadResponse(f"{bad}; {_kept(result)}") from None
+    except KeyboardInterrupt:
+        # A page is stored with its checkpoint in one transaction, so a stop between
+        # or inside them leaves whole pages only, and the next sync resumes.
+        raise Interrupted(f"sync interrupted; {_kept(result)}") from None
 
     with store.transaction():
         result.deleted += store.mark_deleted(_vanished(store, checkpoint))
@@ -298,6 +309,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
     page = max(checkpoint["page"], 1)
     pages = _seen_pages(store) or {}
     earlier = set().union(*(ids for number, ids in pages.items() if number < page))
+    latest = None  # the latest start the pages read so far brought
     while True:
         deadline.check()
         source.check_budget()
@@ -313,6 +325,8 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
                 good.append(row)
                 continue
             result.skipped.add(validate.Skipped(row["id"], reason))
+        if not repeated:
+            latest = _moves_forward(good, checkpoint["after"], latest, page)
         with store.transaction():
             new, updated = store.upsert_activities(good)
             store.fold_file_copies()  # a run first imported from its file becomes this Strava row
@@ -332,6 +346,23 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
         if checkpoint["activities_done"]:
             return
         page += 1
+
+
+def _moves_forward(rows: list[dict[str, Any]], after: int, latest: str | None, page: int) -> str | None:
+    """The latest start of `rows`, once they are known to move the list forward in time.
+
+    Pages asked `after` a moment come oldest first, so each starts past that moment
+    and ends later than the page before. One that does not is a broken answer (a
+    server paging for ever through the same days), refused before it is stored.
+    """
+    if not rows:
+        return latest
+    starts = [row["start_utc"] for row in rows]
+    newest = max(starts)
+    if (after and min(starts) < _iso(after)) or (latest is not None and newest <= latest):
+        raise BadResponse(f"Strava sent page {page} of the activity list with activities no later than "
+                          "those before it, which is not how the list moves; reading stopped there")
+    return newest
 
 
 def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult, progress: Progress,
