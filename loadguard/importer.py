@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import islice
 
+from loadguard.progress import Progress
 from loadguard.sources import API_SOURCE, Batch, ImportContext, Source
 from loadguard.store import Store
 
@@ -28,26 +29,28 @@ class ImportResult:
     merged: int = 0         # file runs folded into the same run from Strava
     shoes: int = 0
     skipped: int = 0        # files seen before
+    ignored: int = 0        # files plainly not activities, left alone
     problems: list[str] = field(default_factory=list)
     note: str = ""              # the source's own addition to the summary line
 
 
-def context_for(store: Store | None, zone, running_types) -> ImportContext:
+def context_for(store: Store | None, zone, running_types, progress: Progress | None = None) -> ImportContext:
     """What sources may know of the store (None: there is no store yet)."""
     from loadguard.sources.export import gear_key
 
+    shown = progress or Progress.off()
     if store is None:
-        return ImportContext(zone=zone, running_types=tuple(running_types))
+        return ImportContext(zone=zone, running_types=tuple(running_types), progress=shown)
     known_gear = {gear_key(name): gid for gid, name in store.gear_names(API_SOURCE)}
     return ImportContext(zone=zone, running_types=tuple(running_types),
-                         known_files=store.known_files(), known_gear=known_gear)
+                         known_files=store.known_files(), known_gear=known_gear, progress=shown)
 
 
 def write(store: Store, source: Source, batch: Batch) -> ImportResult:
     """Everything a source read, in one transaction; rows go in chunks, so a source
     that streams them is never held whole."""
     result = ImportResult(source=source.name, skipped=batch.skipped, problems=list(batch.problems),
-                          note=batch.note)
+                          note=batch.note, ignored=batch.ignored)
     file_ids: set[int] = set()
     with store.transaction():
         rows = iter(batch.activities)
