@@ -46,9 +46,11 @@ def context_for(store: Store | None, zone, running_types, progress: Progress | N
                          known_files=store.known_files(), known_gear=known_gear, progress=shown)
 
 
-def write(store: Store, source: Source, batch: Batch) -> ImportResult:
+def write(store: Store, source: Source, batch: Batch, progress: Progress | None = None) -> ImportResult:
     """Everything a source read, in one transaction; rows go in chunks, so a source
-    that streams them is never held whole."""
+    that streams them is never held whole (and `progress` counts them)."""
+    progress = progress or Progress.off()
+    progress.start(None, "activities")
     result = ImportResult(source=source.name, skipped=batch.skipped, problems=list(batch.problems),
                           note=batch.note, ignored=batch.ignored)
     file_ids: set[int] = set()
@@ -60,6 +62,7 @@ def write(store: Store, source: Source, batch: Batch) -> ImportResult:
             new, updated = store.upsert_activities(chunk, keep_source=API_SOURCE)
             store.set_track_figures(chunk)
             result.read += len(chunk)
+            progress.advance(len(chunk))
             result.new += new
             result.updated += updated
             file_ids.update(int(r["id"]) for r in chunk if int(r["id"]) < 0)

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import fake_strava as fs
-from conftest import run, shoe, steady_weeks
+from conftest import flat, run, shoe, steady_weeks
 from loadguard.cli import cli
 from loadguard.render.printable import printable
 
@@ -106,7 +106,7 @@ def test_the_sync_summary_is_printable(home, run_cli, monkeypatch):
         new=1, unread=[f"Strava failed for gear {HOSTILE_ID}"]))
     result = run_cli("sync")
     assert result.exit_code == 0, result.stderr
-    assert "not read this time" in result.stdout
+    assert "not read this time" in flat(result.stdout)
     assert raw_controls(result.stdout) == []
 
 

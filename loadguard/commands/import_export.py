@@ -52,7 +52,7 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
         context = importer.context_for(app.store if app.store_exists() else None, zone,
                                        app.config["running_types"], progress)
         batch = source.read(target, context)
-    result = importer.write(app.store, source, batch)
+        result = importer.write(app.store, source, batch, progress)
     # File names and summaries are the runner's (or anyone's) text: printed safe for a terminal.
     for problem in result.problems[:MAX_PROBLEM_LINES]:
         click.echo(printable(f"loadguard: {' '.join(problem.split())}"), err=True)

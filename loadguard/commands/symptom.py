@@ -88,6 +88,7 @@ def list_cmd(app: App, since, fmt: str) -> None:
     from loadguard import symptoms
 
     from loadguard.render.printable import json_text, printable
+    from loadguard.render.width import fill
 
     entries = symptoms.between(app.store, since.date() if since else None)
     if fmt == "json":
@@ -99,7 +100,7 @@ def list_cmd(app: App, since, fmt: str) -> None:
     for e in entries:
         # a note is free text, pasted from anywhere: shown safe for a terminal
         note = f" — {e.note}" if e.note else ""
-        click.echo(printable(f"{e.id:>4}  {e.day.isoformat()}  {e.describe()}{note}"))
+        click.echo(fill(printable(f"{e.id:>4}  {e.day.isoformat()}  {e.describe()}{note}"), "", " " * 18))
 
 
 @symptom.command("edit")

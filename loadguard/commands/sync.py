@@ -41,8 +41,9 @@ def sync(app: App, full: bool, quiet: bool) -> None:
                                 notes_per_sync=sync_cfg["notes_per_sync"])
     if not quiet:
         from loadguard.render.printable import printable
+        from loadguard.render.width import fill
 
-        click.echo(printable(result.summary()))  # it names gear as Strava sent it
+        click.echo(fill(printable(result.summary()), "", "  "))  # it names gear as Strava sent it
         # told once, by the first summary a person (or a cron mail) gets to read
         engine.mark_told(app.store, result.undescribed)
 
