@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
+from loadguard.cli import LEVELS, App, as_of_day, as_of_option, min_severity_option, pass_app
 
 
 @click.command()
@@ -21,7 +21,7 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     from loadguard.model import Severity
     from loadguard.render import json_out, text
 
-    day = as_date(as_of, app)
+    day = as_of_day(as_of, app)
     warnings = checking.at_least(checking.run_detectors(app.store, app.config, day), Severity.parse(min_severity))
     if only_new:
         warnings = checking.only_new(app.store, warnings)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, as_date, as_of_option, pass_app
+from loadguard.cli import App, as_of_day, as_of_option, pass_app
 
 
 @click.command()
@@ -16,7 +16,7 @@ def shoes(app: App, as_of, fmt: str) -> None:
     from loadguard.detectors.shoes import Mileage, shoe_table
     from loadguard.render import json_out, text
 
-    day = as_date(as_of, app)
+    day = as_of_day(as_of, app)
     frames = frames_mod.build(app.store, app.config, day)
     table = shoe_table(frames, detector_settings(app.config, Mileage()))
     if fmt == "json":

@@ -39,9 +39,13 @@ def _not_ahead(day, today) -> None:
         raise _bad(f"symptom --date {day.isoformat()} is after today ({today.isoformat()})")
 
 
-def _fields(func):
+def _fields(date_help: str):
+    return lambda func: _with_fields(func, date_help)
+
+
+def _with_fields(func, date_help: str):
     for option in reversed([
-        click.option("--date", "day", type=Day(), default=None, help="Day of the symptom (default: today)."),
+        click.option("--date", "day", type=Day(), default=None, help=date_help),
         click.option("--where", "place", help=f"Where: {WHERE_HELP}."),
         click.option("--side", help="left, right or both."),
         click.option("--what", "kind", help=f"What it feels like: {WHAT_HELP}."),
@@ -59,7 +63,7 @@ def symptom() -> None:
 
 
 @symptom.command("add")
-@_fields
+@_fields("Day of the symptom (default: today).")
 @click.option("--today", "today", type=Day(), default=None, help="Stand-in for today (YYYY-MM-DD).")
 @pass_app
 def add(app: App, day, place, side, kind, timing, intensity, note, today) -> None:
@@ -105,7 +109,7 @@ def list_cmd(app: App, since, fmt: str) -> None:
 
 @symptom.command("edit")
 @click.argument("symptom_id", type=int)
-@_fields
+@_fields("Day of the symptom (default: the day stored stays).")
 @pass_app
 def edit(app: App, symptom_id: int, day, place, side, kind, timing, intensity, note) -> None:
     """Correct fields of an entry; those not given stay as they were."""

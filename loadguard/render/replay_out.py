@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loadguard import numbers as num
 from loadguard.model import Severity
 from loadguard.render.printable import json_text
 from loadguard.render.width import wrap
@@ -24,7 +25,8 @@ def render_text(r: Replay) -> str:
                         f"{_cells(m.lines)}", "", " " * 32))
     out.append("")
     per_month = r.mail_days_per_running_month
-    out.append(f"{r.mail_days} mail days in {r.running_months} months with running"
+    out.append(f"{num.count_text(r.mail_days, 'mail day')} in {num.count_text(r.running_months, 'month')} "
+               "with running"
                + (f": {per_month:.2f} a month" if per_month is not None else ""))
     totals = r.lines
     out.append(f"{'rule':<26}" + "".join(f"{lv:>7}" for lv in LEVELS))
