@@ -33,7 +33,7 @@ def render_text(r: Replay) -> str:
     for rule in sorted({rule for rule, _ in totals}):
         out.append(f"{rule:<26}" + "".join(f"{totals[(rule, lv)]:>7}" for lv in LEVELS))
     if r.symptoms:
-        out += ["", f"symptoms logged, and what was mailed in the {SYMPTOM_LOOKBACK_DAYS} days before each"]
+        out += ["", *wrap(f"symptoms logged, and what was mailed in the {SYMPTOM_LOOKBACK_DAYS} days before each")]
         for mark in r.symptoms:
             told = ", ".join(f"{d} {w.rule} {w.severity.label}" for d, w in mark.before) or "nothing"
             out.extend(wrap(f"{mark.day}  {mark.text}: {told}", "", " " * 12))

@@ -10,7 +10,7 @@ from loadguard import numbers as num
 from loadguard.advice import DISCLAIMER
 from loadguard.model import Severity, Warning
 from loadguard.render.printable import printable
-from loadguard.render.width import fill, wrap
+from loadguard.render.width import columns, fill, wrap
 
 COLOURS = {Severity.ALERT: "red", Severity.WARN: "yellow", Severity.INFO: "cyan"}
 
@@ -64,6 +64,11 @@ def render_shoes(as_of: date, table) -> str:
             "yes" if shoe.retired else "",
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    # A long shoe name gives way, so the table keeps to the width.
+    room = columns() - sum(widths[1:]) - 2 * (len(widths) - 1)
+    if widths[0] > max(room, 12):
+        widths[0] = max(room, 12)
+        rows = [(_cut(r[0], widths[0]), *r[1:]) for r in rows]
     right = {1, 2, 3}
     lines = [f"Shoes as of {as_of.isoformat()}", ""]
     for n, r in enumerate(rows):
@@ -72,3 +77,7 @@ def render_shoes(as_of: date, table) -> str:
         lines.append(click.style(line, bold=True) if n == 0 else line)
     lines += ["", fill(DISCLAIMER, "", "")]
     return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
