@@ -8,12 +8,10 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import run, steady_weeks
 
 TODAY = "2026-06-28"
 TOKEN = {"access_token": "a" * 40, "refresh_token": "r" * 40, "expires_at": 4_000_000_000}

@@ -5,10 +5,8 @@ files, and the words."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
