@@ -64,7 +64,7 @@ class LazyGroup(click.Group):
         # Click's standalone mode prints a usage error as three lines (Usage, Try,
         # Error) and Ctrl-C as "Aborted!": here every error is one line on stderr.
         try:
-            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as error:
             UserFacingError(_usage_line(error), error.exit_code).show()
             sys.exit(error.exit_code)
@@ -75,10 +75,12 @@ class LazyGroup(click.Group):
             UserFacingError("interrupted", EXIT_INTERRUPTED).show()
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
-            # `loadguard check | head`: the reader left, which is not an error of ours
-            sys.stdout = None
-            os._exit(0)
-        sys.exit(0)
+            # `loadguard check | head`: the reader left; nothing more to say, and nowhere to
+            # say it (pointed at /dev/null, so the final flush cannot fail again)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        # a command's own exit code (`--help` and `--version` end with 0); a return value is none
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
