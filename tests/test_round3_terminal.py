@@ -215,7 +215,7 @@ def test_a_replay_of_one_month_says_month(store, run_cli):
 
 
 def test_an_empty_week_of_a_long_history_is_not_called_a_beginner(store, run_cli):
-    store.upsert_activities(steady_weeks(date(2026, 5, 31), 100, 30.0))  # two years, ending 4 weeks before
+    store.upsert_activities(steady_weeks(date(2026, 5, 10), 100, 30.0))  # two years, ending 6 weeks before
     md = run_cli("digest", "--week", "2026-W26", "--today", AS_OF.isoformat()).stdout
     assert "no 4-week base yet" not in md and "break" in md
 
