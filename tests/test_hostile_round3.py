@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import fake_strava as fs
+from test_sync import mock, sleeps  # noqa: F401 - fixtures
+
 
 TODAY = "2026-06-28"
 TOKEN = {"access_token": "a" * 40, "refresh_token": "r" * 40, "expires_at": 4_000_000_000}
@@ -50,15 +53,20 @@ def test_a_digest_refused_for_a_folder_leaves_no_chart_beside_it(run_cli, tmp_pa
 
 
 @pytest.mark.parametrize("linked", [False, True], ids=["file", "link-to-file"])
-def test_a_token_readable_by_others_is_made_private_and_said(run_cli, home, tmp_path, linked):
-    real = tmp_path / "elsewhere.json" if linked else home / "token.json"
-    real.write_text(json.dumps(TOKEN))
-    os.chmod(real, 0o666 if not linked else 0o644)
+def test_a_token_readable_by_others_is_made_private_and_said(run_cli, home, tmp_path, mock, linked):
+    fs.FakeStrava(mock, fs.history(3))
+    fs.write_token(home)
+    real = home / "token.json"
     if linked:
+        real = tmp_path / "elsewhere.json"
+        (home / "token.json").rename(real)
         (home / "token.json").symlink_to(real)
-    result = run_cli("auth", "--revoke", "--client-id", "1", "--client-secret", "s")  # reads the token first
-    assert "readable by others" in result.stderr and "a" * 40 not in result.stderr + result.stdout
-    assert stat.S_IMODE(os.stat(real).st_mode) == 0o600 or not real.exists()
+    os.chmod(real, 0o644 if linked else 0o666)
+    result = run_cli("sync")
+    assert result.exit_code == 0, result.stderr
+    assert "readable by others" in result.stderr and result.stderr.count("\n") == 1
+    assert fs.ACCESS not in result.stderr + result.stdout
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o600
 
 
 # -- 2. hangs: special files in the home -----------------------------------------------------
@@ -78,18 +86,17 @@ def _cli(home: Path, *args: str, timeout: float = 20) -> subprocess.CompletedPro
                           env={**os.environ, "LOADGUARD_HOME": str(home), "TZ": "UTC"})
 
 
-@pytest.mark.parametrize("kind", ["fifo", "zero"])
-@pytest.mark.parametrize("name,args", [
-    ("config.toml", ("check", "--as-of", TODAY)),
-    ("token.json", ("sync",)),
-    ("sync.lock", ("sync",)),
+@pytest.mark.parametrize("name,args,kind", [
+    ("config.toml", ("check", "--as-of", TODAY), "fifo"),
+    ("config.toml", ("check", "--as-of", TODAY), "zero"),
+    ("token.json", ("sync",), "fifo"),
+    ("token.json", ("sync",), "zero"),
+    ("sync.lock", ("sync",), "fifo"),  # /dev/zero opens read-write like a file: the FIFO is the hang
 ])
 def test_a_fifo_or_dev_zero_in_the_home_is_one_line_not_a_hang(home, kind, name, args):
     if name != "token.json":
         (home / "token.json").write_text(json.dumps(TOKEN))
         os.chmod(home / "token.json", 0o600)
-    if name == "sync.lock" and kind == "zero":
-        pytest.skip("/dev/zero opens read-write like a file; the FIFO is the hang")
     _special(home / name, kind)
     result = _cli(home, *args)
     assert result.returncode == 3, result.stderr
