@@ -8,10 +8,12 @@ its own best estimate, barometric ascent included) and from the records otherwis
 from __future__ import annotations
 
 import io
+import time
+import warnings
 from datetime import timedelta, timezone
 
 from loadguard.sources.files import fit_decode
-from loadguard.sources.files.track import Track, TrackError, fast_or_general
+from loadguard.sources.files.track import NotAnActivity, Track, TrackError, fast_or_general
 
 # FIT sport / sub_sport -> Strava's sport type; sports not listed keep their FIT name.
 RUNNING_SUB_SPORTS = {"trail": "TrailRun", "virtual_activity": "VirtualRun"}
@@ -22,9 +24,21 @@ SPORTS = {
     "rowing": "Rowing", "e_biking": "EBikeRide", "mountaineering": "Hike",
 }
 SEMICIRCLE = 180.0 / 2**31
+# CPU seconds one file may take to decode, a last bound whatever the file holds: fitdecode
+# takes ~5 s a MB, so a 24-hour recording at one record a second (~5 MB) stays well
+# inside. CPU time, not wall time: a busy machine must not refuse a genuine file.
+MAX_CPU_S = 60.0
+# Developer fields (Connect IQ data fields, a power pod's extras) add a few bytes to a
+# record. A file holding more than this of them, and more of them than of anything
+# else, is not a recording: refused before decoding, which would take minutes.
+MAX_DEVELOPER_BYTES = 1024 * 1024
 
 
 def parse(data: bytes) -> Track:
+    developer, total = developer_bytes(data)
+    if developer > MAX_DEVELOPER_BYTES and developer * 2 > total:
+        raise TrackError(f"{developer / 2**20:.0f} MB of its {total / 2**20:.0f} MB are developer fields, "
+                         "not activity data; not read")
     return fast_or_general(lambda d: track_of(fit_decode.decode(d)), parse_general, data)
 
 
@@ -63,10 +77,17 @@ def parse_general(data: bytes) -> Track:
     activity: dict = {}
     kind = None
     records: list[dict] = []
+    give_up_at = time.process_time() + MAX_CPU_S
     try:
-        with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE,
-                                 keep_raw_chunks=False) as reader:
+        # fitdecode warns (on stderr) about each undeclared developer field and other
+        # oddities it reads past; what matters is said in one line per file, if at all.
+        with warnings.catch_warnings(), fitdecode.FitReader(
+                io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE, keep_raw_chunks=False) as reader:
+            warnings.simplefilter("ignore")
             for frame in reader:
+                if time.process_time() > give_up_at:
+                    raise TrackError(f"takes more than {MAX_CPU_S:g} s to decode ({len(data) / 2**20:.0f} MB, "
+                                     "most of it no activity data); not read")
                 if frame.frame_type != fitdecode.FIT_FRAME_DATA:
                     continue
                 name = frame.name
@@ -86,7 +107,7 @@ def parse_general(data: bytes) -> Track:
     except fitdecode.FitError as exc:
         raise TrackError(f"not a readable FIT file ({_short(exc)})") from None
     if kind not in (None, "activity"):
-        raise TrackError(f"a FIT {kind} file, not an activity")
+        raise NotAnActivity(f"a FIT {kind} file, not an activity")
     sport = session.get("sport") or sport
     sub_sport = session.get("sub_sport") or sub_sport
     stamped = [r for r in records if r["timestamp"] is not None]
@@ -122,6 +143,41 @@ def _local_start(track: Track, activity: dict) -> None:
         offset = activity["local_timestamp"].replace(tzinfo=None) - activity["timestamp"].replace(tzinfo=None)
         if abs(offset) <= timedelta(hours=14):
             track.local_start = start.replace(tzinfo=None) + offset
+
+
+def developer_bytes(data: bytes) -> tuple[int, int]:
+    """(bytes of developer fields, bytes of messages) in a FIT file, by walking its
+    message headers and definitions only: no value is decoded, so it takes
+    milliseconds where decoding takes minutes. A malformed file stops the walk;
+    fitdecode then says what is wrong with it."""
+    if len(data) < 12:
+        return 0, 0
+    pos = data[0]
+    end = min(len(data), pos + int.from_bytes(data[4:8], "little"))
+    sizes: dict[int, tuple[int, int]] = {}  # local message type -> (bytes, of which developer)
+    developer = 0
+    try:
+        while pos < end:
+            head = data[pos]
+            if head & 0x80:                      # compressed-timestamp data message
+                size, dev = sizes[(head >> 5) & 0x3]
+            elif head & 0x40:                    # definition message
+                count = data[pos + 5]
+                fields = data[pos + 6: pos + 6 + 3 * count]
+                dev_at = pos + 6 + 3 * count
+                dev_count = data[dev_at] if head & 0x20 else 0
+                dev_fields = data[dev_at + 1: dev_at + 1 + 3 * dev_count]
+                dev = sum(dev_fields[1::3])
+                sizes[head & 0x0F] = (sum(fields[1::3]) + dev, dev)
+                pos = dev_at + (1 + 3 * dev_count if head & 0x20 else 0)
+                continue
+            else:                                # normal data message
+                size, dev = sizes[head & 0x0F]
+            developer += dev
+            pos += 1 + size
+    except (KeyError, IndexError):
+        pass
+    return developer, max(end - data[0], 0)
 
 
 def _values(frame, names: tuple[str, ...]) -> dict:

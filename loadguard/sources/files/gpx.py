@@ -29,6 +29,9 @@ TREADMILL_WORDS = {"treadmill_running"}
 
 
 def parse(data: bytes) -> Track:
+    if b"trkpt" not in data:
+        # Said without parsing: a zip of 20,000 empty tracks is read in seconds, not minutes.
+        raise TrackError("no track points")
     return fast_or_general(lambda d: track_of(gpx_stream.read(d)), parse_general, data)
 
 

@@ -55,6 +55,8 @@ def fast_or_general(fast, general, data: bytes) -> Track:
         raise
     except Exception:  # noqa: BLE001 - Refused, or a bug: the proven reader decides
         return general(data)
+class NotAnActivity(TrackError):
+    """A well-formed file that holds no activity (a watch's settings, totals or monitoring)."""
 
 
 @dataclass
@@ -84,7 +86,8 @@ def summary(track: Track) -> dict:
     if track.start.tzinfo is None:
         raise TrackError("start time has no zone")
     distance = _cumulative_distance(track)
-    total_m = track.distance_m if track.distance_m is not None else (distance[-1] if distance else 0.0)
+    last_m = next((d for d in reversed(distance) if d is not None), 0.0)  # none: a run without a distance
+    total_m = track.distance_m if track.distance_m is not None else last_m
     elapsed = track.elapsed_s if track.elapsed_s is not None else (track.seconds[-1] if track.seconds else None)
     ascent = track.ascent_m if track.ascent_m is not None else smoothed_gain(track.seconds, track.altitude)
     return {
