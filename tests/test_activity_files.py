@@ -47,11 +47,11 @@ def digest(home: Path) -> str:
 def test_the_real_files_import_with_the_figures_their_readme_lists(run_cli, home):
     manifest = json.loads((FILES / "manifest.json").read_text())["files"]
     result = run_cli("import", str(FILES))
-    # The folder also holds README.md, manifest.json and licence texts: one line each.
-    assert result.exit_code == 3
-    assert sorted(line.split(": ")[1].rsplit("/", 1)[-1] for line in result.stderr.splitlines()) == sorted(
-        ["README.md", "manifest.json", "derailleur.txt", "python-fitparse.txt", "python-tcxparser.txt",
-         "runpandas.txt", "workoutizer.txt"])
+    # The folder also holds README.md, manifest.json and five licence texts: plainly not
+    # activities, so left alone and counted, not failures (a cron `import && check` goes on).
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert "7 files that are not activities left alone" in result.stdout
     stored = {r["start_utc"]: r for r in rows(home)}
     assert len(stored) == 10
     for name, item in manifest.items():

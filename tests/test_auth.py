@@ -145,7 +145,7 @@ def test_callback_with_a_wrong_state_is_refused(home, run_cli, mock, monkeypatch
 
 def test_no_browser_prints_the_url_and_how_to_finish_without_waiting(home, run_cli, mock, monkeypatch):
     monkeypatch.setattr("webbrowser.open", lambda url: pytest.fail("a browser was opened"))
-    monkeypatch.setattr("loadguard.oauth_callback.receive", lambda *a, **k: pytest.fail("it waits for a callback"))
+    monkeypatch.setattr("loadguard.strava.callback.receive", lambda *a, **k: pytest.fail("it waits for a callback"))
     port = free_port()
     result = run_cli("auth", *CREDS, "--no-browser", "--port", str(port))
     assert result.exit_code == 0 and result.stderr == ""

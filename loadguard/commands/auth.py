@@ -59,7 +59,7 @@ def _print_for_elsewhere(api, port: int) -> None:
     Nothing listens for the answer (the browser that gets it is on another machine)."""
     import secrets
 
-    from loadguard.oauth_callback import CALLBACK_PATH
+    from loadguard.strava.callback import CALLBACK_PATH
 
     url = api.authorize_url(f"http://127.0.0.1{f':{port}' if port else ''}{CALLBACK_PATH}", secrets.token_urlsafe(24))
     click.echo("Open this address in a browser on any machine to let loadguard read your Strava activities and shoes:")

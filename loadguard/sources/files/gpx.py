@@ -29,9 +29,6 @@ TREADMILL_WORDS = {"treadmill_running"}
 
 
 def parse(data: bytes) -> Track:
-    if b"trkpt" not in data:
-        # Said without parsing: a zip of 20,000 empty tracks is read in seconds, not minutes.
-        raise TrackError("no track points")
     return fast_or_general(lambda d: track_of(gpx_stream.read(d)), parse_general, data)
 
 
@@ -98,8 +95,12 @@ def _word_of(doc: gpx_stream.Document) -> str | None:
 
 def parse_general(data: bytes) -> Track:
     """The file read by gpxpy: its whole object model, slower, but it takes what gpx_stream refuses."""
+    if b"trkpt" not in data:
+        # Said without gpxpy's parse: a zip of 20,000 empty tracks is read in seconds, not minutes.
+        raise TrackError("no track points")
     import gpxpy  # only here: 0.1 s to import, and most files never need it
     import gpxpy.gpx
+
 
     try:
         doc = gpxpy.parse(data.decode("utf-8-sig"))
