@@ -94,8 +94,11 @@ def test_comeback_line_after_a_break(run_cli, store):
 def test_ahead_on_a_fresh_home_and_bad_days(run_cli):
     result = run_cli("ahead", "--as-of", AS_OF.isoformat())
     assert result.exit_code == 0 and "No lines ahead: no runs on record yet." in result.stdout
-    bad = run_cli("ahead", "--days", "8")
-    assert bad.exit_code == 2 and "Traceback" not in bad.stderr
+    for days in ("0", "29", "a week"):
+        bad = run_cli("ahead", "--days", days)
+        assert bad.exit_code == 2 and "Traceback" not in bad.stderr, days
+    ahead_day = run_cli("ahead", "--as-of", "2999-01-01")
+    assert ahead_day.exit_code == 2 and "after today" in ahead_day.stderr
 
 
 def test_check_ahead_ends_with_the_sentence_and_stays_off_cron(run_cli, store):
@@ -134,3 +137,25 @@ def test_ahead_and_plan_help_stay_light():
             "print(sorted(m for m in ('pandas', 'icalendar', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_climb_line_for_the_next_run(run_cli, store):
+    # 20 m of climb per km for six weeks: the 7 days may reach 1.5 x 20 = 30 m/km. The
+    # last 7 days hold 40 km and 800 m; with the next run of 11.9 km, (800 + c) / 51.9 < 30
+    history(store, elev_m=200.0)
+    [climb] = ahead_json(run_cli)["climb"]
+    assert (climb["rule"], climb["run_km"], climb["climb_m"]) == ("terrain.climb_jump", 11.9, 756)
+    assert climb["evidence"]["base_m_per_km"] == 20
+    text = run_cli("ahead", "--as-of", AS_OF.isoformat()).stdout
+    assert "A hilly run on Mon 2026-06-29: 11.9 km with up to 756 m of climb" in text
+
+
+def test_two_weeks_ahead(run_cli, store):
+    # Spread over 14 days, X/14 a day: the first week's tightest day is Saturday, whose
+    # window holds Sunday's 10 km and 6 days of it, 10 + 6X/14 < 52, so X < 98; the
+    # second week's base then holds the first week's 49 km, so it stays under its line
+    history(store)
+    out = ahead_json(run_cli, "--days", "14")
+    assert (out["days"], out["week_km"]) == (14, 97.9)
+    text = run_cli("ahead", "--as-of", AS_OF.isoformat(), "--days", "14").stdout
+    assert "next 14 days: up to 97.9 km" in text and "Past the first week" in text

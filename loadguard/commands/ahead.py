@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.app import App, as_date, as_of_option, pass_app
+from loadguard.app import App, as_of_day, as_of_option, pass_app
 
 # A week by default, as the weekly line is drawn; four at most, as far as its base
 # reaches back (a longer plan is `plan check`'s). Spelled out here, not read from the
@@ -23,6 +23,6 @@ def ahead(app: App, as_of, days: int, fmt: str) -> None:
     from loadguard.assess.assessment import Assessment
     from loadguard.render import ahead_out
 
-    day = as_date(as_of, app)
+    day = as_of_day(as_of, app)
     result = Assessment(app.store, app.config, day, day).lines(days)
     click.echo(ahead_out.render_json(result) if fmt == "json" else ahead_out.render_text(result), nl=fmt == "json")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from loadguard.app import App, as_date, as_of_option, pass_app
+from loadguard.app import App, as_of_day, as_of_option, pass_app
 from loadguard.errors import EXIT_FAILURE, LoadguardError
 
 
@@ -49,7 +49,7 @@ def check_plan(app: App, as_of, fmt: str) -> None:
     from loadguard.plan.stored import sessions_after
     from loadguard.render import plan_out
 
-    day = as_date(as_of, app)
+    day = as_of_day(as_of, app)
     judged = Assessment(app.store, app.config, day, day).plan(sessions_after(app.store, day))
     click.echo(plan_out.render_json(day, judged) if fmt == "json" else plan_out.render_text(day, judged),
                nl=fmt == "json")
