@@ -14,7 +14,6 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections import defaultdict
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,37 +28,30 @@ def main() -> None:
     import pandas as pd
 
     from loadguard import config as config_mod
-    from loadguard.ahead import ahead_of
-    from loadguard.frames import HORIZON_DAYS, build
+    from loadguard.assess.assessment import Assessment
     from loadguard.store import Store
 
+    per_year: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])   # long runs, judged, past, past spike
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         path = load_real(home)
         config = config_mod.load(home / "config.toml")
         with Store.open(path) as store:
             last = pd.Timestamp(store.conn.execute("SELECT max(start_local) FROM activities").fetchone()[0])
-            frames = build(store, config, last.date())
-    runs = frames.runs
-    weekly = runs.loc[runs.groupby(runs["day"].dt.to_period("W"))["distance_km"].idxmax()]
-    per_year: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])   # long runs, judged, past, past spike
-    for row in weekly.itertuples():
-        day = row.day.date()
-        as_of = day - timedelta(days=1)
-        since = pd.Timestamp(as_of - timedelta(days=HORIZON_DAYS))
-        # what `ahead` knew the day before: the runs before that day (and none of the later ones)
-        f = replace(frames, as_of=as_of, since=since.date(), cache={},
-                    runs=runs[(runs["day"] < row.day) & (runs["day"] >= since)],
-                    symptoms=frames.symptoms[frames.symptoms["day"] <= pd.Timestamp(as_of)])
-        a = ahead_of(f, config, 1)
-        counts = per_year[day.year]
-        counts[0] += 1
-        if a.longest_run_km is None:
-            continue
-        counts[1] += 1
-        counts[2] += row.distance_km > a.longest_run_km
-        spike = next((s for s in a.run_lines if s.rule == "volume.long_run_spike"), None)
-        counts[3] += spike is not None and row.distance_km > spike.km
+            runs = Assessment(store, config, last.date(), last.date()).history.runs
+            weekly = runs.loc[runs.groupby(runs["day"].dt.to_period("W"))["distance_km"].idxmax()]
+            for row in weekly.itertuples():
+                day = row.day.date()
+                # what `ahead` knew the day before: the runs before that day
+                a = Assessment(store, config, day - timedelta(days=1), day - timedelta(days=1)).lines(1)
+                counts = per_year[day.year]
+                counts[0] += 1
+                if a.longest_run_km is None:
+                    continue
+                counts[1] += 1
+                counts[2] += row.distance_km > a.longest_run_km
+                spike = next((s for s in a.run_lines if s.rule == "volume.long_run_spike"), None)
+                counts[3] += spike is not None and row.distance_km > spike.km
     print("year  long runs  with a line  past longest_run_km  past the spike line")
     total = [0, 0, 0, 0]
     for year in sorted(per_year):
