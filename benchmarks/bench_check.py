@@ -8,8 +8,8 @@ Then reports, each as a ratio measured in the same run:
   * `loadguard --help` wall time ÷ `python -c "import click"`           (target <= 1.3)
   * peak resident memory of `loadguard check` and `replay` on the 100k store (target < 300 MB)
   * `loadguard replay` of the 10 years, day by day, ÷ one `loadguard check` (target <= 3)
-  * `loadguard ahead`, and `loadguard plan check` of a 16-week plan, ÷ one `loadguard check`
-    (target <= 1.5)
+  * `loadguard ahead` (7 and 28 days), and `loadguard plan check` of a 16-week plan, ÷ one
+    `loadguard check` (target <= 1.5)
 
 Run: python benchmarks/bench_check.py [--repeat N] [--ahead-only]
 """
@@ -175,6 +175,7 @@ def bench_ahead(env: dict[str, str], repeat: int) -> None:
                        stdout=subprocess.DEVNULL)
         check = timed([*LOADGUARD, "--home", str(home), "check", "--as-of", AS_OF], env, repeat)
         for name, cmd in (("ahead", ["ahead", "--as-of", AS_OF]),
+                          ("ahead --days 28", ["ahead", "--as-of", AS_OF, "--days", "28"]),
                           ("plan check (16 weeks)", ["plan", "check", "--as-of", AS_OF])):
             wall = timed([*LOADGUARD, "--home", str(home), *cmd], env, repeat)
             ratio = wall / check

@@ -25,9 +25,9 @@ from loadguard.plan.sessions import Session
 
 # A day's settings per rule id: the usual ones, or the stricter ones while a symptom is recent.
 SettingsOn = Callable[[date], dict[str, dict]]
-# The rules with a finding that planned runs (run as given, up to a last day) bring
-# about on the days ahead: the rules themselves judging the days, for totals past a week.
-Raised = Callable[[list[Session], date], set[str]]
+# Which of the rules named have a finding that planned runs (run as given, up to a last
+# day) bring about on the days ahead: the rules themselves judging, for totals past a week.
+Raised = Callable[[list[Session], date, set[str]], set[str]]
 
 # Past a week ahead the weekly base of the later days holds the first days' running,
 # so the total is no longer a sum of lines: it is searched for with the rules judging
@@ -193,7 +193,7 @@ def _searched(week_lines: list[Said], summed: dict[str, tuple[Line, bool]], rais
         return week_lines
 
     def found(km: float) -> set[str]:
-        return raised(spread(first, days, km), last) & rules
+        return raised(spread(first, days, km), last, rules)
 
     high = min((s.km for s in week_lines), default=MOST_KM_SEARCHED)
     over = found(high)

@@ -53,7 +53,7 @@ class Assessment:
 
     def __init__(self, store: Store, config: Config, first: date, last: date):
         self.store, self.config, self.first, self.last = store, config, first, last
-        self._without_plan: dict[date, set] = {}   # findings ahead of the history alone, by last day
+        self._without_plan: dict[tuple, set] = {}   # findings ahead of the history alone
 
     # -- the rules and their settings ---------------------------------------------
 
@@ -220,16 +220,17 @@ class Assessment:
         return _guarded(lambda: ahead.lines_ahead(self._recent_frames, self.line_rules,
                                                   self.settings_on(careful_on), careful_on, days, self.raised))
 
-    def raised(self, sessions: list[Session], last: date) -> set[str]:
-        """The rules with a finding on the days after `self.last` up to `last` that
-        `sessions` bring about: one the history alone does not have."""
+    def raised(self, sessions: list[Session], last: date, rules: set[str] | None = None) -> set[str]:
+        """The rules (of `rules`, default every line-drawing rule) with a finding on the
+        days after `self.last` up to `last` that `sessions` bring about: one the history
+        alone does not have."""
         def told(found: dict[date, list[Warning]]) -> set[tuple[date, str, str]]:
             return {(day, w.rule, w.subject) for day, ws in found.items() for w in ws}
 
-        if last not in self._without_plan:
-            self._without_plan[last] = told(self.findings_with([], last))
-        before = self._without_plan[last]
-        return {rule for _, rule, _ in told(self.findings_with(sessions, last)) - before}
+        key = (last, frozenset(rules or ()))
+        if key not in self._without_plan:
+            self._without_plan[key] = told(self.findings_with([], last, rules))
+        return {rule for _, rule, _ in told(self.findings_with(sessions, last, rules)) - self._without_plan[key]}
 
     def plan(self, sessions: list[Session]) -> list[plan_check.Judged]:
         """`sessions` after `last` judged on top of the history, as `check` would judge them
@@ -242,14 +243,17 @@ class Assessment:
         return _guarded(lambda: plan_check.judge_plan(self._recent_frames, sessions, findings, self.line_rules,
                                                       self.settings_on(careful_on)))
 
-    def findings_with(self, sessions: list[Session], last: date) -> dict[date, list[Warning]]:
-        """The line-drawing rules' findings on each day after `self.last` up to `last`,
-        with `sessions` run as planned (each after that day's runs), as `check` would
-        judge those days: the stricter settings while a symptom is recent."""
+    def findings_with(self, sessions: list[Session], last: date,
+                      rules: set[str] | None = None) -> dict[date, list[Warning]]:
+        """The line-drawing rules' (or those of `rules`) findings on each day after
+        `self.last` up to `last`, with `sessions` run as planned (each after that day's
+        runs), as `check` would judge those days: the stricter settings while a symptom
+        is recent."""
         first = self.last + timedelta(days=1)
         future = carried(self._recent_frames, sessions, last)
+        judged = [r for r in self.line_rules if rules is None or r.id in rules]
         findings: dict[date, list[Warning]] = {}
-        for day, w in self._dated(self.line_rules, future, first, last, self.careful_between(first, last)):
+        for day, w in self._dated(judged, future, first, last, self.careful_between(first, last)):
             findings.setdefault(day, []).append(w)
         return {day: sort_warnings(ws) for day, ws in findings.items()}
 
