@@ -78,8 +78,8 @@ def test_stricter_lines_after_a_symptom(run_cli, store):
 
 
 def test_comeback_line_after_a_break(run_cli, store):
-    # 6 weeks of 40 km, then 20 days off: the first week back may hold half the 40 km
-    store.upsert_activities(steady_weeks(AS_OF - timedelta(days=19), 6, 40.0))
+    # 6 weeks of 40 km, then 25 days off: the first week back may hold half the 40 km
+    store.upsert_activities(steady_weeks(AS_OF - timedelta(days=24), 6, 40.0))
     out = ahead_json(run_cli)
     assert out["comeback"]["rule"] == "volume.comeback"
     assert out["comeback"]["evidence"]["first_week_km"] == 20.0

@@ -157,8 +157,8 @@ def test_sessions_already_past_are_not_judged(run_cli, store, tmp_path):
 
 
 def test_a_comeback_plan_is_judged_against_the_first_week_back(run_cli, store, tmp_path):
-    # 6 weeks of 40 km, then 20 days off: the first week back may hold 20 km
-    store.upsert_activities(steady_weeks(AS_OF - timedelta(days=19), 6, 40.0))
+    # 6 weeks of 40 km, then 25 days off: the first week back may hold 20 km
+    store.upsert_activities(steady_weeks(AS_OF - timedelta(days=24), 6, 40.0))
     plan = tmp_path / "plan.csv"
     first = AS_OF + timedelta(days=1)
     plan.write_text("".join(f"{(first + timedelta(days=d)).isoformat()},8\n" for d in (0, 2, 4)), encoding="utf-8")

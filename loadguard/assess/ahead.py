@@ -111,20 +111,23 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
     week ahead (needed when `days` is over 7)."""
     as_of = frames.as_of
     first, last = as_of + timedelta(days=1), as_of + timedelta(days=days)
+    # A run's km stays in the sums of the 7 days from its own: lines are drawn that far.
+    drawn_to = max(last, first + timedelta(days=ACUTE_DAYS - 1))
     out = Ahead(as_of, days, None, None)
-    out.careful_until = max(careful_on) if careful_on else None
-    future = with_days_ahead(frames, first, last)
-    by_day = {day: settings_on(day) for day in pd.date_range(first, last, freq="D").date}
+    out.careful_until = max(d for d in careful_on if d <= last) if careful_on & _days(first, last) else None
+    future = with_days_ahead(frames, first, drawn_to)
+    by_day = {day: settings_on(day) for day in _days(first, drawn_to)}
     # Per day: (line, drawn with stricter settings).
     lines = {day: [(line, day in careful_on and bool(getattr(r, "careful", None))) for r in rules
                    if hasattr(r, "line") and (line := r.line(future, by_day[day][r.id], day)) is not None]
-             for day in by_day}
+             for day in sorted(by_day)}
 
-    # The next run: each rule's line on the first day. A rule already over without
-    # it (the 7 days still hold last week's running) is told, not counted.
-    out.run_lines, over = _run_lines([(line, c) for line, c in lines[first] if line.terrain is None])
+    # The next run: its day's one-run lines, and each sum line of the 7 days its km
+    # stays in. A rule already over without it (the 7 days still hold last week's
+    # running) is told, not counted.
+    out.run_lines, over = _one_run(lines, first)
     out.terrain_lines, terrain_over = _run_lines([(line, c) for line, c in lines[first] if line.terrain])
-    out.already_over += [(rule, first) for rule in over + terrain_over]
+    out.already_over += over + [(rule, first) for rule in terrain_over]
     if out.run_lines:
         out.longest_run_km = min(s.km for s in out.run_lines)
         out.climb_lines = _climb_lines(future, rules, by_day[first], first, out.longest_run_km)
@@ -132,7 +135,7 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
     # The days: X km spread evenly puts X*k/days into a sum drawn on the k-th day of
     # the first week (its sums hold only running already done besides).
     caps: dict[str, Said] = {}
-    for k, day in enumerate(list(by_day)[:ACUTE_DAYS], start=1):
+    for k, day in enumerate(sorted(_days(first, last))[:ACUTE_DAYS], start=1):
         for line, careful in lines[day]:
             if not line.sums or line.terrain:
                 continue  # a one-run line caps each run, not the days' total
@@ -144,7 +147,7 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
                 caps[line.rule] = _said(line, cap, careful)
     out.week_lines = list(caps.values())
     if days > ACUTE_DAYS and raised is not None:
-        summed = {line.rule: (line, careful) for day in by_day for line, careful in lines[day]
+        summed = {line.rule: (line, careful) for day in sorted(_days(first, last)) for line, careful in lines[day]
                   if line.sums and not line.terrain and not line.crossed_by(0.0)}
         out.week_lines = _searched(out.week_lines, summed, raised, first, days)
     if out.week_lines:
@@ -154,6 +157,31 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
     if not out.run_lines and not out.week_lines:
         out.silent = _why_silent(frames)
     return out
+
+
+def _days(first: date, last: date) -> set[date]:
+    return set(pd.date_range(first, last, freq="D").date)
+
+
+def _one_run(lines: dict[date, list[tuple[Line, bool]]], day: date) -> tuple[list[Said], list[tuple[str, date]]]:
+    """The lines one run on `day` must stay under, a Said per rule: the one-run lines of
+    its day and the sum lines of the 7 days from it (as far as they are drawn); and
+    (rule, day) where a rule is over without it."""
+    best: dict[str, Said] = {}
+    over = []
+    for d in sorted(lines):
+        if not day <= d < day + timedelta(days=ACUTE_DAYS):
+            continue
+        for line, careful in lines[d]:
+            if line.terrain or (not line.sums and d != day):
+                continue
+            if line.crossed_by(0.0):
+                over.append((line.rule, d))
+                continue
+            said = _said(line, num.km_under(line.km, line.at_line), careful)
+            if line.rule not in best or said.km < best[line.rule].km:
+                best[line.rule] = said
+    return list(best.values()), over
 
 
 def _run_lines(lines: list[tuple[Line, bool]]) -> tuple[list[Said], list[str]]:
@@ -242,7 +270,7 @@ def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, flo
     day = first + timedelta(days=(weekday - first.weekday()) % 7)
     if day > last:
         return None
-    said, _ = _run_lines([(line, c) for line, c in lines[day] if line.terrain is None])
+    said, _ = _one_run(lines, day)
     return day, (min(s.km for s in said) if said else None)
 
 

@@ -215,7 +215,9 @@ class Assessment:
     def lines(self, days: int = ACUTE_DAYS) -> ahead.Ahead:
         """Where each rule would start to speak on the `days` days after `last`: the
         longest next run and the most those days may hold (`loadguard ahead`)."""
-        first, last = self.last + timedelta(days=1), self.last + timedelta(days=days)
+        first = self.last + timedelta(days=1)
+        # a run's km stays in the sums of the 7 days from its own: lines are drawn that far
+        last = self.last + timedelta(days=max(days, ACUTE_DAYS))
         careful_on = self.careful_between(first, last)
         return _guarded(lambda: ahead.lines_ahead(self._recent_frames, self.line_rules,
                                                   self.settings_on(careful_on), careful_on, days, self.raised))
