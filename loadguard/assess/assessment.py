@@ -241,7 +241,10 @@ class Assessment:
             return []
         last = max(s.day for s in sessions)
         careful_on = self.careful_between(self.last + timedelta(days=1), last)
-        findings = self.findings_with(sessions, last)
+        # what the plan brings about: a finding the history alone has on that day is no session's
+        alone = {(day, w.rule, w.subject) for day, ws in self.findings_with([], last).items() for w in ws}
+        findings = {day: kept for day, ws in self.findings_with(sessions, last).items()
+                    if (kept := [w for w in ws if (day, w.rule, w.subject) not in alone])}
         return _guarded(lambda: plan_check.judge_plan(self._recent_frames, sessions, findings, self.line_rules,
                                                       self.settings_on(careful_on)))
 
