@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import steady_weeks
+from conftest import run, steady_weeks
 
 from loadguard.plan.sessions import distance_km, kind_of
 from loadguard.plan.stored import sessions_after
@@ -166,3 +166,18 @@ def test_a_comeback_plan_is_judged_against_the_first_week_back(run_cli, store, t
     out = json.loads(run_cli("plan", "check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
     assert [[c["rule"] for c in s["crosses"]] for s in out["sessions"]] == [[], [], ["volume.comeback"]]
     assert out["sessions"][2]["crosses"][0]["line_km"] == 4.0    # 20 km less the 16 before it
+
+
+def test_a_week_already_over_its_line_is_no_sessions_crossing(run_cli, store, tmp_path):
+    # 40 km weeks, then two 10 km runs more in the last: the 7 days to Monday hold 60 km
+    # (1.5x the base) with no plan at all, so Monday's easy 3 km brings about nothing
+    extra = [run(AS_OF - timedelta(days=d), 10.0) for d in (1, 3)]
+    store.upsert_activities(steady_weeks(AS_OF + timedelta(days=1), 6, 40.0) + extra)
+    monday = AS_OF + timedelta(days=1)
+    found = json.loads(run_cli("check", "--as-of", monday.isoformat(), "--format", "json").stdout)["warnings"]
+    assert "volume.weekly_load" in {w["rule"] for w in found}
+    plan = tmp_path / "plan.csv"
+    plan.write_text(f"{monday.isoformat()},3\n", encoding="utf-8")
+    assert run_cli("plan", "import", str(plan)).exit_code == 0
+    out = json.loads(run_cli("plan", "check", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    assert [s["crosses"] for s in out["sessions"]] == [[]]
