@@ -48,7 +48,8 @@ def read_plan(path: Path, zone: tzinfo | None = None) -> PlanFile:
 
 
 def _calendar(path: Path, data: bytes, zone: tzinfo | None) -> PlanFile:
-    import icalendar
+    import icalendar   # here, not at the top: a CSV plan does without it
+
 
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
