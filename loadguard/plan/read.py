@@ -48,8 +48,8 @@ def read_plan(path: Path, zone: tzinfo | None = None) -> PlanFile:
 
 
 def _calendar(path: Path, data: bytes, zone: tzinfo | None) -> PlanFile:
-    import icalendar   # here, not at the top: a CSV plan does without it
-
+    # imported here, not at the top: a CSV plan does without it
+    import icalendar
 
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
