@@ -117,9 +117,12 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
     out.careful_until = max(d for d in careful_on if d <= last) if careful_on & _days(first, last) else None
     future = with_days_ahead(frames, first, drawn_to)
     by_day = {day: settings_on(day) for day in _days(first, drawn_to)}
-    # Per day: (line, drawn with stricter settings).
+    long_day = _long_run_day(frames, first, last)
+    # Per day: (line, drawn with stricter settings). A one-run line is asked only for
+    # the runs the answer names: the next one and the usual long run's.
     lines = {day: [(line, day in careful_on and bool(getattr(r, "careful", None))) for r in rules
-                   if hasattr(r, "line") and (line := r.line(future, by_day[day][r.id], day)) is not None]
+                   if hasattr(r, "line") and (day in (first, long_day) or not getattr(r, "one_run_line", False))
+                   and (line := r.line(future, by_day[day][r.id], day)) is not None]
              for day in sorted(by_day)}
 
     # The next run: its day's one-run lines, and each sum line of the 7 days its km
@@ -153,7 +156,9 @@ def lines_ahead(frames: Frames, rules: list, settings_on: SettingsOn, careful_on
     if out.week_lines:
         out.week_km = min(s.km for s in out.week_lines)
     out.already_over = _last_days(out.already_over)
-    out.long_run = _long_run(frames, lines, first, last)
+    if long_day is not None:
+        said, _ = _one_run(lines, long_day)
+        out.long_run = long_day, (min(s.km for s in said) if said else None)
     if not out.run_lines and not out.week_lines:
         out.silent = _why_silent(frames)
     return out
@@ -254,10 +259,9 @@ def _last_days(over: list[tuple[str, date]]) -> list[tuple[str, date]]:
     return sorted(last.items())
 
 
-def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, float | None] | None:
-    """The runner's usual long-run day among the days ahead (the weekday most often
-    clearly the longest of its week in the last 8 weeks), and the longest run that
-    day if it is the only one of the days ahead before it."""
+def _long_run_day(frames: Frames, first: date, last: date) -> date | None:
+    """The runner's usual long-run day among the days ahead: the weekday most often
+    clearly the longest of its week in the last 8 weeks."""
     runs = frames.last_days(8 * 7)
     per_day = runs.groupby("day")["distance_km"].sum()
     by_week = per_day.groupby(per_day.index.to_period("W"))
@@ -268,10 +272,7 @@ def _long_run(frames: Frames, lines, first: date, last: date) -> tuple[date, flo
         return None
     weekday = int(pd.Series([d.day_of_week for d in clear]).mode().iloc[0])
     day = first + timedelta(days=(weekday - first.weekday()) % 7)
-    if day > last:
-        return None
-    said, _ = _one_run(lines, day)
-    return day, (min(s.km for s in said) if said else None)
+    return day if day <= last else None
 
 
 def _why_silent(frames: Frames) -> str:

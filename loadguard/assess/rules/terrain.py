@@ -37,6 +37,7 @@ from loadguard.model import EPISODE, Severity, Warning
 class TrailSwitch(EpisodeRule):
     id = "terrain.trail_switch"
     about = RULES[id]   # title, advice and the study behind it: loadguard.advice
+    one_run_line = True   # its line holds for one trail run: see volume.LongRunSpike.one_run_line
     precedence = 3   # which rule speaks first: see volume.WeeklyLoad.precedence
 
     @staticmethod

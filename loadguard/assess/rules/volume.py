@@ -383,6 +383,9 @@ class LongRunSpike(SpanRule):
     about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     careful = {"info_over": "long_run_info_over", "warn_over": "long_run_warn_over",
                "alert_over": "long_run_alert_over"}   # see WeeklyLoad.careful
+    # Its line (`line`) holds for one run, not for km summed over days: `ahead` asks it
+    # only for the runs it names.
+    one_run_line = True
     # Speaks first: the single-run spike has the strongest evidence behind it
     # (Frandsen et al. 2025, 5,205 runners); see WeeklyLoad.precedence.
     precedence = 0
