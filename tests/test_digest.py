@@ -75,10 +75,11 @@ def shown_ratio(ratio: float) -> str:
 
 
 def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
-    """The totals table as the test works it out: this week, the 4-week average, the change."""
+    """The totals table as the test works it out: this week, the usual week (the two
+    busiest of the four weeks before, as the load ratio's base), the change."""
     this = week_totals(rows, monday)
-    weeks = [week_totals(rows, monday - timedelta(weeks=i)) for i in range(1, 5)]
-    base = {k: sum(w[k] for w in weeks) / 4 for k in this}
+    weeks = sorted((week_totals(rows, monday - timedelta(weeks=i)) for i in range(1, 5)), key=lambda w: w["km"])[2:]
+    base = {k: sum(w[k] for w in weeks) / 2 for k in this}
     share = this["trail"] / this["km"] * 100
     base_share = base["trail"] / base["km"] * 100
     return [
@@ -118,7 +119,9 @@ class Tables(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
-            self._table = self.tables.setdefault(dict(attrs).get("class", ""), [])
+            # keyed by the table's last class: "table totals" is "totals"
+            self._table = self.tables.setdefault((dict(attrs).get("class") or "").split()[-1:][0]
+                                                 if dict(attrs).get("class") else "", [])
         elif tag == "tr" and self._table is not None:
             self._row = []
         elif tag in ("td", "th") and self._row is not None:

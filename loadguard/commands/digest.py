@@ -92,13 +92,12 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
 
         text = mail.message(data, to=to, sender=sender).as_string()
     elif fmt == "html":
-        text = render.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
-                                  for layout in chart.LAYOUTS})
+        text = render.html(data, chart.page_drawings(data.chart, data.load, data.usual_km))
     elif path is not None and not out.is_stream(path):
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
-        out.write_atomic(svg_path, chart.svg_file(data.chart, data.load))
+        out.write_atomic(svg_path, chart.svg_file(data.chart, data.load, usual_km=data.usual_km))
         text = render.markdown(data, svg_path.name)
     else:
         text = render.markdown(data, None)

@@ -56,6 +56,9 @@ def build(frames: "Frames", config: "Config", first: date, last: date) -> Sympto
     detectors = load_detectors()
     with_load_findings(frames, detectors, {d.id: detector_settings(config, d) for d in detectors})
     lookback = int(detector_settings(config, AfterLoad())["lookback_days"])
+    logged = {(e.day, e.place) for e in found if e.source == "log"}
+    # a note saying what the runner also logged that day is the same symptom: told once, as logged
+    found = [e for e in found if e.source == "log" or (e.day, e.place) not in logged]
     lines = []
     for e in found:
         prior = frames.load_findings(e.day - timedelta(days=lookback), e.day)

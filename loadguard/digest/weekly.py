@@ -1,5 +1,10 @@
-"""A week's digest as plain data: totals against the 4 weeks before, the load ratio,
+"""A week's digest as plain data: totals against the usual week, the load ratio,
 12 weeks for the chart, the week's warnings and the shoe table.
+
+The usual week is one figure, the weekly-load rule's own base: the mean of the
+weeks the rule keeps of the 4 before (by default the 2 busiest). The table, the
+cards, the chart and the ratio all compare with it, so the page never shows two
+baselines.
 
 Everything is computed from the frames and the detectors' own functions, so the
 digest can never disagree with `loadguard check` or `loadguard shoes`.
@@ -8,7 +13,7 @@ digest can never disagree with `loadguard check` or `loadguard shoes`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from loadguard.advice import CHECKLIST, DISCLAIMER, FAMILY_HEADINGS
@@ -20,12 +25,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from loadguard.config import Config
+    from loadguard.digest.next_week import NextWeek
     from loadguard.digest.symptoms_section import SymptomSection
     from loadguard.frames import Frames
     from loadguard.store import Store
 
 BASE_WEEKS = 4
 CHART_WEEKS = 12
+# Families whose findings describe a state the digest shows as of its last day.
+STATE_FAMILIES = ("shoes",)
 # Below this ratio the week was lighter than usual; the upper bands are the
 # weekly-load detector's own warn and alert thresholds.
 LIGHT_BELOW = 0.8
@@ -33,7 +41,7 @@ LIGHT_BELOW = 0.8
 
 @dataclass(frozen=True)
 class Metric:
-    """One week total and the average week of the base before it.
+    """One week total and the usual week before it.
 
     `base` is None when the history does not cover the 4 weeks before.
     `change` is a percentage for amounts and percentage points for shares.
@@ -122,8 +130,10 @@ class WarningGroup:
 class Digest:
     week: IsoWeek
     first_day: date | None            # the first run on record up to the week's end
+    last_day: date                    # the week's Sunday, or today in a week still running
     base_first: date
     base_last: date
+    usual_weeks: list[IsoWeek]        # the weeks the usual week averages
     metrics: list[Metric]
     load: LoadBand
     chart: list[ChartWeek]
@@ -133,6 +143,12 @@ class Digest:
     checklist: tuple[str, ...]
     disclaimer: str = DISCLAIMER
     symptoms: "SymptomSection | None" = None  # loadguard.digest.symptoms_section
+    next_week: "NextWeek | None" = None
+
+    @property
+    def usual_km(self) -> float | None:
+        """The usual week's distance: the one baseline every part of the page names."""
+        return self.metric("distance").base
 
     @property
     def has_base(self) -> bool:
@@ -146,10 +162,10 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
     """The digest of `week`; days after `today` (a week still running) are left out of
     everything: runs, totals, the load ratio, shoes and warnings alike."""
     from loadguard import frames as frames_mod
-    from loadguard.check import detector_settings
+    from loadguard.check import careful_days, detector_settings, tightened
     from loadguard.detectors.shoes import Mileage
-    from loadguard.detectors.volume import WeeklyLoad
-    from loadguard.digest import symptoms_section
+    from loadguard.detectors.volume import LongRunSpike, WeeklyLoad
+    from loadguard.digest import next_week, symptoms_section
 
     last = week.sunday if today is None else min(week.sunday, today)
     frames = frames_mod.build(store, config, last)
@@ -165,12 +181,20 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         # the symptoms section tells these, each once, with the load before it
         warnings = [w for w in warnings if w.family != symptoms_section.FAMILY]
     groups = _warning_groups(warnings)
+    usual = _usual_weeks(frames, week, int(load_cfg["lightest_weeks_dropped"])) if has_base else []
+    # after a symptom, next week is drawn with the stricter lines the rules use then
+    careful = next_week_day(last) in careful_days(config, frames, last, next_week_day(last))
+    rules = {WeeklyLoad.id: load_cfg, LongRunSpike.id: detector_settings(config, LongRunSpike())}
+    if careful:
+        rules = tightened(rules, config)
     return Digest(
         week=week,
         first_day=frames.first_day,
+        last_day=last,
         base_first=base_first,
         base_last=base_last,
-        metrics=_metrics(frames, week, has_base),
+        usual_weeks=usual,
+        metrics=_metrics(frames, week, usual),
         load=_load(frames, last, load_cfg),
         chart=_chart(frames, week, load_cfg, last),
         groups=groups,
@@ -179,7 +203,12 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         # a week with symptoms has its own, fuller routine in the symptoms section
         checklist=CHECKLIST if groups and symptoms is None else (),
         symptoms=symptoms,
+        next_week=next_week.lines(frames, rules[WeeklyLoad.id], rules[LongRunSpike.id], last, careful),
     )
+
+
+def next_week_day(last: date) -> date:
+    return last + timedelta(days=1)
 
 
 # -- totals ------------------------------------------------------------------------
@@ -202,14 +231,23 @@ def _totals(runs: "pd.DataFrame") -> dict[str, float]:
     }
 
 
-def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
+def _usual_weeks(frames: "Frames", week: IsoWeek, dropped: int) -> list[IsoWeek]:
+    """The weeks of the 4 before that the weekly-load rule keeps for its base: the
+    lightest `dropped` left out, as `detectors.volume.base_weeks` does."""
+    before = [week.shifted(-i) for i in range(1, BASE_WEEKS + 1)]
+    km = {w: float(_week_runs(frames, w)["distance_km"].sum()) for w in before}
+    kept = sorted(before, key=lambda w: km[w])[dropped:]
+    return sorted(kept)
+
+
+def _metrics(frames: "Frames", week: IsoWeek, usual: list[IsoWeek]) -> list[Metric]:
     this = _totals(_week_runs(frames, week))
     base: dict[str, float | None] = dict.fromkeys(this, None)
     base_share = None
-    if has_base:
-        weeks = [_totals(_week_runs(frames, week.shifted(-i))) for i in range(1, BASE_WEEKS + 1)]
-        # the average week: totals divided by four, and the mean of the four longest runs
-        base = {k: sum(w[k] for w in weeks) / BASE_WEEKS for k in this}
+    if usual:
+        weeks = [_totals(_week_runs(frames, w)) for w in usual]
+        # the usual week: the kept weeks' totals averaged, and the mean of their longest runs
+        base = {k: sum(w[k] for w in weeks) / len(weeks) for k in this}
         # a share over the whole base, weighted by distance, as the trail detector reads it
         base_share = base["trail_km"] / base["distance"] * 100 if base["distance"] else None
     share = this["trail_km"] / this["distance"] * 100 if this["distance"] else None
@@ -269,6 +307,10 @@ def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -
     gone by Sunday (the 7-day window moved on), and the runner expects the digest
     to show it. Each finding (rule + subject) appears once, at its worst severity
     and, among equals, with its latest numbers.
+
+    Shoe findings are a state, not an event: the digest's shoe table shows the
+    shoes as they stand on the last day, so their findings are those of that day
+    too (a pair said to sit idle on Monday may have run 40 km by Sunday).
     """
     from loadguard.check import findings_by_day, sort_warnings
 
@@ -277,6 +319,8 @@ def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -
     by_day = findings_by_day(store, config, week.monday, end) if end >= week.monday else {}
     for day in sorted(by_day):
         for w in by_day[day]:
+            if w.family in STATE_FAMILIES and day != end:
+                continue
             seen = best.get(w.id)
             if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
                 best[w.id] = w
