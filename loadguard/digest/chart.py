@@ -141,7 +141,7 @@ def _figure(weeks: "list[ChartWeek]", load: "LoadBand", layout: Layout, usual_km
     handles["load ratio"] = line[0]
     ratio_ax.set_ylim(low, top)
     strip_pt = layout.height_pt * _RATIO_SHARE
-    ratio_ax.set_yticks(*_spaced_ticks([1.0, load.warn, load.alert] + _top_tick(load, top), low, top,
+    ratio_ax.set_yticks(*_spaced_ticks([1.0, load.alert, load.warn] + _top_tick(load, top), low, top,
                                        strip_pt, small))
     ratio_ax.set_ylabel("ratio", fontsize=small, color=p.ink)
     ratio_ax.grid(axis="y", color=p.grid, zorder=1)
@@ -194,15 +194,14 @@ def _top_tick(load: "LoadBand", top: float) -> list[float]:
 
 
 def _spaced_ticks(values: list[float], low: float, top: float, strip_pt: float, font_pt: float):
-    """Tick values and labels at least a line apart on the strip: a label that would
-    overlap the one below it is left out (the band names say where those lines are)."""
+    """Tick values and labels at least a line apart on the strip, taken in the order
+    given (the most telling first): a label that would touch one already placed is left
+    out, and the band names still say where its line is."""
     shown: list[float] = []
-    for v in sorted(set(values)):
-        if not low <= v <= top:
-            continue
-        if shown and (v - shown[-1]) / (top - low) * strip_pt < font_pt * 1.25:
-            continue
-        shown.append(v)
+    for v in values:
+        if low <= v <= top and all(abs(v - s) / (top - low) * strip_pt >= font_pt * 1.25 for s in shown):
+            shown.append(v)
+    shown.sort()
     return shown, [num.ratio_text(v) for v in shown]
 
 

@@ -24,10 +24,14 @@ class NextWeek:
     week_km: float | None      # None where the weekly rule has no base to draw a line from
     long_run_km: float | None  # None before any run in the lookback
     careful: bool              # the stricter lines of a week after a symptom
+    # the long-run line as it stood before the week: where to return after a spike
+    long_run_before_km: float | None = None
 
 
 def lines(frames: "Frames", load_cfg: Mapping[str, Any], spike_cfg: Mapping[str, Any], last: date,
-          careful: bool = False) -> NextWeek:
+          careful: bool = False, week_first: date | None = None) -> NextWeek:
+    """The lines for the days after `last`; `week_first`, the digest week's Monday, also
+    gives the long-run line as it stood before that week."""
     from loadguard.detectors.common import ACUTE_DAYS, BASE_WEEKS
 
     runs = frames.days_between(last - timedelta(days=BASE_WEEKS * ACUTE_DAYS - 1), last)
@@ -43,12 +47,18 @@ def lines(frames: "Frames", load_cfg: Mapping[str, Any], spike_cfg: Mapping[str,
         if base >= float(load_cfg["min_chronic_km"]):
             # the rule needs both the ratio and the km floor: under either, no finding
             week_km = max(base * float(load_cfg["caution"]), base + float(load_cfg["min_increase_km"]))
+    long_km = _long_run_line(frames, spike_cfg, last)
+    before = _long_run_line(frames, spike_cfg, week_first - timedelta(days=1)) if week_first else None
+    return NextWeek(_under(week_km, 0), _under(long_km, 1), careful, _under(before, 1))
+
+
+def _long_run_line(frames: "Frames", spike_cfg: Mapping[str, Any], last: date) -> float | None:
+    """The longest run the spike rule lets pass the day after `last`."""
     recent = frames.days_between(last - timedelta(days=int(spike_cfg["lookback_days"]) - 1), last)
-    long_km = None
-    if len(recent):
-        longest = float(recent["distance_km"].max())
-        long_km = max(longest * (1 + float(spike_cfg["info_over"])), longest + float(spike_cfg["min_increase_km"]))
-    return NextWeek(_under(week_km, 0), _under(long_km, 1), careful)
+    if not len(recent):
+        return None
+    longest = float(recent["distance_km"].max())
+    return max(longest * (1 + float(spike_cfg["info_over"])), longest + float(spike_cfg["min_increase_km"]))
 
 
 def _ts(day: date):

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # Families that speak of the shoes, told after everything about the runner.
 LAST_FAMILIES = ("shoes",)
+# Among findings of one severity: how much, then where, then how the runner ran.
+FAMILY_ORDER = ("symptoms", "volume", "terrain", "stride", "shoes")
 # Families whose numbers are a 7-day window ending on the finding's day.
 WEEK_WINDOW_FAMILIES = ("volume", "terrain", "stride")
 
@@ -72,7 +74,8 @@ def _by_importance_symptoms(d: "Digest") -> list["SymptomLine"]:
 
 
 def _finding_key(w: "Warning") -> tuple:
-    return (w.family in LAST_FAMILIES, -int(w.severity), w.rule, w.date, w.subject)
+    rank = FAMILY_ORDER.index(w.family) if w.family in FAMILY_ORDER else len(FAMILY_ORDER)
+    return (w.family in LAST_FAMILIES, -int(w.severity), rank, w.rule, w.date, w.subject)
 
 
 def _symptom_item(s: "SymptomLine") -> Item:

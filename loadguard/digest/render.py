@@ -168,8 +168,13 @@ def wrap(value: Any, indent: int = 3) -> str:
     """A paragraph of the text part, broken at TEXT_WIDTH, its later lines indented."""
     import textwrap
 
-    lines = textwrap.wrap(printable(_one_line(value)), TEXT_WIDTH - indent, break_on_hyphens=False)
-    return _Wrapped(("\n" + " " * indent).join(lines))
+    # a number stays with its unit and a date holds together: no line ends in "10.0" or "Sun"
+    glued = _UNIT.sub("\\1\u00a0\\2", printable(_one_line(value)))
+    lines = textwrap.wrap(glued, TEXT_WIDTH - indent, break_on_hyphens=False)
+    return _Wrapped(("\n" + " " * indent).join(line.replace("\u00a0", " ") for line in lines))
+
+
+_UNIT = re.compile(r"(\d) (km|m|h|pts)\b")
 
 
 # -- sentences, the same in every format ----------------------------------------------

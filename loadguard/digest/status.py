@@ -51,7 +51,7 @@ def of(d: "Digest") -> Status:
         word = BUILDING
     else:
         word = STEADY
-    return Status(word, SENTENCES[word], versus_usual(d), next_week_text(d, hold=word in (CAUTION, STOP)))
+    return Status(word, SENTENCES[word], versus_usual(d), next_week_text(d, word))
 
 
 def versus_usual(d: "Digest") -> str:
@@ -63,23 +63,24 @@ def versus_usual(d: "Digest") -> str:
     return f"{num.km_text(km)} this week against a usual week of {num.km_text(d.usual_km)}{change}"
 
 
-def next_week_text(d: "Digest", hold: bool = False) -> str:
-    """The rules' lines for next week; after a big step or a symptom, no more than this
-    week (the cards' own advice: hold next week at or below this one)."""
+def next_week_text(d: "Digest", word: str = STEADY) -> str:
+    """The rules' lines for next week, held back after a big step (no more than this
+    week, the cards' own advice) or a symptom (no more than the usual week), with a
+    long run no longer than the month before the week allowed."""
     n = d.next_week
     if n is None or (n.week_km is None and n.long_run_km is None):
         return "Next week: no line yet; build up gently."
     week_km, long_km = n.week_km, n.long_run_km
-    if hold:
-        this, longest = d.metric("distance").value or 0.0, d.metric("longest").value or 0.0
-        week_km = None if week_km is None else min(week_km, math.floor(this))
-        long_km = None if long_km is None else min(long_km, num.km(longest))
+    if word in (CAUTION, STOP):
+        cap = d.usual_km if word == STOP and d.usual_km is not None else d.metric("distance").value or 0.0
+        week_km = None if week_km is None else min(week_km, math.floor(cap))
+        if long_km is not None and n.long_run_before_km is not None:
+            long_km = min(long_km, n.long_run_before_km)
     parts = []
     if week_km is not None:
         parts.append(f"up to {week_km:.0f} km")
     if long_km is not None:
         parts.append(f"long run up to {num.km_text(long_km)}")
-    text = "Next week: " + ", ".join(parts) + "."
-    if d.symptoms is not None:
-        return "Next week: rest until the symptom has settled; then " + text[len("Next week: "):]
-    return text
+    if word == STOP:
+        return "Next week: rest until the symptom has settled; then " + ", ".join(parts) + "."
+    return "Next week: " + ", ".join(parts) + "."

@@ -42,7 +42,7 @@ STYLES: dict[str, str] = {
     "card-title": f"margin:2px 0 4px;font-size:17px;line-height:1.3;color:{INK}",
     "p": f"margin:4px 0;color:{INK}",
     "small": f"margin:4px 0;font-size:14px;color:{MUTED}",
-    "table": "width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums",
+    "table": "width:100%;margin:6px 0;border-collapse:collapse;font-variant-numeric:tabular-nums",
     "th": f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:left;font-size:14px;color:{MUTED};font-weight:600",
     "th-row": f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:left;font-weight:600;color:{INK}",
     "td": f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:left;vertical-align:top;color:{INK}",
@@ -134,6 +134,6 @@ def sheet() -> str:
   tr, figure, li {{ break-inside: avoid; }}
   .chart-dark, .chart-wide {{ display:none !important; }}
   .chart-narrow.chart-light {{ display:block !important; max-width:none; }}
-  .caption, .weeks-table {{ display:none; }}
+  .caption, .weeks {{ display:none; }}
   .footer {{ margin-top: 8pt; }}
 }}"""

@@ -203,7 +203,8 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         # a week with symptoms has its own, fuller routine in the symptoms section
         checklist=CHECKLIST if groups and symptoms is None else (),
         symptoms=symptoms,
-        next_week=next_week.lines(frames, rules[WeeklyLoad.id], rules[LongRunSpike.id], last, careful),
+        next_week=next_week.lines(frames, rules[WeeklyLoad.id], rules[LongRunSpike.id], last, careful,
+                                  week_first=week.monday),
     )
 
 
