@@ -58,9 +58,11 @@ def _address(ctx, param, value):
               metavar="YYYY-MM-DD",
               help="Take this day as today (default: today): it decides 'last' and 'this', and "
                    "days after it are not searched for warnings.")
+@click.option("--notify", is_flag=True,
+              help="Also push the digest's headline and status to the [notify] urls of config.toml.")
 @pass_app
 def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, sender: str | None,
-           output: str | None, today) -> None:
+           output: str | None, today, notify: bool) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
     from loadguard.digest import chart, output as out, render, weekly
     from loadguard.digest.weeks import resolve
@@ -76,6 +78,10 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
     elif to is not None or sender is not None:
         raise click.UsageError("--to and --from go with --email")
 
+    if notify and not app.config["notify"]["urls"]:
+        from loadguard.notify import missing_urls
+
+        raise missing_urls()
     today_day = as_date(today, app)
     week = resolve(week_spec, today_day)
     if week.monday > today_day:
@@ -105,3 +111,10 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
         click.echo(text, nl=False)
     else:
         out.write_atomic(path, text)
+    if notify:
+        from loadguard import notify as push
+        from loadguard.digest import mail
+
+        delivery = push.send(app.config["notify"]["urls"], *mail.push(data))
+        if delivery.failed:
+            raise push.failure(delivery)

@@ -26,6 +26,14 @@ def subject(d: "Digest") -> str:
     return f"loadguard {d.week.label}: {headline(d)}"
 
 
+def push(d: "Digest") -> tuple[str, str]:
+    """The digest as a push message: its subject, and the status block in three lines."""
+    from loadguard.digest import status
+
+    st = status.of(d)
+    return subject(d), f"{st.word.capitalize()}. {st.sentence}\n{st.versus}.\n{st.next_text}"
+
+
 def message(d: "Digest", *, to: str, sender: str) -> "EmailMessage":
     """The message for `d`, dated now."""
     from email.message import EmailMessage
