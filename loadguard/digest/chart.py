@@ -156,7 +156,9 @@ def _figure(weeks: "list[ChartWeek]", load: "LoadBand", layout: Layout, usual_km
     names.set_ylim(low, top)
     named = [((LIGHT_BELOW + load.warn) / 2, "usual"), ((load.warn + load.alert) / 2, "caution"),
              ((load.alert + top) / 2, "high")]
-    names.set_yticks([y for y, _ in named if low < y < top], [t for y, t in named if low < y < top])
+    named = [(y, t) for y, t in named if low < y < top]
+    spread = _spread([y for y, _ in named], (top - low) * small * 1.2 / strip_pt, low, top)
+    names.set_yticks(spread, [t for _, t in named])
     names.tick_params(labelsize=small, length=0, colors=p.ink)
     names.spines[["top", "right", "left", "bottom"]].set_visible(False)
 
@@ -191,6 +193,18 @@ def _top_tick(load: "LoadBand", top: float) -> list[float]:
     step = 0.5
     mark = int(top / step) * step
     return [mark] if mark > load.alert + 1e-9 else []
+
+
+def _spread(ys: list[float], gap: float, low: float, top: float) -> list[float]:
+    """Label heights (ascending) moved apart to at least `gap`, kept inside [low, top]:
+    a thin caution band between two wide ones still gets its name on a line of its own."""
+    out: list[float] = []
+    for y in ys:
+        out.append(max(y, out[-1] + gap) if out else max(y, low + gap / 2))
+    over = out[-1] - (top - gap / 2) if out else 0
+    if over > 0:
+        out = [y - over for y in out]
+    return out
 
 
 def _spaced_ticks(values: list[float], low: float, top: float, strip_pt: float, font_pt: float):
