@@ -900,3 +900,38 @@ def test_bad_address_in_config_is_one_line(store, home, run_cli):
     assert result.exit_code == 3
     assert "digest.email_to must be an e-mail address" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- next week ------------------------------------------------------------------------------------
+
+
+def next_week_line(text: str) -> tuple[float, float]:
+    m = re.search(r"Next week: up to (\d+) km, long run up to (\d+\.\d) km\.", text)
+    assert m, text
+    return float(m[1]), float(m[2])
+
+
+def test_next_weeks_long_run_is_the_spike_rules_own_line(store, run_cli, check_json):
+    store.upsert_activities(steady_weeks(SUNDAY + timedelta(days=1), 6, 30.0))   # 7.5 km runs to Sunday
+    md = run_cli("digest", "--week", WEEK, "--today", TODAY).stdout
+    assert "**STEADY.** A good week" in md
+    week_km, long_km = next_week_line(md)
+    # just under the lines: 30 km x 1.3 caution line; 7.5 km + the spike rule's 2 km floor
+    assert week_km == 38 and long_km == 9.4
+    spike = lambda day: [w for w in check_json(day) if w["rule"] == "volume.long_run_spike"]   # noqa: E731
+    monday = SUNDAY + timedelta(days=1)
+    store.upsert_activities([run(monday, long_km, id=999)])
+    assert spike(monday) == []
+    store.upsert_activities([run(monday, long_km * 1.05 + 0.5, id=999)])
+    assert spike(monday)
+
+
+def test_after_a_big_step_next_week_holds_back(store, run_cli):
+    store.upsert_activities(steady_weeks(MONDAY, 5, 30.0))
+    store.upsert_activities([run(MONDAY + timedelta(days=d), 8.0) for d in range(6)])   # 48 km: ratio 1.6
+    md = run_cli("digest", "--week", WEEK, "--today", TODAY).stdout
+    assert "**CAUTION.**" in md
+    week_km, long_km = next_week_line(md)
+    # the rule's line over next week's base (39 km) would allow 50 km: held to this week's 48;
+    # the long run to the line before the week (7.5 km + 2 km), not the 9.9 its 8 km runs allow
+    assert week_km == 48 and long_km == 9.4

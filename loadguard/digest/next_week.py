@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 class NextWeek:
     week_km: float | None      # None where the weekly rule has no base to draw a line from
     long_run_km: float | None  # None before any run in the lookback
-    careful: bool              # the stricter lines of a week after a symptom
     # the long-run line as it stood before the week: where to return after a spike
     long_run_before_km: float | None = None
 
 
 def lines(frames: "Frames", load_cfg: Mapping[str, Any], spike_cfg: Mapping[str, Any], last: date,
-          careful: bool = False, week_first: date | None = None) -> NextWeek:
-    """The lines for the days after `last`; `week_first`, the digest week's Monday, also
+          week_first: date | None = None) -> NextWeek:
+    """The lines for the days after `last`, from the rules' settings as they stand then
+    (the stricter ones after a symptom); `week_first`, the digest week's Monday, also
     gives the long-run line as it stood before that week."""
     from loadguard.detectors.common import ACUTE_DAYS, BASE_WEEKS
 
@@ -49,7 +49,7 @@ def lines(frames: "Frames", load_cfg: Mapping[str, Any], spike_cfg: Mapping[str,
             week_km = max(base * float(load_cfg["caution"]), base + float(load_cfg["min_increase_km"]))
     long_km = _long_run_line(frames, spike_cfg, last)
     before = _long_run_line(frames, spike_cfg, week_first - timedelta(days=1)) if week_first else None
-    return NextWeek(_under(week_km, 0), _under(long_km, 1), careful, _under(before, 1))
+    return NextWeek(_under(week_km, 0), _under(long_km, 1), _under(before, 1))
 
 
 def _long_run_line(frames: "Frames", spike_cfg: Mapping[str, Any], last: date) -> float | None:

@@ -183,9 +183,9 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
     groups = _warning_groups(warnings)
     usual = _usual_weeks(frames, week, int(load_cfg["lightest_weeks_dropped"])) if has_base else []
     # after a symptom, next week is drawn with the stricter lines the rules use then
-    careful = next_week_day(last) in careful_days(config, frames, last, next_week_day(last))
+    day_after = last + timedelta(days=1)
     rules = {WeeklyLoad.id: load_cfg, LongRunSpike.id: detector_settings(config, LongRunSpike())}
-    if careful:
+    if day_after in careful_days(config, frames, last, day_after):
         rules = tightened(rules, config)
     return Digest(
         week=week,
@@ -203,13 +203,9 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         # a week with symptoms has its own, fuller routine in the symptoms section
         checklist=CHECKLIST if groups and symptoms is None else (),
         symptoms=symptoms,
-        next_week=next_week.lines(frames, rules[WeeklyLoad.id], rules[LongRunSpike.id], last, careful,
+        next_week=next_week.lines(frames, rules[WeeklyLoad.id], rules[LongRunSpike.id], last,
                                   week_first=week.monday),
     )
-
-
-def next_week_day(last: date) -> date:
-    return last + timedelta(days=1)
 
 
 # -- totals ------------------------------------------------------------------------
