@@ -742,7 +742,7 @@ def test_cron_example_line_runs_in_crons_bare_environment(store, home, tmp_path)
     done = run_as_cron(command + " --today 2026-11-23", env)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")   # nothing for cron to mail
     page = Path(env["HOME"]) / "loadguard" / "digests" / "2026-W47.html"
-    assert "loadguard · week 47, 2026 · Mon 16 Nov – Sun 22 Nov" in page.read_text()
+    assert "loadguard · week 47, 2026 · Mon 16 – Sun 22 Nov" in page.read_text()
     assert not (Path(os.getcwd()) / "~").exists()
 
 

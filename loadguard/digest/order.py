@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from loadguard.advice import FAMILY_HEADINGS
+from loadguard.digest.render import fmt_day as day_text
 
 if TYPE_CHECKING:
     from loadguard.digest.symptoms_section import SymptomLine
@@ -103,10 +104,6 @@ def card_window(w: "Warning", last_day: date) -> tuple[str, bool]:
 
 
 # -- words for dates and sources ---------------------------------------------------------
-
-
-def day_text(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
 
 
 def span_text(first: date, last: date) -> str:

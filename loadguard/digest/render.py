@@ -120,7 +120,14 @@ FILTERS = {
     "text_bar": text_bar,
     "bar_width": bar_width,
     "wrap": lambda value, indent=3: wrap(value, indent),
+    "span": lambda first, last: _span(first, last),
 }
+
+
+def _span(first: date, last: date) -> str:
+    from loadguard.digest.order import span_text
+
+    return span_text(first, last)
 
 
 def _environment(kind: str):
