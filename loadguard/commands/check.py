@@ -22,11 +22,9 @@ from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_optio
 def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None,
           notify: bool) -> None:
     """Run every enabled detector and print the warnings."""
-    from loadguard import check as checking
+    from loadguard import check as checking, notify as push
     from loadguard.model import Severity
     from loadguard.render import json_out, text
-
-    from loadguard import notify as push
 
     urls = app.config["notify"]["urls"]
     if notify and not urls:

@@ -189,12 +189,12 @@ _UNIT = re.compile(r"(\d) (km|m|h|pts)\b")
 
 def headline(d: "Digest") -> str:
     """The week in one line, led by its most important item (the e-mail's subject too)."""
-    from loadguard.digest import order
+    from loadguard.digest import order, status
 
     km = fmt_value(d.metric("distance").value, "km")
     found = order.items(d)
     if not found:
-        return f"A steady week, no warnings; {km}"
+        return f"No warnings, a {status.of(d).word} week; {km}"
     more = len(found) - 1
     return f"{found[0].title}; {km}" + (f" (+{more} more)" if more else "")
 
@@ -272,7 +272,7 @@ def html(digest: "Digest", charts: "list[tuple[str, str]] | None" = None, chart_
     """
     from markupsafe import Markup
 
-    from loadguard.digest import status, styles
+    from loadguard.digest import styles
     from loadguard.digest.chart import inline
 
     svgs = [(classes, Markup(inline(svg, "chart-summary", classes.replace(" ", "-"))))
