@@ -1,5 +1,6 @@
-"""The 12-week chart: weekly distance (road and trail stacked) above a strip with the
-load ratio and its bands.
+"""The 12-week chart: weekly distance (road and trail stacked, the usual week a dashed
+line) above a strip with the load ratio, its shaded usual band, its caution and high
+bands, and the week's own ratio written beside its point.
 
 Drawn with matplotlib's object API on the Agg backend (never pyplot, so no GUI
 and no global figure state). The ratio has its own strip under the bars, so its
@@ -7,8 +8,9 @@ caution and high bands shade the ratio scale only, never the kilometres.
 
 Each layout is drawn for the width it is shown at: an SVG's viewBox is in points,
 so a 12 pt label in a 360 pt wide figure shown 370 px wide reads as 12.3 px. The
-HTML page carries a narrow and a wide drawing and shows one by screen width; the
-e-mail carries the narrow one as a PNG.
+HTML page carries a narrow and a wide drawing, each in a light and a dark palette,
+and shows one by screen width and colour scheme; the e-mail carries the narrow light
+one as a PNG.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""The digest's symptoms section: the week's logged and noted symptoms, the load
+"""The digest's symptoms: the week's logged and noted symptoms, each once, the load
 findings of the weeks before each, and the mobility and nerve-gliding checklist.
 
-Self-contained on purpose: `weekly.build` adds one field, the templates include
-`symptoms.md` / `symptoms.html`, and nothing else in the digest depends on it.
+`weekly.build` adds one field; `order` makes each symptom a card, first of all.
 """
 
 from __future__ import annotations
