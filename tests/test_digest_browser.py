@@ -387,6 +387,7 @@ def test_real_weeks_read_well(home, run_cli, tmp_path, browser, week):
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", cards)
     # shoe findings are the shoes as they stand at the week's end: never "idle" beside km that week
     browser.open(page.as_uri(), 390)
+    keep(f"real-{week}-390.png", browser.screenshot())
     seen = usual_figures(browser)
     assert_one_usual_week(seen)
     levels = browser.evaluate("[...document.querySelectorAll('[data-level]')].map(c => [c.dataset.level, c.dataset.rule || ''])")
