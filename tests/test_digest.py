@@ -464,6 +464,7 @@ def test_empty_week_after_a_history(store, digest):
     assert rows[3] == ["Longest run", "0.0 km", "7.5 km", "-100%"]
     assert rows[5] == ["Trail share", "–", "0%", "–"]
     assert '<strong class="big">0.00</strong>' in html and "lighter than your recent weeks" in html
+    assert "A lighter week than usual" in html and "A good week" not in html
     assert Tables(html).tables["shoes"][1][-1] == "0.0 km"
 
 
@@ -471,6 +472,7 @@ def test_fresh_home_digest(digest, run_cli):
     md = run_cli("digest", "--today", TODAY, "--week", WEEK)
     assert md.exit_code == 0
     assert "No usual week yet: no runs on record" in md.stdout
+    assert "Nothing to compare with yet" in md.stdout and "A good week" not in md.stdout
     assert "No warnings this week." in md.stdout and "No shoes on record." in md.stdout
     assert md.stdout.rstrip().splitlines()[-1].startswith(DISCLAIMER_START)
     html = digest("--week", WEEK)

@@ -51,7 +51,12 @@ def of(d: "Digest") -> Status:
         word = BUILDING
     else:
         word = STEADY
-    return Status(word, SENTENCES[word], versus_usual(d), next_week_text(d, word))
+    sentence = SENTENCES[word]
+    if word == STEADY and d.usual_km is None:
+        sentence = "Nothing to compare with yet: the usual week needs 4 weeks on record."
+    elif word == STEADY and d.load.band == "light":
+        sentence = "A lighter week than usual: the rest does good."
+    return Status(word, sentence, versus_usual(d), next_week_text(d, word))
 
 
 def versus_usual(d: "Digest") -> str:
