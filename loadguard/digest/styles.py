@@ -44,6 +44,8 @@ STYLES: dict[str, str] = {
     "small": f"margin:4px 0;font-size:14px;color:{MUTED}",
     "table": "width:100%;margin:6px 0;border-collapse:collapse;font-variant-numeric:tabular-nums",
     "th": f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:left;font-size:14px;color:{MUTED};font-weight:600",
+    "th-num": (f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:right;white-space:nowrap;font-size:14px;"
+               f"color:{MUTED};font-weight:600"),
     "th-row": f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:left;font-weight:600;color:{INK}",
     "td": f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:left;vertical-align:top;color:{INK}",
     "num": f"padding:5px 6px;border-bottom:1px solid {LINE};text-align:right;white-space:nowrap;color:{INK}",
@@ -77,10 +79,10 @@ def attrs(*names: str, inline: bool = False, extra: str = "") -> Markup:
 def _dark() -> str:
     rules = [
         "body, .body { background:#141416; color:#e6e6e9; }",
-        ".kicker, .card-top, .small, .th, .runs, .caption, .footer { color:#a9adb3; }",
+        ".kicker, .card-top, .small, .th, .th-num, .runs, .caption, .footer { color:#a9adb3; }",
         ".headline, .status-line, .next, .h2, .card-title, .p, .th-row, .td, .num { color:#e6e6e9; }",
         ".status, .card { background:#222327; }",
-        ".h2, .th, .th-row, .td, .num { border-color:#3a3b40; }",
+        ".h2, .th, .th-num, .th-row, .td, .num { border-color:#3a3b40; }",
         ".bar { background:#3a3b40; }",
         ".word, .tag { color:#141416; }",
         ".chart-light { display:none !important; }",
@@ -120,7 +122,7 @@ def sheet() -> str:
   .headline {{ font-size: 15pt; margin: 2pt 0 5pt; }}
   .h2 {{ font-size: 11pt; margin: 7pt 0 3pt; }}
   .card-title {{ font-size: 10pt; }}
-  .kicker, .card-top, .small, .th, .runs, .caption, .footer {{ font-size: 8pt; }}
+  .kicker, .card-top, .small, .th, .th-num, .runs, .caption, .footer {{ font-size: 8pt; }}
   .status {{ padding: 5pt 8pt; margin-bottom: 5pt; }}
   .card {{ padding: 4pt 7pt; margin: 0 0 5pt; break-inside: avoid; }}
   .h2, .card-title {{ break-after: avoid; }}
@@ -130,7 +132,7 @@ def sheet() -> str:
   #chart {{ margin-left: 52%; }}
   #shoes, #checklist, .footer {{ clear: both; }}
   #checklist ul {{ columns: 2; column-gap: 6mm; }}
-  .th, .th-row, .td, .num {{ padding: 1.5pt 4pt; }}
+  .th, .th-num, .th-row, .td, .num {{ padding: 1.5pt 4pt; }}
   tr, figure, li {{ break-inside: avoid; }}
   .chart-dark, .chart-wide {{ display:none !important; }}
   .chart-narrow.chart-light {{ display:block !important; max-width:none; }}
