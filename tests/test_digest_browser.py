@@ -238,7 +238,8 @@ def test_the_top_item_comes_first_on_the_page_and_in_the_subject(example_page, e
               status: top(document.querySelector('#status')), word: document.querySelector('#status').dataset.status,
               levels: cards.map(c => c.dataset.level), tops: cards.map(top),
               first: cards[0].querySelector('h3').textContent, firstTop: top(cards[0]),
-              shoes: top(document.querySelector('#shoes')), screen: innerHeight};
+              shoes: top(document.querySelector('#shoes')), screen: innerHeight,
+              pageWidth: document.documentElement.scrollWidth};
     })()""")
     # symptoms, then alerts, warns, infos; shoe findings last; each card below the one before
     order = ["symptom", "alert", "warn", "info"]
@@ -251,6 +252,7 @@ def test_the_top_item_comes_first_on_the_page_and_in_the_subject(example_page, e
     # the symptom card starts within the first screen and a half, not five screens down
     assert seen["status"] < seen["firstTop"] < 1.5 * seen["screen"]
     assert seen["firstTop"] < seen["shoes"]
+    assert seen["pageWidth"] <= width                 # nothing to scroll sideways
     if width == 390 and not dark:
         keep("example-390.png", browser.screenshot())
     if width == 1280 and not dark:
@@ -443,6 +445,7 @@ def test_email_html_reads_without_a_style_sheet(example_home, browser, run_cli, 
     saved = saved_mail_html(msg, tmp_path)
     browser.open(saved.as_uri(), 390)
     assert browser.evaluate("document.styleSheets.length") == 0
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 390   # no media query needed to fit
     texts = browser.evaluate(CONTRAST)
     assert [t for t in texts if t["ratio"] < 4.5] == []
     first = browser.evaluate("document.querySelector('[data-level]').dataset.level")

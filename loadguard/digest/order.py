@@ -28,6 +28,8 @@ LAST_FAMILIES = ("shoes",)
 FAMILY_ORDER = ("symptoms", "volume", "terrain", "stride", "shoes")
 # Families whose numbers are a 7-day window ending on the finding's day.
 WEEK_WINDOW_FAMILIES = ("volume", "terrain", "stride")
+# Rules about one run, dated by it.
+ONE_RUN_RULES = ("volume.long_run_spike",)
 
 _AUTHOR_YEAR = re.compile(r"[A-Z][\w'-]+(?: et al\.)? (?:19|20)\d\d")
 
@@ -97,7 +99,9 @@ def card_window(w: "Warning", last_day: date) -> tuple[str, bool]:
     """The days a finding's numbers are about, in words, and whether they ended before `last_day`."""
     from loadguard.detectors.common import ACUTE_DAYS
 
-    if w.family in WEEK_WINDOW_FAMILIES and w.rule != "volume.long_run_spike":
+    if w.rule in ONE_RUN_RULES:
+        return f"the run of {day_text(w.date)}", False     # a run's day is its window
+    if w.family in WEEK_WINDOW_FAMILIES:
         first = w.date - timedelta(days=ACUTE_DAYS - 1)
         return span_text(first, w.date), w.date < last_day
     return f"as of {day_text(w.date)}", w.date < last_day

@@ -105,7 +105,6 @@ def sheet() -> str:
 .chart-dark {{ display:none; }}
 @media (max-width: 40rem) {{
   .chart-narrow.chart-light {{ display:block; }} .chart-wide.chart-light {{ display:none; }}
-  .hide-narrow {{ display:none; }}
 }}
 @media (prefers-color-scheme: dark) {{
 {_dark()}
