@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from loadguard import numbers as num
+from loadguard.model import Severity
 
 if TYPE_CHECKING:
     from loadguard.digest.weekly import Digest
@@ -45,9 +46,9 @@ def of(d: "Digest") -> Status:
     worst = max((int(w.severity) for w in found), default=0)
     if d.symptoms is not None:
         word = STOP
-    elif worst >= 2 or d.load.band == "high":
+    elif worst >= Severity.WARN or d.load.band == "high":
         word = CAUTION
-    elif worst >= 1 or d.load.band == "caution":
+    elif worst >= Severity.INFO or d.load.band == "caution":
         word = BUILDING
     else:
         word = STEADY
