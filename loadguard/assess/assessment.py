@@ -30,7 +30,7 @@ from loadguard.assess.rules import load_detectors
 from loadguard.assess.rules.common import reaches
 from loadguard.assess.rules.shoes import Mileage, mileage_severity, shoe_table
 from loadguard.assess.rules.symptoms import AfterLoad, Event, events
-from loadguard.assess.rules.volume import LoadVerdict, WeeklyLoad, assess_weekly_load, base_weeks_text
+from loadguard.assess.rules.volume import LoadVerdict, LongRunSpike, WeeklyLoad, assess_weekly_load, base_weeks_text
 from loadguard.config import Config
 from loadguard.errors import LoadguardError
 from loadguard.model import Severity, Warning
@@ -242,6 +242,14 @@ class Assessment:
     def symptom_events(self, first: date, last: date) -> list[Event]:
         """Symptoms logged or noted on the days [first, last] of the history."""
         return events(self.history, first, last)
+
+    def volume_settings_on(self, day: date) -> tuple[dict, dict]:
+        """The weekly-load and long-run-spike settings as they judge `day` of the history:
+        the stricter ones while a symptom is at most `[symptoms] careful_days` old."""
+        span = int(self.config["symptoms"]["careful_days"])
+        careful = span > 0 and bool(events(self.history, day - timedelta(days=span - 1), day))
+        settings = self.careful_settings if careful else self.settings
+        return settings[WeeklyLoad.id], settings[LongRunSpike.id]
 
     @cached_property
     def symptom_lookback_days(self) -> int:
