@@ -73,6 +73,12 @@ DEFAULTS: dict[str, Any] = {
         "email_to": None,
         "email_from": None,
     },
+    "notify": {
+        # Apprise URLs (ntfy://, tgram://, matrix://, signal://, discord://, mailto:// …)
+        # that `check --notify` and `digest --notify` deliver to. They hold tokens:
+        # loadguard never prints them, only their service's name.
+        "urls": [],
+    },
     "shoes": {
         # Pairs you no longer run in (gear id, exact name or name pattern): a bulk
         # export does not say which shoes are retired, Strava's API does.
@@ -217,7 +223,9 @@ def _checked(where: str, value: Any, default: Any, name: str, *, signed: bool = 
     """`value` checked against the type of `default`; `signed` leaves the sign to the caller."""
 
     def bad(expected: str) -> LoadguardError:
-        return LoadguardError(f"{name}: {where} must be {expected}, got {value!r}")
+        # a notify URL carries its service's token: never echoed
+        got = "" if where.split(".")[0] == "notify" else f", got {value!r}"
+        return LoadguardError(f"{name}: {where} must be {expected}{got}")
 
     if isinstance(default, bool):
         if not isinstance(value, bool):

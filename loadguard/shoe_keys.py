@@ -7,8 +7,9 @@ from typing import Iterable
 
 
 def display_name(gear_id: str, name: str | None = None) -> str:
-    """What to call a shoe: its name, or for gear Strava will not describe, "shoe <id>"."""
-    return name if name else f"shoe {gear_id}"
+    """What to call a shoe: its name, or for gear Strava will not describe, "unnamed pair
+    ending 0183": the id's last digits tell two such pairs apart without a raw id in a sentence."""
+    return name if name else f"unnamed pair ending {gear_id[-4:]}"
 
 
 def first_match(keys: Iterable[str], gear_id: str, name: str) -> str | None:

@@ -1,4 +1,4 @@
-"""`loadguard ahead`, `check --ahead` and the digest's Next week box, as a runner reads them."""
+"""`loadguard ahead`, `check --ahead` and the digest's next week, as a runner reads them."""
 
 from __future__ import annotations
 
@@ -112,19 +112,23 @@ def test_check_ahead_ends_with_the_sentence_and_stays_off_cron(run_cli, store):
     assert "Ahead" not in run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout
 
 
-def test_digest_next_week_box_holds_both_numbers_and_the_plan_over_a_line(run_cli, store, tmp_path):
+def test_digest_next_week_holds_both_numbers_and_the_plan_over_a_line(run_cli, store, tmp_path):
     history(store)
     plan = tmp_path / "plan.csv"
     plan.write_text("2026-07-01,8,easy\n2026-07-05,15,long run\n", encoding="utf-8")
     assert run_cli("plan", "import", str(plan)).exit_code == 0
     md = run_cli("digest", "--week", "2026-W26", "--today", AS_OF.isoformat()).stdout
-    box = md[md.index("## Next week"):]
-    assert "Monday's run: up to 11.9 km; next 7 days: up to 48.9 km." in box
-    assert "Sun 2026-07-05: long run (15.0 km) crosses volume.long_run_spike (warn, line 11.9 km)" in box
-    assert "2026-07-01" not in box       # under every line
+    # ahead's numbers: 48.9 km in whole km, the spike line for the next run
+    assert "**Next week: up to 48 km, long run up to 11.9 km.**" in md
+    crossing = md[md.index("Planned sessions over a line:"):md.index("## ")]
+    assert "- Sun 2026-07-05: long run (15.0 km) crosses volume.long_run_spike (warn, line 11.9 km)" in crossing
+    assert "2026-07-01" not in crossing       # under every line
     page = tmp_path / "d.html"
     assert run_cli("digest", "--week", "2026-W26", "--today", AS_OF.isoformat(), "-o", str(page)).exit_code == 0
-    assert 'id="next-week"' in page.read_text()
+    html = page.read_text()
+    assert 'id="next-week"' in html and "long run (15.0 km) crosses volume.long_run_spike" in html
+    # the cron mail carries findings only: no next week in check --new
+    assert "Next week" not in run_cli("check", "--as-of", AS_OF.isoformat(), "--new").stdout
 
 
 def test_ahead_and_plan_help_stay_light():

@@ -47,7 +47,7 @@ def test_check_text_json_shoes_and_digest_agree(history, run_cli):
     load = warnings["volume.weekly_load"]
     assert load["evidence"]["ratio"] == 1.59
     assert "(+59%): load ratio 1.59" in load["message"] and "load ratio 1.59" in text
-    assert "**Load ratio:** 1.59 (" in digest
+    assert "Load ratio: 1.59 (" in digest
     assert "| Distance | 63.9 km | 40.0 km | +59% |" in digest
     assert "1.60" not in text + digest + json.dumps(warnings)
 

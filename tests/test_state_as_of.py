@@ -71,7 +71,7 @@ def test_undescribed_gear_keeps_a_readable_name_and_is_reported_once(home, run_c
 
     first = run_cli("sync")                                # ... so the next summary read does
     assert first.exit_code == 0, first.stderr
-    assert ("Strava does not describe gear g15430183: its runs still count, shown 'shoe g15430183'"
+    assert ("Strava does not describe gear g15430183: its runs still count, shown 'unnamed pair ending 0183'"
             in flat(first.stdout))
 
     again = run_cli("sync")
@@ -79,7 +79,7 @@ def test_undescribed_gear_keeps_a_readable_name_and_is_reported_once(home, run_c
 
     check = run_cli("check", "--as-of", "2026-06-28", "--format", "json")
     rotation = [w for w in json.loads(check.stdout)["warnings"] if w["rule"] == "shoes.rotation"]
-    assert rotation and rotation[0]["message"].startswith("'shoe g15430183' carried")
+    assert rotation and rotation[0]["message"].startswith("'unnamed pair ending 0183' carried")
     digest = run_cli("digest", "--week", "2026-W26", "--today", "2026-06-28").stdout
-    assert "**shoe g15430183** this week:" in digest
+    assert "**unnamed pair ending 0183** this week:" in digest
     assert "| g15430183 |" not in digest

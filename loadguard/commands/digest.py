@@ -63,9 +63,11 @@ def _from_yourself(to: str) -> str:
                    "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
 @day_option("Take this day as today (default: today): it decides 'last' and 'this', and "
             "days after it are not searched for warnings.", old=("--today",))
+@click.option("--notify", is_flag=True,
+              help="Also push the digest's headline and status to the [notify] urls of config.toml.")
 @pass_app
 def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, sender: str | None,
-           output: str | None, as_of) -> None:
+           output: str | None, as_of, notify: bool) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
     from loadguard.digest import chart, page, weekly
     from loadguard.digest import output as out
@@ -84,6 +86,10 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
     elif to is not None or sender is not None:
         raise click.UsageError("--to and --from go with --email")
 
+    if notify and not app.config["notify"]["urls"]:
+        from loadguard.notify import missing_urls
+
+        raise missing_urls()
     today_day = as_date(as_of, app)
     week = resolve(week_spec, today_day)
     if week.monday > today_day:
@@ -100,14 +106,13 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
 
         text = mail.message(data, to=to, sender=sender).as_string()
     elif fmt == "html":
-        text = page.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
-                                  for layout in chart.LAYOUTS})
+        text = page.html(data, chart.page_drawings(data.chart, data.load, data.usual_km))
     elif path is not None and not out.is_stream(path):
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
         out.write_beside(path, page.markdown(data, svg_path.name), svg_path,
-                         chart.svg_file(data.chart, data.load))
+                         chart.svg_file(data.chart, data.load, usual_km=data.usual_km))
         return
     else:
         text = page.markdown(data, None)
@@ -115,3 +120,10 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
         click.echo(text, nl=False)
     else:
         out.write_atomic(path, text)
+    if notify:
+        from loadguard import notify as push
+        from loadguard.digest import mail
+
+        delivery = push.send(app.config["notify"]["urls"], *mail.push(data))
+        if delivery.failed:
+            raise push.failure(delivery)

@@ -2,9 +2,10 @@
 `email` package, sent by nothing of ours.
 
 multipart/alternative
-├── text/plain               the Markdown digest
+├── text/plain               the digest written for reading: sentences and short lists
 └── multipart/related
-    ├── text/html            the HTML digest, its chart an <img src="cid:…">
+    ├── text/html            the HTML digest, every style inline (Gmail and Outlook drop
+    │                        style sheets), its chart an <img src="cid:…" alt="…">
     └── image/png            the chart (many mail clients drop inline SVG)
 """
 
@@ -25,6 +26,14 @@ def subject(d: "Digest") -> str:
     return f"loadguard {d.week.label}: {headline(d)}"
 
 
+def push(d: "Digest") -> tuple[str, str]:
+    """The digest as a push message: its subject, and the status block in three lines."""
+    from loadguard.digest import status
+
+    st = status.of(d)
+    return subject(d), f"{st.word.capitalize()}. {st.sentence}\n{st.versus}.\n{st.next_text}"
+
+
 def message(d: "Digest", *, to: str, sender: str) -> "EmailMessage":
     """The message for `d`, dated now."""
     from email.message import EmailMessage
@@ -43,8 +52,10 @@ def message(d: "Digest", *, to: str, sender: str) -> "EmailMessage":
     msg["Date"] = format_datetime(datetime.now().astimezone())
     msg["Message-ID"] = make_msgid("digest", domain=domain)
     # quoted-printable keeps every line short whatever the HTML holds, as SMTP requires
-    msg.set_content(page.markdown(d, None, mail=True), cte="quoted-printable")
-    msg.add_alternative(page.html(d, chart_cid=chart_id[1:-1]), subtype="html", cte="quoted-printable")
-    msg.get_payload()[1].add_related(chart.png_bytes(d.chart, d.load), "image", "png", cid=chart_id,
+    msg.set_content(page.text(d), cte="quoted-printable")
+    msg.add_alternative(page.html(d, chart_cid=chart_id[1:-1], mail=True), subtype="html",
+                        cte="quoted-printable")
+    msg.get_payload()[1].add_related(chart.png_bytes(d.chart, d.load, usual_km=d.usual_km), "image", "png",
+                                     cid=chart_id,
                                      filename=f"loadguard-{d.week.label}.png", disposition="inline")
     return msg

@@ -34,7 +34,7 @@ def md_escape(value: Any) -> str:
         return ""
     # a newline in a name must not end a table row, and an escape sequence must not
     # reach the terminal the digest is printed on
-    text = printable(" ".join(str(value).split()))
+    text = printable(_one_line(value))
     # `<` opens raw HTML, and `&` could spell an entity; a lone `>` is only a quote mark
     # at a line's start, where no value is placed
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
@@ -119,7 +119,15 @@ FILTERS = {
     "life": fmt_life,
     "text_bar": text_bar,
     "bar_width": bar_width,
+    "wrap": lambda value, indent=3: wrap(value, indent),
+    "span": lambda first, last: _span(first, last),
 }
+
+
+def _span(first: date, last: date) -> str:
+    from loadguard.digest.order import span_text
+
+    return span_text(first, last)
 
 
 def _environment(kind: str):
@@ -137,24 +145,70 @@ def _environment(kind: str):
         options["finalize"] = html_printable
     else:
         options["autoescape"] = False
-        options["finalize"] = md_escape
+        options["finalize"] = md_escape if kind == "md" else text_printable
     env = Environment(**options)
     env.filters.update(FILTERS)
     return env
+
+
+def text_printable(value: Any) -> str:
+    """A value in the e-mail's plain text: control characters out, nothing escaped."""
+    if isinstance(value, _Wrapped):
+        return value
+    return "" if value is None else printable(_one_line(value))
+
+
+class _Wrapped(str):
+    """Text already made printable and broken into lines by `wrap`."""
+
+
+def _one_line(value: Any) -> str:
+    # ASCII whitespace only: a no-break space inside "Sun 22 Nov" must stay
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")
+TEXT_WIDTH = 72
+
+
+def wrap(value: Any, indent: int = 3) -> str:
+    """A paragraph of the text part, broken at TEXT_WIDTH, its later lines indented."""
+    import textwrap
+
+    # a number stays with its unit and a date holds together: no line ends in "10.0" or "Sun"
+    glued = _UNIT.sub("\\1\u00a0\\2", printable(_one_line(value)))
+    lines = textwrap.wrap(glued, TEXT_WIDTH - indent, break_on_hyphens=False)
+    return _Wrapped(("\n" + " " * indent).join(line.replace("\u00a0", " ") for line in lines))
+
+
+_UNIT = re.compile(r"(\d) (km|m|h|pts)\b")
 
 
 # -- sentences, the same in every format ----------------------------------------------
 
 
 def headline(d: "Digest") -> str:
-    """The week in one line: its distance and the worst thing found (the e-mail's subject)."""
+    """The week in one line, led by its most important item (the e-mail's subject too)."""
+    from loadguard.digest import order, status
+
     km = fmt_value(d.metric("distance").value, "km")
-    warnings = [w for g in d.groups for w in g.warnings]
-    if not warnings:
-        return f"{km}, no warnings"
-    worst = max(warnings, key=lambda w: int(w.severity))   # the first of the most severe
-    more = len(warnings) - 1
-    return f"{km}; {worst.title}" + (f" (+{more} more)" if more else "")
+    found = order.items(d)
+    if not found:
+        return f"No warnings, a {status.of(d).word} week; {km}"
+    more = len(found) - 1
+    return f"{found[0].title}; {km}" + (f" (+{more} more)" if more else "")
+
+
+def usual_words(d: "Digest") -> str:
+    """Which weeks the usual week averages: "the 2 busiest of the 4 weeks before (weeks 44 and 46)"."""
+    from loadguard.digest import order
+
+    if not d.usual_weeks:
+        return ""
+    which = " and ".join(str(w.week) for w in d.usual_weeks) if len(d.usual_weeks) <= 2 else \
+        order.span_text(d.base_first, d.base_last)
+    label = "weeks" if len(d.usual_weeks) > 1 else "week"
+    return f"{d.load.base_weeks} ({label} {which}), the base of the load ratio"
 
 
 def chart_summary(d: "Digest") -> str:
@@ -162,10 +216,12 @@ def chart_summary(d: "Digest") -> str:
     weeks = d.chart
     totals = [w.road_km + w.trail_km for w in weeks]
     this = totals[-1]
+    last = weeks[-1].week
     parts = [
-        f"Weekly distance from {weeks[0].week.label} to {weeks[-1].week.label}: "
-        f"{fmt_km(min(totals))} to {fmt_km(max(totals))} a week, {fmt_km(sum(totals) / len(totals))} on average; "
-        f"this week {fmt_km(this)}" + (", the most of the 12" if this > 0 and this >= max(totals) else "") + "."
+        f"Weekly distance over the 12 weeks to {fmt_day(last.sunday)}: "
+        f"{fmt_km(min(totals))} to {fmt_km(max(totals))} a week; "
+        f"this week {fmt_km(this)}" + (", the most of the 12" if this > 0 and this >= max(totals) else "")
+        + (f", against a usual week of {fmt_km(d.usual_km)}" if d.usual_km is not None else "") + "."
     ]
     trail_weeks = [w for w in weeks if w.trail_km > 0]
     if trail_weeks:
@@ -181,29 +237,52 @@ def chart_summary(d: "Digest") -> str:
     return " ".join(parts)
 
 
-def markdown(digest: "Digest", chart_file: str | None, *, mail: bool = False) -> str:
-    """The digest in Markdown; `chart_file` is the SVG's name beside it (None: no chart).
-    `mail`: the text part of an e-mail, whose HTML part carries the chart."""
+def _context(digest: "Digest") -> dict[str, Any]:
+    """What every format says: the status, the cards in order, the headline."""
+    from loadguard.digest import order, status
+
+    found = order.items(digest)
+    st = status.of(digest)
+    return {"d": digest, "items": found, "status": st, "headline": headline(digest),
+            "summary": chart_summary(digest), "usual_words": usual_words(digest)}
+
+
+def markdown(digest: "Digest", chart_file: str | None) -> str:
+    """The digest in Markdown; `chart_file` is the SVG's name beside it (None: no chart)."""
     from markupsafe import Markup
 
     link = Markup(_md_link_target(chart_file)) if chart_file else None
-    return _environment("md").get_template("digest.md").render(
-        d=digest, chart_file=link, mail=mail, summary=chart_summary(digest), headline=headline(digest))
+    return _environment("md").get_template("digest.md").render(chart_file=link, **_context(digest))
 
 
-def html(digest: "Digest", charts: "dict[str, str] | None" = None, chart_cid: str | None = None) -> str:
+def text(digest: "Digest") -> str:
+    """The digest as plain text for reading, the e-mail's text part: sentences and
+    short lists, no tables, no Markdown marks."""
+    return _environment("text").get_template("digest.txt").render(**_context(digest))
+
+
+def html(digest: "Digest", charts: "list[tuple[str, str]] | None" = None, chart_cid: str | None = None,
+         *, mail: bool = False) -> str:
     """The digest as one self-contained HTML page.
 
-    `charts` maps each chart layout's name to its SVG document, inlined and shown by
-    screen width; or `chart_cid` names an image part of the e-mail that carries the page.
+    `charts` holds each drawing's classes (`chart-narrow chart-light`) and its SVG
+    document, inlined and shown by screen width and colour scheme; or `chart_cid`
+    names the image part of the e-mail that carries the page. `mail`: every style
+    inline, no style sheet (mail clients drop it).
     """
     from markupsafe import Markup
 
+    from loadguard.digest import styles
     from loadguard.digest.chart import inline
 
-    svgs = {name: Markup(inline(svg, "chart-summary", name)) for name, svg in (charts or {}).items()}
-    return _environment("html").get_template("digest.html").render(
-        d=digest, charts=svgs, chart_cid=chart_cid, summary=chart_summary(digest), headline=headline(digest))
+    svgs = [(classes, Markup(inline(svg, "chart-summary", classes.replace(" ", "-"))))
+            for classes, svg in (charts or [])]
+    context = _context(digest)
+    env = _environment("html")
+    env.globals["st"] = lambda *names, extra="": styles.attrs(*names, inline=mail, extra=extra)
+    return env.get_template("digest.html").render(
+        charts=svgs, chart_cid=chart_cid, mail=mail, sheet=Markup(styles.sheet()),
+        status_level=styles.STATUS_LEVEL[context["status"].word], **context)
 
 
 def _md_link_target(name: str) -> str:

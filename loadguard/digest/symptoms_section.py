@@ -1,8 +1,7 @@
-"""The digest's symptoms section: the week's logged and noted symptoms, the load
+"""The digest's symptoms: the week's logged and noted symptoms, each once, the load
 findings of the weeks before each, and the mobility and nerve-gliding checklist.
 
-Self-contained on purpose: `weekly.build` adds one field, the templates include
-`symptoms.md` / `symptoms.html`, and nothing else in the digest depends on it.
+`weekly.build` adds one field; `order` makes each symptom a card, first of all.
 """
 
 from __future__ import annotations
@@ -46,6 +45,9 @@ def build(assessment: Assessment, first: date, last: date) -> SymptomSection | N
         return None
     prior = assessment.history_prior
     lookback = assessment.symptom_lookback_days
+    logged = {(e.day, e.place) for e in found if e.source == "log"}
+    # a note saying what the runner also logged that day is the same symptom: told once, as logged
+    found = [e for e in found if e.source == "log" or (e.day, e.place) not in logged]
     lines = []
     for e in found:
         earlier = prior.between(e.day - timedelta(days=lookback), e.day)

@@ -1,5 +1,10 @@
-"""A week's digest as plain data: totals against the 4 weeks before, the load ratio,
+"""A week's digest as plain data: totals against the usual week, the load ratio,
 12 weeks for the chart, the week's warnings and the shoe table.
+
+The usual week is one figure, the weekly-load rule's own base: the mean of the
+weeks the rule keeps of the 4 before (by default the 2 busiest). The table, the
+cards, the chart and the ratio all compare with it, so the page never shows two
+baselines.
 
 Everything is read from one Assessment (the engine's frames and the rules' own
 findings and lines), so the digest can never disagree with `loadguard check` or
@@ -28,6 +33,8 @@ from loadguard.store import Store
 
 BASE_WEEKS = 4
 CHART_WEEKS = 12
+# Families whose findings describe a state the digest shows as of its last day.
+STATE_FAMILIES = ("shoes",)
 # Below this ratio the week was lighter than usual; the upper bands are the
 # weekly-load detector's own warn and alert thresholds.
 LIGHT_BELOW = 0.8
@@ -35,7 +42,7 @@ LIGHT_BELOW = 0.8
 
 @dataclass(frozen=True)
 class Metric:
-    """One week total and the average week of the base before it.
+    """One week total and the usual week before it.
 
     `base` is None when the history does not cover the 4 weeks before.
     `change` is a percentage for amounts and percentage points for shares.
@@ -124,8 +131,10 @@ class WarningGroup:
 class Digest:
     week: IsoWeek
     first_day: date | None            # the first run on record up to the week's end
+    last_day: date                    # the week's Sunday, or today in a week still running
     base_first: date
     base_last: date
+    usual_weeks: list[IsoWeek]        # the weeks the usual week averages
     metrics: list[Metric]
     load: LoadBand
     chart: list[ChartWeek]
@@ -135,7 +144,12 @@ class Digest:
     checklist: tuple[str, ...]
     disclaimer: str = DISCLAIMER
     symptoms: SymptomSection | None = None  # loadguard.digest.symptoms_section
-    next_week: NextWeek | None = None       # loadguard.digest.next_week
+    next_week: NextWeek | None = None
+
+    @property
+    def usual_km(self) -> float | None:
+        """The usual week's distance: the one baseline every part of the page names."""
+        return self.metric("distance").base
 
     @property
     def has_base(self) -> bool:
@@ -162,12 +176,15 @@ def build(store: Store, config: Config, week: IsoWeek, today: date | None = None
         # the symptoms section tells these, each once, with the load before it
         warnings = [w for w in warnings if w.family != symptoms_section.FAMILY]
     groups = _warning_groups(warnings)
+    usual = _usual_weeks(frames, week, int(assessment.load_settings["lightest_weeks_dropped"])) if has_base else []
     return Digest(
         week=week,
         first_day=frames.first_day,
+        last_day=last,
         base_first=base_first,
         base_last=base_last,
-        metrics=_metrics(frames, week, has_base),
+        usual_weeks=usual,
+        metrics=_metrics(frames, week, usual),
         load=_load(assessment, last),
         chart=_chart(assessment, week, last),
         groups=groups,
@@ -176,7 +193,7 @@ def build(store: Store, config: Config, week: IsoWeek, today: date | None = None
         # a week with symptoms has its own, fuller routine in the symptoms section
         checklist=CHECKLIST if groups and symptoms is None else (),
         symptoms=symptoms,
-        next_week=next_week.build(assessment),
+        next_week=next_week.lines(assessment, week_first=week.monday),
     )
 
 
@@ -200,14 +217,23 @@ def _totals(runs: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def _metrics(frames: Frames, week: IsoWeek, has_base: bool) -> list[Metric]:
+def _usual_weeks(frames: Frames, week: IsoWeek, dropped: int) -> list[IsoWeek]:
+    """The weeks of the 4 before that the weekly-load rule keeps for its base: the
+    lightest `dropped` left out, as `detectors.volume.base_weeks` does."""
+    before = [week.shifted(-i) for i in range(1, BASE_WEEKS + 1)]
+    km = {w: float(_week_runs(frames, w)["distance_km"].sum()) for w in before}
+    kept = sorted(before, key=lambda w: km[w])[dropped:]
+    return sorted(kept)
+
+
+def _metrics(frames: Frames, week: IsoWeek, usual: list[IsoWeek]) -> list[Metric]:
     this = _totals(_week_runs(frames, week))
     base: dict[str, float | None] = dict.fromkeys(this, None)
     base_share = None
-    if has_base:
-        weeks = [_totals(_week_runs(frames, week.shifted(-i))) for i in range(1, BASE_WEEKS + 1)]
-        # the average week: totals divided by four, and the mean of the four longest runs
-        base = {k: sum(w[k] for w in weeks) / BASE_WEEKS for k in this}
+    if usual:
+        weeks = [_totals(_week_runs(frames, w)) for w in usual]
+        # the usual week: the kept weeks' totals averaged, and the mean of their longest runs
+        base = {k: sum(w[k] for w in weeks) / len(weeks) for k in this}
         # a share over the whole base, weighted by distance, as the trail detector reads it
         base_share = base["trail_km"] / base["distance"] * 100 if base["distance"] else None
     share = this["trail_km"] / this["distance"] * 100 if this["distance"] else None
@@ -265,12 +291,18 @@ def week_warnings(assessment: Assessment, week: IsoWeek, last: date) -> list[War
     gone by Sunday (the 7-day window moved on), and the runner expects the digest
     to show it. Each finding (rule + subject) appears once, at its worst severity
     and, among equals, with its latest numbers.
+
+    Shoe findings are a state, not an event: the digest's shoe table shows the
+    shoes as they stand on the last day, so their findings are those of that day
+    too (a pair said to sit idle on Monday may have run 40 km by Sunday).
     """
     best: dict[str, Warning] = {}
     end = min(last, week.sunday)
     by_day = assessment.by_day if end >= week.monday else {}
     for day in sorted(by_day):
         for w in by_day[day]:
+            if w.family in STATE_FAMILIES and day != end:
+                continue
             seen = best.get(w.id)
             if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
                 best[w.id] = w

@@ -120,7 +120,7 @@ class SyncResult:
         if not self.undescribed:
             return ""
         shown = repr(display_name(self.undescribed[0])) if len(self.undescribed) == 1 else \
-            f"each as {display_name('<id>')!r}"
+            f"each as {display_name('NNNN')!r} by its id's last digits"
         return f"; Strava does not describe gear {', '.join(self.undescribed)}: its runs still count, shown {shown}"
 
 
