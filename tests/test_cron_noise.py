@@ -277,6 +277,23 @@ def test_replay_mails_what_daily_check_new_would_and_leaves_reported_alone(store
     assert sum(m["lines"] for m in doc["months"]) == len(mailed)
 
 
+def test_replay_past_a_retired_pairs_last_run_still_mails_its_mileage(store, run_cli):
+    # the pair crosses its 700 km limit on its second-last run, then is retired for another
+    store.upsert_gear([shoe("gOld", "Old pair", 711.0, retired=True), shoe("gNew", "New pair", 60.0)])
+    store.upsert_activities(weeks_of(START, 6, 30.0, gear_id="gOld")
+                            + weeks_of(START + timedelta(weeks=6), 2, 30.0, gear_id="gNew"))
+    last_old = START + timedelta(weeks=5, days=6)                    # 12 km on the Sunday: 699 to 711 km
+    first, last = last_old - timedelta(days=3), START + timedelta(weeks=8)
+    mailed = [(m["day"], m["rule"], m["severity"]) for m in cron_mail(run_cli, first, last, "--min-severity", "warn")
+              if m["rule"] == "shoes.mileage"]
+    daily = []
+    for i in range((last - first).days + 1):
+        out = run_cli("check", "--as-of", (first + timedelta(days=i)).isoformat(), *CRON, "--format", "json").stdout
+        daily += [(w["date"], w["rule"], w["severity"]) for w in json.loads(out)["warnings"]
+                  if w["rule"] == "shoes.mileage"] if out else []
+    assert mailed == daily == [(last_old.isoformat(), "shoes.mileage", "warn")]
+
+
 def test_replay_refuses_a_range_that_ends_before_it_starts(run_cli):
     result = run_cli("replay", "--from", "2026-03-01", "--to", "2026-02-01")
     assert result.exit_code == 2 and "before --from" in result.stderr

@@ -35,8 +35,11 @@ class Mileage(SpanRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         table = shoe_table(frames, config)
-        table = table[~table["retired"] & table["life"].notna()]
         days = pd.date_range(first, last, freq="D")
+        # Retired is today's word without a date: a retired pair was in use up to its last
+        # run, so a span reaching past that day still judges the days before it, as a
+        # check on each of those days did.
+        table = table[table["life"].notna() & (~table["retired"] | (table["last_run"] >= days[0]))]
         use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
         by_shoe = {gid: rows.groupby("day")["distance_km"].sum() for gid, rows in use.groupby("gear_id")} \
             if use is not None else {}
@@ -62,6 +65,8 @@ class Mileage(SpanRule):
             level = np.zeros(len(days), dtype=int)
             for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
                 level[reached(life, config[severity.label])] = int(severity)
+            if shoe.retired:
+                owned &= days <= shoe.last_run
             level = np.where(owned, level, 0)
             for i in changes(level, len(days)):
                 day = days[i].date()
