@@ -196,17 +196,17 @@ def at_least(warnings: list[Warning], level: Severity) -> list[Warning]:
     return [w for w in warnings if w.severity >= level]
 
 
-def only_new(store: "Store", warnings: list[Warning]) -> list[Warning]:
+def only_new(store: "Store", warnings: list[Warning], day: date) -> list[Warning]:
     """Warnings never reported, reported at a lower severity, or clearly worse than reported."""
     from loadguard.reported import Ledger
 
-    return Ledger(store.reported()).news(warnings)
+    return Ledger(store.reported()).news(warnings, day)
 
 
-def mark_reported(store: "Store", warnings: list[Warning]) -> None:
+def mark_reported(store: "Store", warnings: list[Warning], day: date) -> None:
     from loadguard.reported import Ledger
 
-    store.record_reported(Ledger().record(warnings))
+    store.record_reported(Ledger().record(warnings, day))
 
 
 def at_or_above(warnings: list[Warning], level: Severity) -> bool:

@@ -7,20 +7,26 @@ in-memory one of `loadguard replay`, so both judge "new" alike.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Iterable
 
+from loadguard import numbers as num
 from loadguard.model import Warning
 
 # A finding is told again when its number grows this much past the one reported
-# (a week at ratio 1.6 becomes 2.0); smaller drifts are the same news.
+# (a week of 40 km becomes 50 km); smaller drifts are the same news.
 WORSE_BY = 1.25
 
 # The evidence number that says how bad a finding is, for the rules whose
-# severity alone does not follow it. Comebacks, trail and climbing grow with every
+# severity alone does not follow it; such a finding is told again only when that
+# number grows, whatever its severity does. The weekly load's is the 7 days' km,
+# not the ratio: a ratio that rises only because the base falls (the weeks of a
+# holiday entering the base) is no new load. Comebacks, trail and climbing grow with every
 # run of the week they are about, and shoes by the run: those are told again only
 # at a higher severity, or each run of a trail week would be a mail.
 MAGNITUDE = {
-    "volume.weekly_load": "ratio",
+    "volume.weekly_load": "acute_km",
 }
 
 
@@ -30,33 +36,58 @@ def magnitude(w: Warning) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+# A growing episode is told again at most this often: its first mail is still fresh.
+RETELL_DAYS = 7
+
+
 class Ledger:
-    """Finding id -> (highest severity told, magnitude told)."""
+    """Finding id -> (highest severity told, magnitude told, day told as of)."""
 
-    def __init__(self, told: dict[str, tuple[int, float | None]] | None = None):
-        self.told = dict(told or {})
+    def __init__(self, told: dict[str, tuple[int, float | None, str | None]] | None = None):
+        self.told = {k: (sev, mag, date.fromisoformat(on) if isinstance(on, str) else on)
+                     for k, (sev, mag, on) in (told or {}).items()}
 
-    def is_news(self, w: Warning) -> bool:
+    def is_news(self, w: Warning, day: date) -> bool:
         before = self.told.get(w.id)
-        if before is None or int(w.severity) > before[0]:
+        if before is None:
             return True
-        now, then = magnitude(w), before[1]
-        return now is not None and then is not None and then > 0 and round(now - then * WORSE_BY, 6) >= 0
+        severity, then, told_on = before
+        now = magnitude(w)
+        # a report from before the day was kept holds a number of another kind: severity decides
+        if now is not None and then is not None and then > 0 and told_on is not None:
+            return round(now - then * WORSE_BY, 6) >= 0 and (day - told_on).days >= RETELL_DAYS
+        return int(w.severity) > severity
 
-    def news(self, warnings: Iterable[Warning]) -> list[Warning]:
-        return [w for w in warnings if self.is_news(w)]
+    def news(self, warnings: Iterable[Warning], day: date) -> list[Warning]:
+        """The warnings to tell as of `day`, each one told before saying it updates that telling."""
+        return [w if w.id not in self.told else retold(w) for w in warnings if self.is_news(w, day)]
 
-    def record(self, warnings: Iterable[Warning]) -> list[tuple[str, str, str, int, float | None]]:
-        """Remember `warnings` (and the findings folded into them) as told; returns the store rows."""
+    def record(self, warnings: Iterable[Warning], day: date) -> list[tuple[str, str, str, int, float | None, str]]:
+        """Remember `warnings` (and the findings folded into them) as told on `day`; returns the
+        store rows."""
         rows = []
         for w in warnings:
-            rows.append((w.id, w.rule, w.subject, int(w.severity), magnitude(w)))
+            rows.append((w.id, w.rule, w.subject, int(w.severity), magnitude(w), day.isoformat()))
             for also in w.evidence.get("also", ()):
                 key = MAGNITUDE.get(also["rule"])
                 value = also["evidence"].get(key) if key else None
                 rows.append((also["id"], also["rule"], also["subject"], int(w.severity),
-                             float(value) if isinstance(value, (int, float)) else None))
-        for ident, _, _, severity, value in rows:
-            old = self.told.get(ident, (0, None))
-            self.told[ident] = (max(old[0], severity), value if value is not None else old[1])
+                             float(value) if isinstance(value, (int, float)) else None, day.isoformat()))
+        for ident, _, _, severity, value, _ in rows:
+            old = self.told.get(ident, (0, None, None))
+            self.told[ident] = (max(old[0], severity), value if value is not None else old[1], day)
         return rows
+
+
+def retold(w: Warning) -> Warning:
+    """`w` told again: its message says so, and for a build-up which one ("Same build-up
+    as Mon 3 Mar, now 1.87x.")."""
+    try:
+        since = date.fromisoformat(w.subject)
+    except ValueError:
+        since = None
+    when = f"{since.strftime('%a')} {since.day} {since.strftime('%b')}" if since else ""
+    if since and "ratio" in w.evidence:
+        return replace(w, message=f"Same build-up as {when}, now {num.ratio_text(w.evidence['ratio'])}x. "
+                                  f"{w.message}")
+    return replace(w, message=f"Update{' on ' + when if since else ''}: {w.message}")

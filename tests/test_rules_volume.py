@@ -70,7 +70,7 @@ def test_local_date_decides_the_day(store, check_json):
     [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
     # counted by its UTC day it would make 95 km against 40
     assert w["evidence"]["acute_km"] == 75.0
-    assert w["evidence"]["chronic_weekly_km"] == 50.0      # the two busiest base weeks: 60 and 40
+    assert w["evidence"]["chronic_weekly_km"] == 45.0      # the four base weeks: 40, 40, 40 and 60
     assert w["severity"] == "warn"
 
 
@@ -111,8 +111,8 @@ def test_beginner_with_two_weeks_gets_no_ratio_or_spike(store, check_json):
 
 def test_treadmill_runs_count_as_volume(store, check_json):
     base(store)
-    store.upsert_activities([run(AS_OF - timedelta(days=d), 15.0, sport_type="VirtualRun", trainer=True)
-                             for d in (0, 2, 4, 5)])
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 10.0, sport_type="VirtualRun", trainer=True)
+                             for d in range(6)])
     [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
     assert w["evidence"]["acute_km"] == 60.0 and w["severity"] == "warn"
 
@@ -127,7 +127,7 @@ def test_non_running_activities_do_not_count(store, check_json):
 def test_ewma_method(store, run_cli, check_json, home):
     (home / "config.toml").write_text('[detectors."volume.weekly_load"]\nmethod = "ewma"\n')
     base(store)
-    store.upsert_activities([run(AS_OF - timedelta(days=d), 20.0) for d in (0, 1, 2, 3)])
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 10.0, hour=h) for d in (0, 1, 2, 3) for h in (6, 18)])
     [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
     assert w["evidence"]["method"] == "ewma"
     assert "EWMA" in w["message"]

@@ -24,7 +24,7 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     day = as_date(as_of, app)
     warnings = checking.at_least(checking.run_detectors(app.store, app.config, day), Severity.parse(min_severity))
     if only_new:
-        warnings = checking.only_new(app.store, warnings)
+        warnings = checking.only_new(app.store, warnings, day)
     if only_new and not warnings:
         pass  # cron mails whatever a job prints: with --new, silence means nothing new
     elif fmt == "json":
@@ -32,6 +32,6 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     else:
         click.echo(text.render_check(day, warnings), nl=False)
     if only_new and warnings:
-        checking.mark_reported(app.store, warnings)
+        checking.mark_reported(app.store, warnings, day)
     if fail_on and checking.at_or_above(warnings, Severity.parse(fail_on)):
         raise SystemExit(1)

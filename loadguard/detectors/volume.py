@@ -62,17 +62,21 @@ class LoadVerdict:
     silence: str | None           # why the rule is silent
 
 
-def base_weeks(acute: pd.Series, lightest_dropped: int) -> pd.Series:
+def base_weeks(acute: pd.Series, lightest_dropped: int, light_share: float = 0.0) -> pd.Series:
     """The weekly base behind each day: the mean of the four 7-day blocks before its
-    week, the `lightest_dropped` lightest of them left out.
+    week, leaving out blocks under `light_share` of the four's median and the
+    `lightest_dropped` lightest.
 
-    A holiday or a sick week is the lightest block; left in, it shrinks the base and
-    makes an ordinary week look like a jump.
+    A holiday or a sick week is far under the others; left in, it shrinks the base and
+    makes an ordinary week look like a jump. Steady weeks all stay in, so two busy
+    weeks among them cannot hide a jump from the usual level.
     """
-    blocks = np.column_stack([acute.shift(ACUTE_DAYS * k, fill_value=0.0).to_numpy()
-                              for k in range(1, BASE_WEEKS + 1)])
-    kept = np.sort(blocks, axis=1)[:, lightest_dropped:]
-    return pd.Series(kept.mean(axis=1), index=acute.index)
+    blocks = np.sort(np.column_stack([acute.shift(ACUTE_DAYS * k, fill_value=0.0).to_numpy()
+                                      for k in range(1, BASE_WEEKS + 1)]), axis=1)
+    kept = np.round(blocks - light_share * np.median(blocks, axis=1, keepdims=True), 6) >= 0
+    kept[:, :lightest_dropped] = False
+    kept[:, -1] = True     # the busiest block always counts
+    return pd.Series((blocks * kept).sum(axis=1) / kept.sum(axis=1), index=acute.index)
 
 
 def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
@@ -85,7 +89,7 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         return pd.DataFrame(columns=["acute", "base", "ratio", "severity", "silence"], index=daily.index)
     km = daily["km"]
     acute = window(km, ACUTE_DAYS)
-    base = base_weeks(acute, int(config["lightest_weeks_dropped"]))
+    base = base_weeks(acute, int(config["lightest_weeks_dropped"]), float(config["light_week_share"]))
     if config["method"] == "ewma":
         from_first = km[km.index >= pd.Timestamp(frames.first_day)] if frames.first_day else km
         a = from_first.ewm(alpha=2 / (EWMA_ACUTE_SPAN + 1), adjust=False).mean()
@@ -144,8 +148,9 @@ def assess_weekly_load(frames: Frames, config: Mapping[str, Any], day: date | No
 def base_weeks_text(config: Mapping[str, Any]) -> str:
     """Which weeks the weekly base averages, in words (the rule's message and the digest)."""
     dropped = int(config["lightest_weeks_dropped"])
-    return (f"the {BASE_WEEKS} weeks before" if not dropped else
-            f"the {BASE_WEEKS - dropped} busiest of the {BASE_WEEKS} weeks before")
+    weeks = (f"the {BASE_WEEKS} weeks before" if not dropped else
+             f"the {BASE_WEEKS - dropped} busiest of the {BASE_WEEKS} weeks before")
+    return weeks + (", light weeks left out" if config["light_week_share"] > 0 else "")
 
 
 class WeeklyLoad(SpanRule):
@@ -158,9 +163,14 @@ class WeeklyLoad(SpanRule):
         "warn": 1.5,
         "alert": 3.0,
         "method": "rolling",
-        # The base is the mean of the two busiest of the four weeks before: a holiday,
-        # a sick week or two light ones must not make an ordinary week look like a jump.
-        "lightest_weeks_dropped": 2,
+        # The base is the mean of the four weeks before, leaving out weeks under this
+        # share of their median: a holiday, a sick week or two must not make an ordinary
+        # week look like a jump. (The two busiest of the four, as before, let two big
+        # weeks hide a jump from steady ones: a 108.9 km week against 66-78 km weeks
+        # was only info.)
+        "light_week_share": 0.6,
+        # ...and these lightest of the four weeks besides.
+        "lightest_weeks_dropped": 0,
         # The week must exceed its base by at least this much: 9 km against 6 is no jump
         # (low enough that a 7 km-a-week novice going to 12.6 km is still told).
         "min_increase_km": 4.0,
@@ -177,6 +187,8 @@ class WeeklyLoad(SpanRule):
         if config["lightest_weeks_dropped"] not in range(BASE_WEEKS):
             raise SettingError("lightest_weeks_dropped",
                                f"must be 0 to {BASE_WEEKS - 1}, got {config['lightest_weeks_dropped']!r}")
+        if not 0 <= config["light_week_share"] <= 1:
+            raise SettingError("light_week_share", f"must be 0 to 1, got {config['light_week_share']!r}")
 
     def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
         return load_table(frames, config)["severity"] > 0
@@ -218,38 +230,65 @@ class Comeback(SpanRule):
     id = "volume.comeback"
     defaults: Mapping[str, Any] = {
         # The first week back may hold this share of the pre-break weekly average.
-        # How long a break is: the global `break_days` in config.toml.
         "max_share": 0.5,
-        # Below this pre-break weekly average there was no routine to come back to.
-        "min_base_km": 5.0,
+        # Below this pre-break weekly average there was no routine to come back to
+        # (measured: most comeback mails came from 5-10 km weeks and one short run).
+        "min_base_km": 10.0,
+        # Days without running that make a break to come back from; a shorter break
+        # (from the global `break_days`, which silences the weekly ratio) counts only
+        # when the first week back reaches `large_share` of the weeks before it.
+        "min_break_days": 21,
+        "large_share": 1.0,
     }
 
     def validate(self, config: Mapping[str, Any]) -> None:
-        require_positive(config, "max_share")
+        require_positive(config, "max_share", "min_break_days")
+        require_order(config, "max_share", "large_share")
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         """One finding per return from a break, keyed on the day back: it holds from the
-        day the first week back passes the share until that week ends."""
+        day the first week back passes the share, with a second run or at once past
+        `large_share`, (a single easy run is told on the week's last day if it is still
+        all there is) until that week ends."""
         runs = frames.runs
         if runs.empty:
             return []
         days = runs["day"].drop_duplicates()
         gaps = (days.diff().dt.days - 1).fillna(0)
-        starts = days[(gaps >= frames.break_days) & (days >= pd.Timestamp(first) - pd.Timedelta(days=ACUTE_DAYS))]
-        km = daily_table(frames)["km"]
+        shortest = min(frames.break_days, int(config["min_break_days"]))
+        starts = days[(gaps >= shortest) & (days >= pd.Timestamp(first) - pd.Timedelta(days=ACUTE_DAYS))]
+        daily = daily_table(frames)
         out = []
         for back_ts in starts:
             back = back_ts.date()
             prev = days[days < back_ts].iloc[-1].date()
             if history_days(frames, prev) < CHRONIC_DAYS:
                 continue  # no settled routine before the break to compare against
-            base = km[pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)]
+            base = daily["km"][pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)]
             base_week = float(base.sum()) / BASE_WEEKS
             if base_week <= 0 or base_week < config["min_base_km"]:
                 continue
-            since = km[back_ts:pd.Timestamp(back + timedelta(days=ACUTE_DAYS - 1))].cumsum()
-            over = since[since.round(6) > round(base_week * config["max_share"], 6)]
-            for day_ts, back_km in over.items():
+            before = runs[(runs["day"] > pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS)))
+                          & (runs["day"] <= pd.Timestamp(prev))]
+            longest_before = float(before["distance_km"].max())
+            week = daily[back_ts:pd.Timestamp(back + timedelta(days=ACUTE_DAYS - 1))].assign(
+                longest=runs[(runs["day"] >= back_ts)].groupby("day")["distance_km"].max())
+            week["longest"] = week["longest"].fillna(0.0)
+            since, runs_since = week["km"].cumsum(), week["runs"].cumsum()
+            over = since.round(6) > round(base_week * config["max_share"], 6)
+            large = since.round(6) >= round(base_week * config["large_share"], 6)
+            if (back - prev).days - 1 < config["min_break_days"]:
+                over = large        # a short break: only a full return is told
+            # one run no longer than the longest before the break is an easy start, not yet a
+            # return: told when the week ends if nothing else came
+            easy = week["longest"].cummax() <= longest_before
+            told = over & ((runs_since >= 2) | large | ~easy)
+            if over.any() and not told.any():
+                told.iloc[-1] = True  # one easy run that passed the line: told as the week ends
+            if not told.any():
+                continue
+            start = told.idxmax()
+            for day_ts, back_km in since[since.index >= start].items():
                 day = day_ts.date()
                 if first <= day <= last:
                     out.append((day, self._warning(day, back, prev, float(back_km), base_week, config)))
@@ -258,9 +297,11 @@ class Comeback(SpanRule):
     def _warning(self, day: date, back: date, prev: date, back_km: float, base_week: float,
                  config: Mapping[str, Any]) -> Warning:
         gap = (back - prev).days - 1
+        line = (f"more than {num.percent_text(config['max_share'])}" if gap >= config["min_break_days"] else
+                f"at least {num.percent_text(config['large_share'])}")   # a short break told only when large
         message = (
             f"Back on {back.isoformat()} after {gap} days without running: {num.km_text(back_km)} since then, "
-            f"more than {num.percent_text(config['max_share'])} of the {num.km_text(base_week)} a week you ran "
+            f"{line} of the {num.km_text(base_week)} a week you ran "
             f"in the {BASE_WEEKS} weeks before the break ({num.percent_text(back_km / base_week)} of it)."
         )
         return build_warning(self.id, Severity.WARN, day, back.isoformat(), message, {
