@@ -224,15 +224,18 @@ class Planter:
             return self.before(at) + [self.run(at, 10.0, gear_id="gPlanted")], [shoe]
         raise ValueError(kind)
 
-    def is_steady(self, at: date, weeks: int = 4) -> bool:
+    def is_steady(self, at: date, weeks: int = 4, rolling: bool = False) -> bool:
         """The `weeks` real weeks before `at` each within 25% of their mean, that mean at
-        least 10 km: weeks a coach would call steady (5: the week from `at` too)."""
-        weeks = [self.weekly_km(at + timedelta(weeks=1 - k), 1) for k in range(5 - weeks, 5)]
-        mean = sum(weeks) / len(weeks)
-        return mean >= 10 and all(abs(w - mean) <= 0.25 * mean for w in weeks)
+        least 10 km: weeks a coach would call steady (5: the week from `at` too; `rolling`:
+        and every 7 days ending in it, as the rules count weeks)."""
+        blocks = [self.weekly_km(at + timedelta(weeks=1 - k), 1) for k in range(5 - weeks, 5)]
+        mean = sum(blocks) / len(blocks)
+        if rolling:
+            blocks += [self.weekly_km(at + timedelta(days=d), 1) for d in range(1, 7)]
+        return mean >= 10 and all(abs(w - mean) <= 0.25 * mean for w in blocks)
 
     def real_week(self, kind: str, at: date) -> tuple[list[dict], list[dict]] | None:
-        if not self.is_steady(at, 5):
+        if not self.is_steady(at, 5, rolling=kind.endswith("untouched")):
             return None
         end = (at + timedelta(weeks=1)).isoformat()
         week = [dict(a) for a in self.history if at.isoformat() <= a["start_local"][:10] < end]
@@ -241,7 +244,12 @@ class Planter:
             for a in runs:
                 a["distance_m"] *= 1.8
         elif kind == "steady real week, long run doubled":
-            max(runs, key=lambda a: a["distance_m"])["distance_m"] *= 2
+            longest = max(runs, key=lambda a: a["distance_m"])
+            month = [a["distance_m"] for a in self.before(at) if a["start_local"][:10] >= (
+                at - timedelta(days=30)).isoformat() and a["sport_type"] in ("Run", "TrailRun", "VirtualRun")]
+            if 2 * longest["distance_m"] < 1.5 * max(month, default=0):
+                return None      # still under the month's longest run: no spike by any measure
+            longest["distance_m"] *= 2
         elif kind == "steady real week on trail":
             for a in runs:
                 a.update(sport_type="TrailRun", elev_gain_m=a["distance_m"] / 1000 * 40)
@@ -290,7 +298,7 @@ def catch_kind(history: list[dict], kind: str, args) -> tuple[int, int]:
     if kind.startswith("steady real week"):   # every steady week, spread over the history
         first = days[0] + timedelta(days=100 - days[0].weekday())
         steady = [first + timedelta(weeks=k) for k in range(span // 7)
-                  if planter.is_steady(first + timedelta(weeks=k), 5)]
+                  if planter.is_steady(first + timedelta(weeks=k), 5, rolling=kind.endswith("untouched"))]
         mondays = steady[::max(1, len(steady) // args.samples)][:args.samples]
     for at in mondays:
         at -= timedelta(days=at.weekday())

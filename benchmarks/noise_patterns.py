@@ -15,7 +15,7 @@ mailed by the end of its window (or, for a weekly jump, the finding holding then
 had been mailed already):
 
 - `spike`: a run >= 1.5x the longest of the 30 days before (that one >= 5 km) and
-  >= 5 km more; window: its day and the next;
+  >= 5 km more, 30 days or more into the history; window: its day and the next;
 - `week jump`: 7 days >= 1.5x the mean of the four 7-day blocks before, each within
   +-25% of their mean, the mean >= 10 km; window: the days it holds;
 - `comeback`: >= 21 days off after 4 weeks averaging >= 10 km, then a first week back
@@ -157,9 +157,10 @@ def _risks(v: Verdict, runs: pd.DataFrame, daily: pd.Series, week: pd.Series, fi
     # spike: a run 1.5x and 5 km past the 30-day longest (>= 5 km)
     longest = runs.groupby("day")["km"].max().reindex(daily.index, fill_value=0.0)
     month = longest.rolling(30, min_periods=1).max().shift(1, fill_value=0.0)
+    start = runs["day"].iloc[0] + pd.Timedelta(days=30)     # a month of history to measure against
     for r in runs.itertuples():
         ref = month.get(r.day, 0.0)
-        if ref >= 5 and r.km >= 1.5 * ref and r.km - ref >= 5:
+        if r.day >= start and ref >= 5 and r.km >= 1.5 * ref and r.km - ref >= 5:
             d = r.day.date()
             keys = {(SPIKE, str(r.id))}
             for day in (d, d + timedelta(days=1)):
