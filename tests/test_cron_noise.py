@@ -113,6 +113,41 @@ def test_a_pair_crossing_its_limit_is_mailed(store, run_cli):
     assert (w["subject"], w["severity"]) == ("gA", "warn")
 
 
+def test_two_big_weeks_do_not_hide_a_jump_from_steady_weeks(store, run_cli):
+    """108.9 km against weeks of 66-78 km: 1.51x their mean (the two busiest alone, 76 km, made it info)."""
+    even = dict(days=(0, 1, 2, 3, 4, 5), long_share=1 / 6)
+    for i, km in enumerate((66.0, 70.0, 74.0, 78.0, 66.0, 70.0, 74.0, 78.0)):
+        store.upsert_activities(weeks_of(START + timedelta(weeks=i), 1, km, **even))
+    week = START + timedelta(weeks=8)
+    store.upsert_activities([run(week + timedelta(days=d), 108.9 / 9, hour=h)
+                             for d, h in ((0, 7), (1, 7), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (1, 18), (3, 18))])
+    found = caught(run_cli, week, week + timedelta(days=6), "volume.weekly_load")
+    assert found and found[0]["severity"] == "warn"
+
+
+def test_light_weeks_in_the_base_do_not_make_an_ordinary_week_a_jump(store, run_cli):
+    for i, km in enumerate((40.0, 40.0, 40.0, 40.0, 40.0, 8.0, 8.0, 40.0)):   # a two-week holiday
+        store.upsert_activities(weeks_of(START + timedelta(weeks=i), 1, km))
+    week = START + timedelta(weeks=8)
+    store.upsert_activities(weeks_of(week, 1, 48.0))                  # 1.2x the usual 40 km
+    assert volume(cron_mail(run_cli, week, week + timedelta(days=6), "--min-severity", "warn")) == []
+
+
+@pytest.mark.parametrize("off_days, first_week, mailed_on", [
+    (21, (16.0,), 6),            # one run, no longer than before the break: told as the week ends
+    (21, (8.0, 8.0), 2),         # the second run passes half the 30 km weeks: told that day
+    (16, (8.0, 8.0, 8.0), None),  # 16 days off, back at 80%: a sensible return
+    (16, (12.0, 12.0, 12.0), 4),  # 16 days off, straight back to full weeks
+])
+def test_a_comeback_is_told_on_the_first_week_not_on_one_easy_run(store, run_cli, off_days, first_week, mailed_on):
+    store.upsert_activities(weeks_of(START, 8, 30.0, days=(2, 6), long_share=0.6))   # 12 and 18 km
+    back = START + timedelta(weeks=8, days=off_days)
+    store.upsert_activities([run(back + timedelta(days=2 * i), km) for i, km in enumerate(first_week)])
+    mailed = [m for m in cron_mail(run_cli, back, back + timedelta(days=13), "--min-severity", "warn")
+              if m["rule"] == "volume.comeback"]
+    assert [m["day"] for m in mailed] == ([] if mailed_on is None else [(back + timedelta(days=mailed_on)).isoformat()])
+
+
 # -- steady weeks stay quiet ---------------------------------------------------------------------
 
 
@@ -127,10 +162,13 @@ def test_half_a_year_of_steady_weeks_mails_nothing(store, run_cli, km_week, seed
     assert cron_mail(run_cli, START, START + timedelta(weeks=26), "--min-severity", "warn") == []
 
 
-def test_a_runner_who_never_records_shoes_hears_of_it_once(store, run_cli):
+def test_a_runner_who_never_records_shoes_hears_of_it_once(store, run_cli, check_json):
     store.upsert_activities(weeks_of(START, 16, 30.0, gear_id=None))
     mailed = cron_mail(run_cli, START, START + timedelta(weeks=16))      # every severity, as cron counts
     assert [m["rule"] for m in mailed].count("shoes.untracked") == 1
+    # plain check and the digest tell it for the first four weeks, not on every check after
+    assert "shoes.untracked" in all_rules(check_json(START + timedelta(weeks=3)))
+    assert "shoes.untracked" not in all_rules(check_json(START + timedelta(weeks=6)))
 
 
 # -- findings as episodes ------------------------------------------------------------------------
@@ -351,8 +389,9 @@ def test_replay_refuses_a_range_that_ends_before_it_starts(run_cli):
     assert result.exit_code == 2 and "before --from" in result.stderr
 
 
-def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, check_json):
+def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, check_json, home):
     # two years without a shoe: the episode began long before the 400 days a check reads
+    (home / "config.toml").write_text('[detectors."shoes.untracked"]\ntold_days = 1000\n')
     store.upsert_activities(weeks_of(START, 104, 30.0, gear_id=None))
     end = START + timedelta(weeks=104)
     subjects = {w["subject"] for day in (end, end + timedelta(days=1))

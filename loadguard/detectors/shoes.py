@@ -13,6 +13,7 @@ from loadguard.detectors.common import (
     Dated, EpisodeRule, SpanRule, build_warning, daily_table, exceeded, reached, reaches, require_order,
     require_positive, window,
 )
+from loadguard.episodes import episode_starts
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
 from loadguard.shoe_keys import display_name, first_match
@@ -228,10 +229,13 @@ class Untracked(EpisodeRule):
         "share": 0.2,     # more than this share of the distance without a shoe
         "weeks": 4,
         "min_km": 10.0,
+        # A runner who does not set shoes is told for this many days of it, then left
+        # alone: "313.3 of 313.3 km (100%)" on every check and digest is clutter.
+        "told_days": 28,
     }
 
     def validate(self, config: Mapping[str, Any]) -> None:
-        require_positive(config, "share", "weeks")
+        require_positive(config, "share", "weeks", "told_days")
 
     def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         daily = daily_table(frames)
@@ -245,6 +249,8 @@ class Untracked(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        starts = episode_starts(self.holds(frames, config)).reindex(t.index)
+        t = t[(t.index.to_series() - starts).dt.days < int(config["told_days"])]
         days = int(config["weeks"]) * 7
         total, bare, runs, share = t["total"], t["bare"], t["runs"], t["share"]
         out = []

@@ -64,16 +64,16 @@ class LoadVerdict:
 
 def base_weeks(acute: pd.Series, lightest_dropped: int, light_share: float = 0.0) -> pd.Series:
     """The weekly base behind each day: the mean of the four 7-day blocks before its
-    week, leaving out blocks under `light_share` of the four's median and the
+    week, leaving out blocks under `light_share` of the busiest of them and the
     `lightest_dropped` lightest.
 
     A holiday or a sick week is far under the others; left in, it shrinks the base and
-    makes an ordinary week look like a jump. Steady weeks all stay in, so two busy
-    weeks among them cannot hide a jump from the usual level.
+    makes an ordinary week look like a jump. Steady weeks (each within 25% of their
+    mean) all stay in at 0.6, so two busy weeks among them cannot hide a jump.
     """
     blocks = np.sort(np.column_stack([acute.shift(ACUTE_DAYS * k, fill_value=0.0).to_numpy()
                                       for k in range(1, BASE_WEEKS + 1)]), axis=1)
-    kept = np.round(blocks - light_share * np.median(blocks, axis=1, keepdims=True), 6) >= 0
+    kept = np.round(blocks - light_share * blocks[:, -1:], 6) >= 0
     kept[:, :lightest_dropped] = False
     kept[:, -1] = True     # the busiest block always counts
     return pd.Series((blocks * kept).sum(axis=1) / kept.sum(axis=1), index=acute.index)
@@ -164,7 +164,7 @@ class WeeklyLoad(SpanRule):
         "alert": 3.0,
         "method": "rolling",
         # The base is the mean of the four weeks before, leaving out weeks under this
-        # share of their median: a holiday, a sick week or two must not make an ordinary
+        # share of the busiest of them: a holiday, a sick week or two must not make an ordinary
         # week look like a jump. (The two busiest of the four, as before, let two big
         # weeks hide a jump from steady ones: a 108.9 km week against 66-78 km weeks
         # was only info.)
