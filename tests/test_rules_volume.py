@@ -231,6 +231,20 @@ def test_an_alert_needs_a_run_of_10_km(store, check_json, km, longest, severity)
     assert f"{km - longest:.1f} km more than your longest run" in w["message"]
 
 
+def test_the_spike_reference_the_rule_exposes_is_the_one_it_judges_by(store, check_json, home):
+    from loadguard import config as config_mod
+    from loadguard import frames as frames_mod
+    from loadguard.check import detector_settings
+    from loadguard.detectors.volume import LongRunSpike, reference_km
+
+    base(store, weeks=10)
+    store.upsert_activities([run(AS_OF - timedelta(days=40), 22.0), run(AS_OF, 21.0)])
+    [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    config = config_mod.load(home / "config.toml")
+    frames = frames_mod.build(store, config, AS_OF)
+    assert reference_km(frames, detector_settings(config, LongRunSpike())) == w["evidence"]["reference_km"] == 19.8
+
+
 def test_a_share_shown_as_100_percent_is_not_over_100_percent(store, check_json):
     base(store)
     store.upsert_activities([run(AS_OF, 20.04)])                         # 100.4% over 10 km

@@ -384,14 +384,14 @@ class LongRunSpike(SpanRule):
         over30 = row.distance_km / row.previous_max - 1
         on30 = longest_on(runs, row, lookback)
         name = f"'{row.name}' " if row.name else ""
-        numbers = (f"{num.km_text(row.distance_km)}, {past_text(row.distance_km, row.previous_max)} your "
+        numbers = (f"{num.km_text(row.distance_km)}, {past_text(row.distance_km, row.previous_max)} than your "
                    f"longest run of the previous {lookback} days ({num.km_text(row.previous_max)} on "
                    f"{on30.isoformat()})")
         if row.reference > row.previous_max:   # the longer memory sets the reference
             on60 = longest_on(runs, row, int(config["memory_days"]))
             longest60 = num.km_text(row.memory_max)
             numbers += (f"; against {num.percent_text(config['memory_share'])} of the {longest60} you ran on "
-                        f"{on60.isoformat()} it is {past_text(row.distance_km, row.reference)[:-5]}"
+                        f"{on60.isoformat()} it is {past_text(row.distance_km, row.reference)}"
                         if row.distance_km > row.reference else
                         f"; you ran {longest60} on {on60.isoformat()}, {(day - on60).days} days before")
         band = next((b for b in SPIKE_BANDS if num.percent(over30) > 100 * b[0]), None)
@@ -426,10 +426,10 @@ FRAGMENT_KM = 5.0
 
 
 def past_text(km: float, reference: float) -> str:
-    """'55% longer than' or, against a fragment of a run, '3.5 km more than'."""
+    """'55% longer' or, against a fragment of a run, '3.5 km more'."""
     if reference < FRAGMENT_KM:
-        return f"{num.km_text(km - reference)} more than"
-    return f"{num.percent_text(km / reference - 1)} longer than"
+        return f"{num.km_text(km - reference)} more"
+    return f"{num.percent_text(km / reference - 1)} longer"
 
 
 def spike_level(km: float, reference: float, longest30: float, race: bool,
