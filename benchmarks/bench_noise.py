@@ -2,7 +2,11 @@
 
 The cron line (`loadguard sync --quiet && loadguard check --new [--min-severity L]`)
 is replayed once a day over the whole history and every line it would have
-printed is counted: mail-days per month of running, lines per rule and severity.
+printed is counted: mail-days per month of running, lines per rule and severity;
+then issue 15's yardsticks (`noise_patterns`): the share of mailed lines in four
+noise patterns and the share of clear risks caught, per class. The README's
+"Noise and recall" quotes the figures before and after issue 15. Where the
+checkout does not sit beside ../shared (a worktree), set LOADGUARD_SHARED.
 
   python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.replay`
   python benchmarks/bench_noise.py --min-severity info
@@ -14,7 +18,10 @@ Then the catch rates (`--catch`): copies of the same history, each with one risk
 planted in one week (40 weeks spread over it), and whether the cron line mails it
 at warn or above that week. The volume jumps follow five steady weeks at the
 runner's level of the time (a "steady week x1.8" needs steady weeks before it);
-the other risks sit in the history as it was. `--synthetic` replays generated
+the other risks sit in the history as it was. The "steady real week" kinds plant
+into the history's own steady weeks (five weeks each within 25% of their mean):
+x1.8, the long run doubled (where that passes 1.5x the month's longest), moved
+to trail, after 3 weeks off; and one left untouched, which must bring no volume mail. `--synthetic` replays generated
 runners (21-61 km a week, 3.7-7.9 years, some never recording a shoe) as a
 check on runners the defaults were not measured on.
 """
@@ -26,7 +33,7 @@ import random
 import sys
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

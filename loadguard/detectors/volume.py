@@ -17,8 +17,7 @@ from loadguard import numbers as num
 from loadguard.advice import RACE_RECOVERY
 from loadguard.config import SettingError
 from loadguard.detectors.common import (
-    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds,
-    history_days, history_series, require_choice, require_order, require_positive, settings_key, window,
+    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, history_days, history_series, require_choice, require_order, require_positive, settings_key, window,
 )
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
@@ -247,9 +246,9 @@ class Comeback(SpanRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         """One finding per return from a break, keyed on the day back: it holds from the
-        day the first week back passes the share, with a second run or at once past
-        `large_share`, (a single easy run is told on the week's last day if it is still
-        all there is) until that week ends."""
+        day the first week back passes the share until that week ends. A single easy run
+        that passes it (no longer than the longest before the break) is told on the
+        week's last day, unless a second run or a return past `large_share` comes first."""
         runs = frames.runs
         if runs.empty:
             return []
