@@ -8,10 +8,10 @@ noise patterns and the share of clear risks caught, per class. The README's
 "Noise and recall" quotes the figures before and after issue 15. Where the
 checkout does not sit beside ../shared (a worktree), set LOADGUARD_SHARED.
 
-  python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.replay`
+  python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.assess.cron_replay`
   python benchmarks/bench_noise.py --min-severity info
   PYTHONPATH=/path/to/old/checkout python benchmarks/bench_noise.py --per-day
-        # any loadguard, one `run_detectors` per day, a finding new when its severity
+        # any loadguard, one check per day, a finding new when its severity
         # rises (the rule before findings were episodes): how the BEFORE table was made
 
 Then the catch rates (`--catch`): copies of the same history, each with one risk
@@ -61,13 +61,13 @@ def tally(lines: list[tuple[date, str, str]], running_months: set[str]) -> str:
 
 
 def per_day_lines(store, config, first: date, last: date, min_level: int) -> list[tuple[date, str, str]]:
-    from loadguard.check import run_detectors
+    from loadguard.assess.assessment import Assessment
 
     seen: dict[str, int] = {}
     lines = []
     day = first
     while day <= last:
-        for w in run_detectors(store, config, day):
+        for w in Assessment(store, config, day, day).findings(day):
             if int(w.severity) < min_level or seen.get(w.id, 0) >= int(w.severity):
                 continue
             seen[w.id] = int(w.severity)
@@ -77,7 +77,7 @@ def per_day_lines(store, config, first: date, last: date, min_level: int) -> lis
 
 
 def replay_lines(store, config, first: date, last: date, level: str) -> list[tuple[date, str, str]]:
-    from loadguard.replay import replay
+    from loadguard.assess.cron_replay import replay
 
     result = replay(store, config, first, last, min_severity=level)
     return [(d, w.rule, w.severity.label) for d, w in result.mailed]
@@ -86,19 +86,13 @@ def replay_lines(store, config, first: date, last: date, level: str) -> list[tup
 def yardsticks(store, config, first: date, last: date, level: str):
     """Issue 15's noise patterns and risk classes for the cron line over [first, last]
     (`noise_patterns`), and the replay they judge."""
-    import pandas as pd
-
-    from loadguard.check import findings_by_day
-    from loadguard.replay import replay
+    from loadguard.assess.assessment import Assessment
+    from loadguard.assess.cron_replay import replay
 
     result = replay(store, config, first, last, min_severity=level)
-    kinds = list(config["running_types"])
-    runs = pd.read_sql_query(
-        f"SELECT id, substr(start_local, 1, 10) AS day, distance_m / 1000.0 AS km FROM activities "
-        f"WHERE deleted = 0 AND sport_type IN ({', '.join('?' for _ in kinds)})", store.conn, params=kinds)
-    runs["day"] = pd.to_datetime(runs["day"])
-    runs["km"] = runs["km"].fillna(0.0)
-    return noise_patterns.judge(runs, result.mailed, findings_by_day(store, config, first, last)), result
+    assessment = Assessment(store, config, first, last)
+    runs = assessment.frames.runs[["id", "day", "distance_km"]].rename(columns={"distance_km": "km"})
+    return noise_patterns.judge(runs, result.mailed, assessment.by_day), result
 
 
 def running_months(store, config) -> tuple[set[str], date, date]:
@@ -131,7 +125,7 @@ def noise(args) -> None:
         took = time.perf_counter() - started
         verdict = None if args.per_day else yardsticks(store, config, first, last, args.min_severity)[0]
     print(f"history {first} .. {last}, cron once a day, --min-severity {args.min_severity}, "
-          f"{'per-day run_detectors' if args.per_day else 'loadguard.replay'} ({took:.1f} s)")
+          f"{'per-day check' if args.per_day else 'loadguard.assess.cron_replay'} ({took:.1f} s)")
     print(tally(lines, months))
     if verdict is not None:
         print(verdict.summary())
@@ -268,7 +262,7 @@ class Planter:
 def catch(args) -> None:
     import json
 
-    from loadguard.sources.strava import activity_row
+    from loadguard.strava.api import activity_row
 
     raw = json.loads((real_history.REAL / "activities.json").read_text(encoding="utf-8"))
     print(f"{'risk':<38}{'caught':>7}{'of':>4}   (cron line: check --new --min-severity {args.min_severity}, "
@@ -293,7 +287,7 @@ def catch(args) -> None:
 def catch_kind(history: list[dict], kind: str, args) -> tuple[int, int]:
     """(caught, planted) for one kind of risk planted at `args.samples` weeks of `history`."""
     from loadguard import config as config_mod
-    from loadguard.replay import replay
+    from loadguard.assess.cron_replay import replay
     from loadguard.store import Store
 
     days = sorted(date.fromisoformat(a["start_local"][:10]) for a in history)
@@ -357,7 +351,7 @@ def synthetic_runner(seed: int) -> tuple[list[dict], float, float, bool]:
         week_km = min(max(week_km * rng.uniform(0.9, 1.12), level * 0.6), level * 1.3)
         n = max(3, min(6, round(week_km / 9)))
         plan = sorted(rng.sample(range(6), n - 1)) + [6]
-        for i, d in enumerate(plan):
+        for d in plan:
             share = 0.3 if d == 6 else 0.7 / (n - 1)
             km = week_km * factor * share * rng.uniform(0.85, 1.15)
             race = d == 6 and rng.random() < 0.06
@@ -401,7 +395,7 @@ def synthetic(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--min-severity", default="info", choices=["info", "warn", "alert"])
-    parser.add_argument("--per-day", action="store_true", help="one run_detectors per day (any loadguard)")
+    parser.add_argument("--per-day", action="store_true", help="one check per day")
     parser.add_argument("--catch", action="store_true", help="catch rates of planted risks")
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--only", help="--catch: only the kinds whose name holds this")

@@ -8,7 +8,6 @@ import random
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import all_rules, run, shoe
 
 START = date(2026, 1, 5)          # a Monday
@@ -210,14 +209,15 @@ def test_a_jump_is_mailed_again_only_when_its_km_grow_and_a_week_has_passed(stor
 
 
 def test_a_ratio_that_rises_only_because_the_base_falls_is_not_mailed_again():
+    from loadguard.assess.ledger import Ledger
+    from loadguard.assess.rules.volume import WeeklyLoad
     from loadguard.model import Severity, Warning
-    from loadguard.reported import Ledger
 
     def week(acute_km: float, ratio: float, severity=Severity.WARN) -> Warning:
         return Warning("volume.weekly_load", severity, START, "2026-01-05", "t", f"{acute_km} km",
                        {"acute_km": acute_km, "ratio": ratio})
 
-    ledger = Ledger()
+    ledger = Ledger({WeeklyLoad.id: WeeklyLoad.magnitude})     # the key the rule declares
     ledger.record(ledger.news([week(48.0, 1.6)], START), START)
     later = START + timedelta(days=8)
     assert ledger.news([week(48.0, 3.2, Severity.ALERT)], later) == []      # the base halved, not the load
@@ -320,7 +320,7 @@ def test_a_half_marathon_without_a_race_tag_is_a_race_when_run_at_race_pace(stor
 
 
 def test_strava_workout_type_is_stored():
-    from loadguard.sources.strava import activity_row
+    from loadguard.strava.api import activity_row
 
     raw = {"id": 1, "sport_type": "Run", "start_date": "2026-03-01T08:00:00Z",
            "start_date_local": "2026-03-01T09:00:00Z", "distance": 21097.5, "workout_type": 1}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import by_rule, run, steady_weeks
 
 AS_OF = date(2026, 6, 28)          # a Sunday, ISO week 2026-W26
@@ -233,9 +232,9 @@ def test_an_alert_needs_a_run_of_10_km(store, check_json, km, longest, severity)
 
 def test_the_spike_reference_the_rule_exposes_is_the_one_it_judges_by(store, check_json, home):
     from loadguard import config as config_mod
-    from loadguard import frames as frames_mod
-    from loadguard.check import detector_settings
-    from loadguard.detectors.volume import LongRunSpike, reference_km
+    from loadguard.assess import frames as frames_mod
+    from loadguard.assess.assessment import detector_settings
+    from loadguard.assess.rules.volume import LongRunSpike, reference_km
 
     base(store, weeks=10)
     store.upsert_activities([run(AS_OF - timedelta(days=40), 22.0), run(AS_OF, 21.0)])

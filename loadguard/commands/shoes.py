@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, as_date, as_of_option, pass_app
+from loadguard.app import App, as_date, as_of_option, pass_app
 
 
 @click.command()
@@ -11,14 +11,11 @@ from loadguard.cli import App, as_date, as_of_option, pass_app
 @pass_app
 def shoes(app: App, as_of, fmt: str) -> None:
     """Shoe table: distance, limit, share of life used, last run, retired."""
-    from loadguard import frames as frames_mod
-    from loadguard.check import detector_settings
-    from loadguard.detectors.shoes import Mileage, shoe_table
+    from loadguard.assess.assessment import Assessment
     from loadguard.render import json_out, text
 
     day = as_date(as_of, app)
-    frames = frames_mod.build(app.store, app.config, day)
-    table = shoe_table(frames, detector_settings(app.config, Mileage()))
+    table = Assessment(app.store, app.config, day, day).shoe_table()
     if fmt == "json":
         click.echo(json_out.render_shoes(day, table))
     else:

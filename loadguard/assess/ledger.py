@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from loadguard import numbers as num
 from loadguard.model import Warning
@@ -18,21 +18,16 @@ from loadguard.model import Warning
 # (a week of 40 km becomes 50 km); smaller drifts are the same news.
 WORSE_BY = 1.25
 
-# The evidence number that says how bad a finding is, for the rules whose
-# severity alone does not follow it; such a finding is told again only when that
-# number grows, whatever its severity does. The weekly load's is the 7 days' km,
-# not the ratio: a ratio that rises only because the base falls (the weeks of a
-# holiday entering the base) is no new load. Comebacks, trail and climbing grow with every
-# run of the week they are about, and shoes by the run: those are told again only
-# at a higher severity, or each run of a trail week would be a mail.
-MAGNITUDE = {
-    "volume.weekly_load": "acute_km",
-}
+# Which evidence number says how bad a finding is comes from its rule (`magnitude`),
+# for the rules whose severity alone does not follow it; such a finding is told again
+# only when that number grows, whatever its severity does. Comebacks, trail and
+# climbing grow with every run of the week they are about, and shoes by the run: those
+# declare none and are told again only at a higher severity, or each run of a trail
+# week would be a mail.
 
 
-def magnitude(w: Warning) -> float | None:
-    key = MAGNITUDE.get(w.rule)
-    value = w.evidence.get(key) if key else None
+def magnitude(key: str | None, evidence: Mapping[str, Any]) -> float | None:
+    value = evidence.get(key) if key else None
     return float(value) if isinstance(value, (int, float)) else None
 
 
@@ -41,18 +36,24 @@ RETELL_DAYS = 7
 
 
 class Ledger:
-    """Finding id -> (highest severity told, magnitude told, day told as of)."""
+    """Finding id -> (highest severity told, magnitude told, day told as of); `keys` is
+    rule id -> the evidence key its rule declares as `magnitude`."""
 
-    def __init__(self, told: dict[str, tuple[int, float | None, str | None]] | None = None):
+    def __init__(self, keys: Mapping[str, str],
+                 told: dict[str, tuple[int, float | None, str | date | None]] | None = None):
+        self.keys = keys
         self.told = {k: (sev, mag, date.fromisoformat(on) if isinstance(on, str) else on)
                      for k, (sev, mag, on) in (told or {}).items()}
+
+    def magnitude(self, rule: str, evidence: Mapping[str, Any]) -> float | None:
+        return magnitude(self.keys.get(rule), evidence)
 
     def is_news(self, w: Warning, day: date) -> bool:
         before = self.told.get(w.id)
         if before is None:
             return True
         severity, then, told_on = before
-        now = magnitude(w)
+        now = self.magnitude(w.rule, w.evidence)
         # a report from before the day was kept holds a number of another kind: severity decides
         if now is not None and then is not None and then > 0 and told_on is not None:
             return round(now - then * WORSE_BY, 6) >= 0 and (day - told_on).days >= RETELL_DAYS
@@ -67,12 +68,11 @@ class Ledger:
         store rows."""
         rows = []
         for w in warnings:
-            rows.append((w.id, w.rule, w.subject, int(w.severity), magnitude(w), day.isoformat()))
+            rows.append((w.id, w.rule, w.subject, int(w.severity), self.magnitude(w.rule, w.evidence),
+                         day.isoformat()))
             for also in w.evidence.get("also", ()):
-                key = MAGNITUDE.get(also["rule"])
-                value = also["evidence"].get(key) if key else None
                 rows.append((also["id"], also["rule"], also["subject"], int(w.severity),
-                             float(value) if isinstance(value, (int, float)) else None, day.isoformat()))
+                             self.magnitude(also["rule"], also["evidence"]), day.isoformat()))
         for ident, _, _, severity, value, _ in rows:
             old = self.told.get(ident, (0, None, None))
             self.told[ident] = (max(old[0], severity), value if value is not None else old[1], day)

@@ -9,18 +9,29 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
-from loadguard.detectors.common import (
-    Dated, EpisodeRule, SpanRule, build_warning, daily_table, exceeded, reached, reaches, require_order,
-    require_positive, window,
+from loadguard.advice import RULES
+from loadguard.assess.episodes import episode_starts
+from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import (
+    Dated,
+    EpisodeRule,
+    SpanRule,
+    build_warning,
+    daily_table,
+    exceeded,
+    reached,
+    reaches,
+    require_order,
+    require_positive,
+    window,
 )
-from loadguard.episodes import episode_starts
-from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
 from loadguard.shoe_keys import display_name, first_match
 
 
 class Mileage(SpanRule):
     id = "shoes.mileage"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {
         "limit_km": 700.0,
         "info": 0.8,     # shares of the limit
@@ -84,7 +95,7 @@ class Mileage(SpanRule):
             f"'{shoe.name}' has {num.km_text(km)}, {num.percent_text(life)} "
             f"of its {num.limit_km_text(shoe.limit_km)} limit{last}."
         )
-        return build_warning(self.id, severity, day, shoe.id, message, {
+        return build_warning(self, severity, day, shoe.id, message, {
             "gear_id": shoe.id,
             "name": shoe.name,
             "distance_km": num.km(km),
@@ -150,6 +161,7 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
 
 class Rotation(SpanRule):
     id = "shoes.rotation"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {
         "share": 0.9,     # one shoe carrying at least this share of the tracked distance
         "weeks": 8,
@@ -199,7 +211,7 @@ class Rotation(SpanRule):
             f"last {int(config['weeks'])} weeks, {_rotation_tail(others)}."
         )
         # One finding per shoe, like every shoes.* rule: the same habit is not news every week.
-        return build_warning(self.id, Severity.INFO, day, top_id, message, {
+        return build_warning(self, Severity.INFO, day, top_id, message, {
             "gear_id": top_id,
             "name": top_name,
             "share": num.share(share),
@@ -225,6 +237,7 @@ def _rotation_tail(others: list[tuple[str, float]]) -> str:
 
 class Untracked(EpisodeRule):
     id = "shoes.untracked"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {
         "share": 0.2,     # more than this share of the distance without a shoe
         "weeks": 4,
@@ -263,7 +276,7 @@ class Untracked(EpisodeRule):
             )
             start = day - timedelta(days=days - 1)
             # Runs without a shoe have no gear id to be the subject: the episode is.
-            out.append((day, build_warning(self.id, Severity.INFO, day, EPISODE, message, {
+            out.append((day, build_warning(self, Severity.INFO, day, EPISODE, message, {
                 "untracked_km": num.km(bare[ts]),
                 "total_km": num.km(total[ts]),
                 "share": num.share(share[ts]),

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Callable
-
-import sqlite3
 
 import pandas as pd
 
-from loadguard import symptoms as symptom_log
+from loadguard.config import Config
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import first_match
-
-if TYPE_CHECKING:
-    from loadguard.config import Config
-    from loadguard.store import Store
+from loadguard.store import Store
+from loadguard.store import history as reads
+from loadguard.symptoms.log import COLUMNS as SYMPTOM_LOG_COLUMNS
 
 # Runs older than this before the first day judged are read only when a finding's
-# episode reaches back that far (`check.findings_by_day`): every rule looks back
+# episode reaches back that far (`Assessment`): every rule looks back
 # at most a few months, and reading a decade of runs would cost more than the
 # whole check. A break longer than this reads as a fresh start.
 HORIZON_DAYS = 400
@@ -29,7 +26,7 @@ RUN_COLUMNS = [
     "elev_m", "gear_id", "trainer", "manual", "trail", "race", "cadence_spm", "steep_share", "avg_cadence",
     "description", "private_note",
 ]
-SYMPTOM_COLUMNS = list(symptom_log.COLUMNS)
+SYMPTOM_COLUMNS = list(SYMPTOM_LOG_COLUMNS)
 
 # Strava's workout_type for a run entered as a race.
 RACE_WORKOUT_TYPE = 1
@@ -46,10 +43,8 @@ class Frames:
     gear_use: activities (any sport) with a shoe from `rewind_from` on: what
            `shoes_on` takes off each shoe's total to see it as it was on an
            earlier day. Empty unless asked for.
-    symptoms: the runner's logged symptoms (loadguard.symptoms) up to `as_of`,
+    symptoms: the runner's logged symptoms (loadguard.symptoms.log) up to `as_of`,
            oldest first, `day` as a local day.
-    load_findings: the load rules' findings on the days [first, last], for the
-           rules that look back at what came before a symptom; check.py sets it.
     """
 
     as_of: date
@@ -62,7 +57,6 @@ class Frames:
     gear_use_from: date | None = None   # the first day `gear_use` was read for
     cache: dict = field(default_factory=dict)  # per-frames results shared by rules and the digest
     symptoms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SYMPTOM_COLUMNS))
-    load_findings: Callable[[date, date], list] | None = None
 
     @property
     def as_of_ts(self) -> pd.Timestamp:
@@ -119,7 +113,7 @@ class Frames:
         return shoes
 
 
-def build(store: "Store", config: "Config", as_of: date, rewind_from: date | None = None,
+def build(store: Store, config: Config, as_of: date, rewind_from: date | None = None,
           since: date | None = None) -> Frames:
     """Frames as of `as_of`; a store whose rows cannot be read gives one clear error.
 
@@ -135,45 +129,25 @@ def build(store: "Store", config: "Config", as_of: date, rewind_from: date | Non
         raise LoadguardError(f"store {store.path} cannot be read: {cause}") from None
 
 
-def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | None, since: date | None) -> Frames:
+def _build(store: Store, config: Config, as_of: date, rewind_from: date | None, since: date | None) -> Frames:
     running = list(config["running_types"])
     end = (as_of + timedelta(days=1)).isoformat()
-    marks = ", ".join("?" for _ in running)
-    where = f"deleted = 0 AND sport_type IN ({marks}) AND start_local < ?"
-    first = store.conn.execute(f"SELECT min(start_local) FROM activities WHERE {where}", [*running, end]).fetchone()[0]
-    # Most of the history wanted: one table scan beats walking the start-time index row by
-    # row (`+` keeps SQLite off the index). A recent slice: its ids from the index, then
-    # the rows in id order, so each table page is read once however the rows were
-    # written (the rows are sorted by start below either way).
+    first = reads.first_run_start(store, running, end)
+    # Most of the history wanted: read it whole (see store.history.runs); the rows are
+    # sorted by start below either way.
     whole = first is None or since is None or (as_of - since) * 2 > as_of - date.fromisoformat(first[:10])
-    span = "+start_local < ? AND +start_local >= ?" if whole else \
-        "id IN (SELECT id FROM activities WHERE start_local < ? AND start_local >= ?)"
-    runs = pd.read_sql_query(
-        f"""SELECT id, name, sport_type, start_local, distance_m, moving_s,
-                   elev_gain_m, gear_id, trainer, manual, workout_type, cadence_spm, steep_share, avg_cadence,
-                   description, private_note
-            FROM activities
-            WHERE deleted = 0 AND sport_type IN ({marks}) AND {span}""",
-        store.conn,
-        params=[*running, end, since.isoformat() if since else ""],
-    )
+    runs = reads.runs(store, running, end, since, whole)
     runs = _shape_runs(runs, config).sort_values(["start_local", "id"], kind="stable").reset_index(drop=True)
     shoes = _shoes(store, as_of, config["shoes"]["retired"])
     gear_use = None
     if rewind_from is not None and rewind_from < as_of:
-        gear_use = pd.read_sql_query(
-            # `+`: the (gear_id, deleted, start_local, distance_m) index covers this
-            """SELECT gear_id, start_local, distance_m FROM activities
-               WHERE deleted = 0 AND gear_id IS NOT NULL AND +start_local >= ? AND +start_local < ?""",
-            store.conn, params=[rewind_from.isoformat(), end])
+        gear_use = reads.gear_use(store, rewind_from, end)
         gear_use = pd.DataFrame({
             "gear_id": gear_use["gear_id"].astype(str),
             "day": pd.to_datetime(gear_use["start_local"], format="ISO8601").dt.normalize(),
             "distance_km": gear_use["distance_m"].astype(float).fillna(0.0) / 1000.0,
         })
-    symptoms = pd.read_sql_query(
-        f"SELECT {', '.join(SYMPTOM_COLUMNS)} FROM symptoms WHERE day >= ? AND day < ? ORDER BY day, id",
-        store.conn, params=[since.isoformat() if since else "", end[:10]])
+    symptoms = reads.symptoms(store, SYMPTOM_COLUMNS, since, end[:10])
     symptoms["day"] = pd.to_datetime(symptoms["day"], format="ISO8601")
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
                   first_run=date.fromisoformat(first[:10]) if first else None, since=since,
@@ -181,7 +155,7 @@ def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | No
                   gear_use_from=rewind_from if gear_use is not None else None, symptoms=symptoms)
 
 
-def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
+def _shape_runs(raw: pd.DataFrame, config: Config) -> pd.DataFrame:
     runs = pd.DataFrame(index=raw.index)
     runs["id"] = raw["id"].astype("int64")
     runs["name"] = raw["name"].fillna("").astype(str)
@@ -205,7 +179,7 @@ def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
     return runs.reset_index(drop=True)[RUN_COLUMNS]
 
 
-def is_trail(runs: pd.DataFrame, config: "Config") -> pd.Series:
+def is_trail(runs: pd.DataFrame, config: Config) -> pd.Series:
     """Trail by sport type, or by the optional name keywords and climb per km.
 
     Treadmill and manual entries are never trail: their terrain is unknown or flat.
@@ -238,10 +212,7 @@ def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
     return runs["steep_share"].fillna(0.0) >= threshold
 
 
-_MINE = "a.gear_id = g.id AND a.deleted = 0"   # a shoe's activities, in _shoes
-
-
-def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame:
+def _shoes(store: Store, as_of: date, retired_keys: list[str]) -> pd.DataFrame:
     """Shoes with their distance as of `as_of`; retired by Strava or by config.toml.
 
     A shoe's total (Strava's own, which includes runs from before the first sync)
@@ -251,24 +222,7 @@ def _shoes(store: "Store", as_of: date, retired_keys: list[str]) -> pd.DataFrame
     including the day of its last run.
     """
     end = (as_of + timedelta(days=1)).isoformat()
-    shoes = pd.read_sql_query(
-        # Each figure a range of the (gear_id, deleted, start_local, distance_m) index: the
-        # first and last runs are single look-ups, and the sums add no CASE per activity.
-        f"""SELECT g.id, g.name, g.brand, g.model, g.retired, g.is_primary,
-                  g.distance_m AS total_m,
-                  COALESCE((SELECT SUM(a.distance_m) FROM activities a WHERE {_MINE} AND a.start_local >= :end), 0)
-                      AS after_m,
-                  COALESCE((SELECT SUM(a.distance_m) FROM activities a WHERE {_MINE} AND a.start_local < :end), 0)
-                      AS upto_m,
-                  (SELECT MAX(a.start_local) FROM activities a WHERE {_MINE} AND a.start_local < :end) AS last_used,
-                  (SELECT MIN(a.start_local) FROM activities a WHERE {_MINE}) AS first_used,
-                  (SELECT MAX(a.start_local) FROM activities a WHERE {_MINE}) AS last_ever
-           FROM gear g
-           WHERE g.kind = 'shoe'
-           ORDER BY g.name, g.id""",
-        store.conn,
-        params={"end": end},
-    )
+    shoes = reads.shoes(store, end)
     total = shoes["total_m"].astype(float)
     summed = shoes["upto_m"].astype(float) + shoes["after_m"].astype(float)
     total = total.where(total.notna(), summed)
