@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.app import App, as_date, as_of_option, pass_app
+from loadguard.app import App, as_of_day, as_of_option, pass_app
 
 
 @click.command()
@@ -14,7 +14,7 @@ def shoes(app: App, as_of, fmt: str) -> None:
     from loadguard.assess.assessment import Assessment
     from loadguard.render import json_out, text
 
-    day = as_date(as_of, app)
+    day = as_of_day(as_of, app)
     table = Assessment(app.store, app.config, day, day).shoe_table()
     if fmt == "json":
         click.echo(json_out.render_shoes(day, table))

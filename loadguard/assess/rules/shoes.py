@@ -272,7 +272,7 @@ class Untracked(EpisodeRule):
             message = (
                 f"{num.km(bare[ts]):.1f} of {num.km_text(total[ts])} ({num.percent_text(share[ts])}) in the last "
                 f"{int(config['weeks'])} weeks "
-                f"ran with no shoe set ({int(runs[ts])} runs), so their wear is not counted."
+                f"ran with no shoe set ({num.count_text(int(runs[ts]), 'run')}), so their wear is not counted."
             )
             start = day - timedelta(days=days - 1)
             # Runs without a shoe have no gear id to be the subject: the episode is.
