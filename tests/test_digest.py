@@ -95,12 +95,13 @@ def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
 
 
 def load_ratio(rows: list[dict], sunday: date) -> float:
-    """The week against the mean of the two busiest of the four weeks before it."""
+    """The week against the mean of the four weeks before it, those under 60% of the busiest left out."""
     def week_km(last: date) -> float:
         return sum(r["distance_m"] for r in runs_between(rows, last - timedelta(days=6), last)) / 1000
 
-    base = sorted(week_km(sunday - timedelta(days=7 * k)) for k in range(1, 5))[2:]
-    return week_km(sunday) / (sum(base) / 2)
+    weeks = [week_km(sunday - timedelta(days=7 * k)) for k in range(1, 5)]
+    base = [w for w in weeks if w >= 0.6 * max(weeks)]
+    return week_km(sunday) / (sum(base) / len(base))
 
 
 # -- reading the output ------------------------------------------------------------------
@@ -235,10 +236,10 @@ def test_load_ratio_and_its_band(athlete, digest):
     status = html[html.index('<section id="status"'):html.index("</section>")]
     assert f"{acute:.1f} km this week against a usual week of" in status
     # the usual week named as the rule computes its base, not as a plain 4-week average
-    assert "Usual week: the 2 busiest of the 4 weeks before" in html
+    assert "Usual week: the 4 weeks before, light weeks left out" in html
     md = digest("--week", WEEK, fmt="md")
     assert f"Load ratio: {shown_ratio(ratio)} ({band})." in md
-    assert "Usual week: the 2 busiest of the 4 weeks before" in md
+    assert "Usual week: the 4 weeks before, light weeks left out" in md
 
 
 @pytest.mark.parametrize("week_km, band", [(20.0, "light"), (30.0, "steady"), (42.0, "caution"),

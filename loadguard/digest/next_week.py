@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:
     from loadguard.assess.frames import Frames
@@ -28,6 +28,7 @@ class NextWeek:
 
 
 def lines(frames: "Frames", load_cfg: Mapping[str, Any], spike_cfg: Mapping[str, Any], last: date,
+          kept_weeks: Callable[[list[float], Mapping[str, Any]], list[bool]],
           week_first: date | None = None) -> NextWeek:
     """The lines for the days after `last`, from the rules' settings as they stand then
     (the stricter ones after a symptom); `week_first`, the digest week's Monday, also
@@ -37,12 +38,12 @@ def lines(frames: "Frames", load_cfg: Mapping[str, Any], spike_cfg: Mapping[str,
     runs = frames.days_between(last - timedelta(days=BASE_WEEKS * ACUTE_DAYS - 1), last)
     week_km = None
     if frames.first_day is not None and frames.first_day <= last - timedelta(days=BASE_WEEKS * ACUTE_DAYS - 1):
-        # the base next week is judged against: the 4 weeks ending `last`, lightest dropped as the rule does
-        blocks = sorted(
+        # the base next week is judged against: the 4 weeks ending `last`, kept as the rule keeps them
+        blocks = [
             float(runs.loc[(runs["day"] > _ts(last - timedelta(days=ACUTE_DAYS * (k + 1))))
                            & (runs["day"] <= _ts(last - timedelta(days=ACUTE_DAYS * k))), "distance_km"].sum())
-            for k in range(BASE_WEEKS))
-        kept = blocks[int(load_cfg["lightest_weeks_dropped"]):]
+            for k in range(BASE_WEEKS)]
+        kept = [km for km, keep in zip(blocks, kept_weeks(blocks, load_cfg)) if keep]
         base = sum(kept) / len(kept)
         if base >= float(load_cfg["min_chronic_km"]):
             # the rule needs both the ratio and the km floor: under either, no finding

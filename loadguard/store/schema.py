@@ -114,5 +114,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX symptoms_day ON symptoms (day);
     """,
+    # issue 15: the day (as of which) a finding was last told, so a growing episode is
+    # told again only a week after the last telling.
+    """
+    ALTER TABLE reported ADD COLUMN told_on TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
