@@ -2,7 +2,11 @@
 
 The cron line (`loadguard sync --quiet && loadguard check --new [--min-severity L]`)
 is replayed once a day over the whole history and every line it would have
-printed is counted: mail-days per month of running, lines per rule and severity.
+printed is counted: mail-days per month of running, lines per rule and severity;
+then issue 15's yardsticks (`noise_patterns`): the share of mailed lines in four
+noise patterns and the share of clear risks caught, per class. The README's
+"Noise and recall" quotes the figures before and after issue 15. Where the
+checkout does not sit beside ../shared (a worktree), set LOADGUARD_SHARED.
 
   python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.assess.cron_replay`
   python benchmarks/bench_noise.py --min-severity info
@@ -14,7 +18,10 @@ Then the catch rates (`--catch`): copies of the same history, each with one risk
 planted in one week (40 weeks spread over it), and whether the cron line mails it
 at warn or above that week. The volume jumps follow five steady weeks at the
 runner's level of the time (a "steady week x1.8" needs steady weeks before it);
-the other risks sit in the history as it was. `--synthetic` replays generated
+the other risks sit in the history as it was. The "steady real week" kinds plant
+into the history's own steady weeks (five weeks each within 25% of their mean):
+x1.8, the long run doubled (where that passes 1.5x the month's longest), moved
+to trail, after 3 weeks off; and one left untouched, which must bring no volume mail. `--synthetic` replays generated
 runners (21-61 km a week, 3.7-7.9 years, some never recording a shoe) as a
 check on runners the defaults were not measured on.
 """
@@ -32,6 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import noise_patterns  # noqa: E402
 import real_history  # noqa: E402
 
 OUT = HERE / "out"
@@ -75,6 +83,18 @@ def replay_lines(store, config, first: date, last: date, level: str) -> list[tup
     return [(d, w.rule, w.severity.label) for d, w in result.mailed]
 
 
+def yardsticks(store, config, first: date, last: date, level: str):
+    """Issue 15's noise patterns and risk classes for the cron line over [first, last]
+    (`noise_patterns`), and the replay they judge."""
+    from loadguard.assess.assessment import Assessment
+    from loadguard.assess.cron_replay import replay
+
+    result = replay(store, config, first, last, min_severity=level)
+    assessment = Assessment(store, config, first, last)
+    runs = assessment.frames.runs[["id", "day", "distance_km"]].rename(columns={"distance_km": "km"})
+    return noise_patterns.judge(runs, result.mailed, assessment.by_day), result
+
+
 def running_months(store, config) -> tuple[set[str], date, date]:
     kinds = list(config["running_types"])
     rows = store.conn.execute(
@@ -103,19 +123,31 @@ def noise(args) -> None:
         else:
             lines = replay_lines(store, config, first, last, args.min_severity)
         took = time.perf_counter() - started
+        verdict = None if args.per_day else yardsticks(store, config, first, last, args.min_severity)[0]
     print(f"history {first} .. {last}, cron once a day, --min-severity {args.min_severity}, "
           f"{'per-day check' if args.per_day else 'loadguard.assess.cron_replay'} ({took:.1f} s)")
     print(tally(lines, months))
+    if verdict is not None:
+        print(verdict.summary())
 
 
 # -- catch rates on synthetic variants -------------------------------------------------
 
 KINDS = ("week x1.8", "low-volume week x1.8", "run 2x the 30-day longest", "week moved to trail, climbing",
-         "first full week after 3 weeks off", "pair crossing its limit")
-EXPECTED = {"week x1.8": "volume.weekly_load", "low-volume week x1.8": "volume.weekly_load",
-            "run 2x the 30-day longest": "volume.long_run_spike",
-            "week moved to trail, climbing": "terrain.trail_switch",
-            "first full week after 3 weeks off": "volume.comeback", "pair crossing its limit": "shoes.mileage"}
+         "first full week after 3 weeks off", "pair crossing its limit",
+         "steady real week x1.8", "steady real week, long run doubled", "steady real week on trail",
+         "steady real week after 3 weeks off", "steady real week untouched")
+VOLUME = ("volume.weekly_load", "volume.long_run_spike", "volume.comeback")
+# the rules whose warn-or-above mail in the week catches the risk (none: the week must be quiet)
+EXPECTED = {"week x1.8": ("volume.weekly_load",), "low-volume week x1.8": ("volume.weekly_load",),
+            "run 2x the 30-day longest": ("volume.long_run_spike",),
+            "week moved to trail, climbing": ("terrain.trail_switch",),
+            "first full week after 3 weeks off": ("volume.comeback",), "pair crossing its limit": ("shoes.mileage",),
+            "steady real week x1.8": VOLUME, "steady real week, long run doubled": ("volume.long_run_spike",),
+            "steady real week on trail": ("terrain.trail_switch",),
+            "steady real week after 3 weeks off": ("volume.comeback",), "steady real week untouched": ()}
+# an untouched steady week must bring no volume mail (a trail week inside it is news of its own)
+QUIET = ("volume.",)
 
 
 class Planter:
@@ -185,52 +217,114 @@ class Planter:
             if km < 5:
                 return None      # no routine before the break to come back to
             return self.before(at - timedelta(weeks=3)) + self.steady(at, 1, km), []
+        if kind.startswith("steady real week"):
+            return self.real_week(kind, at)
         if kind == "pair crossing its limit":
             shoe = {"id": "gPlanted", "name": "Planted pair", "kind": "shoe", "source": "strava",
                     "distance_m": 705_000.0}
             return self.before(at) + [self.run(at, 10.0, gear_id="gPlanted")], [shoe]
         raise ValueError(kind)
 
+    def is_steady(self, at: date, weeks: int = 4, rolling: bool = False) -> bool:
+        """The `weeks` real weeks before `at` each within 25% of their mean, that mean at
+        least 10 km: weeks a coach would call steady (5: the week from `at` too; `rolling`:
+        and every 7 days ending in it, as the rules count weeks)."""
+        blocks = [self.weekly_km(at + timedelta(weeks=1 - k), 1) for k in range(5 - weeks, 5)]
+        mean = sum(blocks) / len(blocks)
+        if rolling:
+            blocks += [self.weekly_km(at + timedelta(days=d), 1) for d in range(1, 7)]
+        return mean >= 10 and all(abs(w - mean) <= 0.25 * mean for w in blocks)
+
+    def real_week(self, kind: str, at: date) -> tuple[list[dict], list[dict]] | None:
+        if not self.is_steady(at, 5, rolling=kind.endswith("untouched")):
+            return None
+        end = (at + timedelta(weeks=1)).isoformat()
+        week = [dict(a) for a in self.history if at.isoformat() <= a["start_local"][:10] < end]
+        runs = [a for a in week if a["sport_type"] in ("Run", "TrailRun", "VirtualRun")]
+        if kind == "steady real week x1.8":
+            for a in runs:
+                a["distance_m"] *= 1.8
+        elif kind == "steady real week, long run doubled":
+            longest = max(runs, key=lambda a: a["distance_m"])
+            month = [a["distance_m"] for a in self.before(at) if a["start_local"][:10] >= (
+                at - timedelta(days=30)).isoformat() and a["sport_type"] in ("Run", "TrailRun", "VirtualRun")]
+            if 2 * longest["distance_m"] < 1.5 * max(month, default=0):
+                return None      # still under the month's longest run: no spike by any measure
+            longest["distance_m"] *= 2
+        elif kind == "steady real week on trail":
+            for a in runs:
+                a.update(sport_type="TrailRun", elev_gain_m=a["distance_m"] / 1000 * 40)
+        elif kind == "steady real week after 3 weeks off":
+            return self.before(at - timedelta(weeks=3)) + week, []
+        return self.before(at) + week, []
+
 
 def catch(args) -> None:
     import json
 
-    from loadguard import config as config_mod
-    from loadguard.assess.cron_replay import replay
-    from loadguard.store import Store
     from loadguard.strava.api import activity_row
 
     raw = json.loads((real_history.REAL / "activities.json").read_text(encoding="utf-8"))
-    history = [activity_row(a, "history") for a in raw]
+    print(f"{'risk':<38}{'caught':>7}{'of':>4}   (cron line: check --new --min-severity {args.min_severity}, "
+          f"a mail at warn or above naming the rule within the risk's week; untouched: no volume mail)")
+    histories = [("recorded history", [activity_row(a, "history") for a in raw])]
+    if args.synthetic:
+        histories = [(f"generated runner {seed}", synthetic_runner(seed)[0]) for seed in range(1, 9)]
+    totals: Counter = Counter()
+    for name, history in histories:
+        print(name)
+        for kind in [k for k in KINDS if not args.only or args.only in k]:
+            caught, total = catch_kind(history, kind, args)
+            totals[(kind, "caught")] += caught
+            totals[(kind, "of")] += total
+            print(f"  {kind:<36}{caught:>7}{total:>4}")
+    if len(histories) > 1:
+        print("all")
+        for kind in KINDS:
+            print(f"  {kind:<36}{totals[(kind, 'caught')]:>7}{totals[(kind, 'of')]:>4}")
+
+
+def catch_kind(history: list[dict], kind: str, args) -> tuple[int, int]:
+    """(caught, planted) for one kind of risk planted at `args.samples` weeks of `history`."""
+    from loadguard import config as config_mod
+    from loadguard.assess.cron_replay import replay
+    from loadguard.store import Store
+
     days = sorted(date.fromisoformat(a["start_local"][:10]) for a in history)
     span = (days[-1] - days[0]).days - 120
-    print(f"{'risk':<36}{'caught':>7}{'of':>4}   (cron line: check --new --min-severity {args.min_severity}, "
-          f"a mail at warn or above naming the rule within the risk's week)")
     home = OUT / "catch-home"
-    for kind in KINDS:
-        caught = total = 0
-        planter = Planter(history, seed=7)
-        for i in range(args.samples):
-            at = days[0] + timedelta(days=100 + span * i // args.samples)
-            at -= timedelta(days=at.weekday())
-            planted = planter.plant(kind, at)
-            if planted is None:
-                continue
-            rows, gear = planted
-            home.mkdir(parents=True, exist_ok=True)
-            for f in home.iterdir():
-                f.unlink()
-            with Store.open(home / "loadguard.db") as store:
-                store.upsert_activities(rows)
-                store.upsert_gear(gear)
-                result = replay(store, config_mod.load(home / "config.toml"), at, at + timedelta(days=6),
-                                min_severity=args.min_severity)
-            rule = EXPECTED[kind]
-            total += 1
-            caught += any(w.severity.label in ("warn", "alert")
-                          and (w.rule == rule or rule in {a["rule"] for a in w.evidence.get("also", [])})
-                          for _, w in result.mailed)
-        print(f"{kind:<36}{caught:>7}{total:>4}")
+    caught = total = 0
+    planter = Planter(history, seed=7)
+    mondays = [days[0] + timedelta(days=100 + span * i // args.samples) for i in range(args.samples)]
+    if kind.startswith("steady real week"):   # every steady week, spread over the history
+        first = days[0] + timedelta(days=100 - days[0].weekday())
+        steady = [first + timedelta(weeks=k) for k in range(span // 7)
+                  if planter.is_steady(first + timedelta(weeks=k), 5, rolling=kind.endswith("untouched"))]
+        mondays = steady[::max(1, len(steady) // args.samples)][:args.samples]
+    for at in mondays:
+        at -= timedelta(days=at.weekday())
+        planted = planter.plant(kind, at)
+        if planted is None:
+            continue
+        rows, gear = planted
+        home.mkdir(parents=True, exist_ok=True)
+        for f in home.iterdir():
+            f.unlink()
+        with Store.open(home / "loadguard.db") as store:
+            store.upsert_activities(rows)
+            store.upsert_gear(gear)
+            result = replay(store, config_mod.load(home / "config.toml"), at, at + timedelta(days=6),
+                            min_severity=args.min_severity)
+        told = [{w.rule} | {a["rule"] for a in w.evidence.get("also", [])}
+                for _, w in result.mailed if w.severity.label in ("warn", "alert")]
+        total += 1
+        ok = any(set(EXPECTED[kind]) & rules for rules in told) if EXPECTED[kind] else \
+            not any(r.startswith(QUIET) for rules in told for r in rules)
+        caught += ok
+        if not ok and args.verbose:
+            print(f"    {'mailed' if not EXPECTED[kind] else 'missed'} {kind} week of {at}: "
+                  + "; ".join(f"{d} {w.severity.label} {w.message[:160]}" for d, w in result.mailed))
+    return caught, total
 
 
 # -- synthetic runners, for rules judged on runners they were not tuned to -----------------
@@ -270,11 +364,11 @@ def synthetic_runner(seed: int) -> tuple[list[dict], float, float, bool]:
 
 def synthetic(args) -> None:
     from loadguard import config as config_mod
-    from loadguard.assess.cron_replay import replay
     from loadguard.store import Store
 
     home = OUT / "synthetic-home"
     print(f"synthetic runners, cron line with --min-severity {args.min_severity}")
+    totals = []
     for seed in range(1, 9):
         rows, level, years, shoes = synthetic_runner(seed)
         home.mkdir(parents=True, exist_ok=True)
@@ -287,11 +381,15 @@ def synthetic(args) -> None:
                                     "distance_m": None} for i in range(3)])
             first = date.fromisoformat(rows[0]["start_local"][:10])
             last = date.fromisoformat(rows[-1]["start_local"][:10])
-            result = replay(store, config_mod.load(home / "config.toml"), first, last, min_severity=args.min_severity)
+            verdict, result = yardsticks(store, config_mod.load(home / "config.toml"), first, last,
+                                         args.min_severity)
         per_rule = Counter(w.rule.split(".")[1] for _, w in result.mailed)
         print(f"  runner {seed}: {level:4.0f} km/week, {years:.1f} years, {'shoes' if shoes else 'no shoes'}: "
               f"{result.mail_days_per_running_month:.2f} mail-days a month of running; "
               + ", ".join(f"{k} {v}" for k, v in sorted(per_rule.items())))
+        print("    " + verdict.summary().replace("\n", "\n    "))
+        totals.append(verdict)
+    noise_patterns.overall(totals)
 
 
 def main() -> None:
@@ -300,13 +398,15 @@ def main() -> None:
     parser.add_argument("--per-day", action="store_true", help="one check per day")
     parser.add_argument("--catch", action="store_true", help="catch rates of planted risks")
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--only", help="--catch: only the kinds whose name holds this")
+    parser.add_argument("--verbose", action="store_true", help="--catch: each miss, with what was mailed")
     parser.add_argument("--synthetic", action="store_true", help="mail-days on generated runners")
     args = parser.parse_args()
     if not real_history.available():
         sys.exit(f"no recorded history at {real_history.REAL}")
     OUT.mkdir(exist_ok=True)
     if args.catch:
-        catch(args)
+        catch(args)     # with --synthetic: on the generated runners
     elif args.synthetic:
         synthetic(args)
     else:

@@ -9,9 +9,12 @@ after a sync whose gear endpoint knows nothing of them.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "strava-real"
+# ../shared beside the checkout, or LOADGUARD_SHARED where the checkout sits elsewhere (a worktree)
+SHARED = Path(os.environ.get("LOADGUARD_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+REAL = SHARED / "strava-real"
 
 
 def available() -> bool:

@@ -269,14 +269,17 @@ def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
 
     from loadguard import config as config_mod
     from loadguard.assess.assessment import Assessment
+    from loadguard.model import Severity
     from loadguard.sources.export import read_export
     from loadguard.store import Store
     from loadguard.symptoms import log as symptoms
 
     def strongest(warnings) -> dict[str, str]:
         out: dict = {}
-        for w in warnings:
-            out[w.rule] = max(out.get(w.rule, w.severity), w.severity)
+        for w in warnings:   # a finding folded into another's message counts too
+            for rule, severity in [(w.rule, w.severity)] + [(a["rule"], Severity.parse(a["severity"]))
+                                                            for a in w.evidence.get("also", ())]:
+                out[rule] = max(out.get(rule, severity), severity)
         return {rule: severity.label for rule, severity in out.items()}
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -112,6 +112,41 @@ def test_a_pair_crossing_its_limit_is_mailed(store, run_cli):
     assert (w["subject"], w["severity"]) == ("gA", "warn")
 
 
+def test_two_big_weeks_do_not_hide_a_jump_from_steady_weeks(store, run_cli):
+    """108.9 km against weeks of 66-78 km: 1.51x their mean (the two busiest alone, 76 km, made it info)."""
+    even = dict(days=(0, 1, 2, 3, 4, 5), long_share=1 / 6)
+    for i, km in enumerate((66.0, 70.0, 74.0, 78.0, 66.0, 70.0, 74.0, 78.0)):
+        store.upsert_activities(weeks_of(START + timedelta(weeks=i), 1, km, **even))
+    week = START + timedelta(weeks=8)
+    store.upsert_activities([run(week + timedelta(days=d), 108.9 / 9, hour=h)
+                             for d, h in ((0, 7), (1, 7), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (1, 18), (3, 18))])
+    found = caught(run_cli, week, week + timedelta(days=6), "volume.weekly_load")
+    assert found and found[0]["severity"] == "warn"
+
+
+def test_light_weeks_in_the_base_do_not_make_an_ordinary_week_a_jump(store, run_cli):
+    for i, km in enumerate((40.0, 40.0, 40.0, 40.0, 40.0, 8.0, 8.0, 40.0)):   # a two-week holiday
+        store.upsert_activities(weeks_of(START + timedelta(weeks=i), 1, km))
+    week = START + timedelta(weeks=8)
+    store.upsert_activities(weeks_of(week, 1, 48.0))                  # 1.2x the usual 40 km
+    assert volume(cron_mail(run_cli, week, week + timedelta(days=6), "--min-severity", "warn")) == []
+
+
+@pytest.mark.parametrize("off_days, first_week, mailed_on", [
+    (21, (16.0,), 6),            # one run, no longer than before the break: told as the week ends
+    (21, (8.0, 8.0), 2),         # the second run passes half the 30 km weeks: told that day
+    (16, (8.0, 8.0, 8.0), None),  # 16 days off, back at 80%: a sensible return
+    (16, (12.0, 12.0, 12.0), 4),  # 16 days off, straight back to full weeks
+])
+def test_a_comeback_is_told_on_the_first_week_not_on_one_easy_run(store, run_cli, off_days, first_week, mailed_on):
+    store.upsert_activities(weeks_of(START, 8, 30.0, days=(2, 6), long_share=0.6))   # 12 and 18 km
+    back = START + timedelta(weeks=8, days=off_days)
+    store.upsert_activities([run(back + timedelta(days=2 * i), km) for i, km in enumerate(first_week)])
+    mailed = [m for m in cron_mail(run_cli, back, back + timedelta(days=13), "--min-severity", "warn")
+              if m["rule"] == "volume.comeback"]
+    assert [m["day"] for m in mailed] == ([] if mailed_on is None else [(back + timedelta(days=mailed_on)).isoformat()])
+
+
 # -- steady weeks stay quiet ---------------------------------------------------------------------
 
 
@@ -126,10 +161,13 @@ def test_half_a_year_of_steady_weeks_mails_nothing(store, run_cli, km_week, seed
     assert cron_mail(run_cli, START, START + timedelta(weeks=26), "--min-severity", "warn") == []
 
 
-def test_a_runner_who_never_records_shoes_hears_of_it_once(store, run_cli):
+def test_a_runner_who_never_records_shoes_hears_of_it_once(store, run_cli, check_json):
     store.upsert_activities(weeks_of(START, 16, 30.0, gear_id=None))
     mailed = cron_mail(run_cli, START, START + timedelta(weeks=16))      # every severity, as cron counts
     assert [m["rule"] for m in mailed].count("shoes.untracked") == 1
+    # plain check and the digest tell it for the first four weeks, not on every check after
+    assert "shoes.untracked" in all_rules(check_json(START + timedelta(weeks=3)))
+    assert "shoes.untracked" not in all_rules(check_json(START + timedelta(weeks=6)))
 
 
 # -- findings as episodes ------------------------------------------------------------------------
@@ -149,20 +187,43 @@ def test_an_ongoing_jump_is_not_mailed_again_when_the_iso_week_changes(store, ru
     assert (again["id"], again["subject"]) == (w["id"], w["subject"])  # one finding, one subject
 
 
-def test_a_jump_that_clearly_worsens_is_mailed_again(store, run_cli):
+def test_a_jump_is_mailed_again_only_when_its_km_grow_and_a_week_has_passed(store, run_cli):
     store.upsert_activities(weeks_of(START, 8, 40.0, long_share=0.25))        # four 10 km runs a week
     week = START + timedelta(weeks=8)
-    sunday = (week + timedelta(days=6)).isoformat()
-    store.upsert_activities([run(week + timedelta(days=d), 10.0) for d in range(6)])
-    assert "WARN" in run_cli("check", "--as-of", sunday, *CRON).stdout       # 60 km against 40: 1.5
-    store.upsert_activities([run(week + timedelta(days=6), 6.0, hour=6)])     # 66 km: 1.65, same news
-    assert run_cli("check", "--as-of", sunday, *CRON).stdout == ""
-    # 76 km: 1.90, past 1.25 x 1.5 = 1.875 as shown (ratios are shown rounded down, so 75 km's
-    # 1.875 reads 1.87 and is not yet "clearly worse")
-    store.upsert_activities([run(week + timedelta(days=6), 10.0, hour=18)])
-    worse = json.loads(run_cli("check", "--as-of", sunday, "--format", "json", *CRON).stdout)
-    [w] = worse["warnings"]
-    assert w["rule"] == "volume.weekly_load" and w["evidence"]["ratio"] == 1.9
+    # 10 km every day for two weeks, and a second run on the second Wednesday: 70 km, then 80
+    store.upsert_activities([run(week + timedelta(days=d), 10.0) for d in range(14)]
+                            + [run(week + timedelta(days=9), 10.0, hour=18)])
+    mailed = [m for m in cron_mail(run_cli, week, week + timedelta(days=13), "--min-severity", "warn")
+              if m["rule"] == "volume.weekly_load"]
+    first, again = mailed                                                     # one build-up, told twice
+    assert first["subject"] == again["subject"]
+    gap = (date.fromisoformat(again["day"]) - date.fromisoformat(first["day"])).days
+
+    def km(m):
+        return float(m["message"].split(" km in the 7 days")[0].split()[-1])
+
+    assert gap >= 7 and km(again) >= 1.25 * km(first)
+    since = date.fromisoformat(first["subject"])
+    ratio = again["message"].split("load ratio ")[1][:4]
+    assert again["message"].startswith(f"Same build-up as {since:%a} {since.day} {since:%b}, now {ratio}x.")
+
+
+def test_a_ratio_that_rises_only_because_the_base_falls_is_not_mailed_again():
+    from loadguard.assess.ledger import Ledger
+    from loadguard.assess.rules.volume import WeeklyLoad
+    from loadguard.model import Severity, Warning
+
+    def week(acute_km: float, ratio: float, severity=Severity.WARN) -> Warning:
+        return Warning("volume.weekly_load", severity, START, "2026-01-05", "t", f"{acute_km} km",
+                       {"acute_km": acute_km, "ratio": ratio})
+
+    ledger = Ledger({WeeklyLoad.id: WeeklyLoad.magnitude})     # the key the rule declares
+    ledger.record(ledger.news([week(48.0, 1.6)], START), START)
+    later = START + timedelta(days=8)
+    assert ledger.news([week(48.0, 3.2, Severity.ALERT)], later) == []      # the base halved, not the load
+    assert ledger.news([week(60.0, 2.0)], START + timedelta(days=6)) == []  # grown, but told 6 days ago
+    [again] = ledger.news([week(60.0, 2.0)], later)
+    assert again.message == "Same build-up as Mon 5 Jan, now 2.00x. 60.0 km"
 
 
 def test_a_comeback_is_one_finding_keyed_on_the_day_back(store, run_cli):
@@ -190,17 +251,30 @@ def test_the_spike_that_makes_the_weeks_jump_is_told_once(store, check_json):
     assert "Also volume.weekly_load" in w["message"]
 
 
-def test_a_week_that_is_big_without_the_spike_keeps_its_own_warning(store, check_json):
+def test_a_big_week_around_a_mailed_spike_is_told_in_the_spikes_mail(store, check_json, run_cli):
     store.upsert_activities(weeks_of(START, 8, 30.0))
     day = START + timedelta(weeks=8, days=6)
-    store.upsert_activities([run(day - timedelta(days=d), 11.0) for d in (2, 3, 4, 5)] + [run(day, 18.0)])
-    rules = {w["rule"] for w in check_json(day)}
-    assert {"volume.long_run_spike", "volume.weekly_load"} <= rules
+    store.upsert_activities([run(day - timedelta(days=d), 11.0) for d in (2, 3, 4, 5)] + [run(day, 18.0, id=31)])
+    [w] = volume(check_json(day))                                      # big without the spike too
+    assert (w["rule"], w["subject"]) == ("volume.long_run_spike", "31")
+    assert [a["rule"] for a in w["evidence"]["also"]] == ["volume.weekly_load"]
+    # a recovery jog two days later lifts the week's ratio: no new mail about the week
+    store.upsert_activities([run(day + timedelta(days=2), 8.0)])
+    mailed = cron_mail(run_cli, day, day + timedelta(days=6), "--min-severity", "warn")
+    assert [m["rule"] for m in mailed] == ["volume.long_run_spike"]
+
+
+def test_a_week_that_is_big_without_an_info_spike_keeps_its_own_warning(store, check_json):
+    store.upsert_activities(weeks_of(START, 8, 30.0))                  # longest 12 km
+    day = START + timedelta(weeks=8, days=6)
+    store.upsert_activities([run(day - timedelta(days=d), 11.0) for d in (2, 3, 4, 5)] + [run(day, 14.0)])
+    found = {w["rule"]: w["severity"] for w in check_json(day)}
+    assert found["volume.long_run_spike"] == "info" and found["volume.weekly_load"] == "warn"
 
 
 def test_the_comeback_run_that_is_also_a_spike_is_told_once(store, check_json):
     store.upsert_activities(weeks_of(START, 8, 30.0))
-    back = START + timedelta(weeks=8, days=20)                         # 14 days off, longest 12 km 20 days ago
+    back = START + timedelta(weeks=8, days=21)                         # 21 days off, longest 12 km 22 days ago
     store.upsert_activities([run(back, 25.0, id=99)])
     [w] = volume(check_json(back))
     assert w["rule"] == "volume.long_run_spike" and w["subject"] == "99"
@@ -211,7 +285,7 @@ def test_the_comeback_run_that_is_also_a_spike_is_told_once(store, check_json):
 
 
 def test_a_race_gets_race_recovery_advice_not_a_spike_alarm(store, check_json):
-    store.upsert_activities(weeks_of(START, 8, 30.0))
+    store.upsert_activities(weeks_of(START, 8, 40.0))                  # long runs of 16 km
     day = START + timedelta(weeks=8, days=6)
     store.upsert_activities([run(day, 21.1, id=5150, name="City Half") | {"workout_type": 1}])
     [w] = volume(check_json(day))
@@ -220,12 +294,29 @@ def test_a_race_gets_race_recovery_advice_not_a_spike_alarm(store, check_json):
     assert w["evidence"]["race"] is True and "A race asks more" in w["advice"]
 
 
-def test_a_race_far_past_the_months_longest_is_mailed_as_a_warn(store, check_json):
-    store.upsert_activities(weeks_of(START, 8, 30.0))
+@pytest.mark.parametrize("km", [42.2, 29.7])
+def test_a_race_far_past_the_months_longest_is_mailed_as_a_warn(store, check_json, km):
+    """A marathon, or a training run tagged as a race ("Marathon Training 18M", 29.7 km
+    after a month of 16 km at most): far beyond what the runner prepared for."""
+    store.upsert_activities(weeks_of(START, 8, 40.0))
     day = START + timedelta(weeks=8, days=6)
-    store.upsert_activities([run(day, 42.2, id=5151, name="Marathon") | {"workout_type": 1}])
+    store.upsert_activities([run(day, km, id=5151, name="Marathon") | {"workout_type": 1}])
     [w] = volume(check_json(day))
     assert (w["severity"], w["title"]) == ("warn", "Race recovery")
+    assert "far beyond your preparation" in w["message"]
+
+
+@pytest.mark.parametrize("pace_s, title, severity", [(300, "Race recovery", "info"),
+                                                      (400, "A run much longer than anything in the past month",
+                                                       "warn")])
+def test_a_half_marathon_without_a_race_tag_is_a_race_when_run_at_race_pace(store, check_json, pace_s, title,
+                                                                             severity):
+    store.upsert_activities(weeks_of(START, 8, 40.0))                  # 330 s/km, long runs of 16 km
+    day = START + timedelta(weeks=8, days=6)
+    store.upsert_activities([run(day, 21.1, id=5152) | {"moving_s": int(21.1 * pace_s)}])
+    [w] = volume(check_json(day))                                      # 32% over the 30-day longest
+    assert (w["title"], w["severity"]) == (title, severity)
+    assert w["evidence"]["race"] is (pace_s == 300) and w["evidence"]["race_tagged"] is False
 
 
 def test_strava_workout_type_is_stored():
@@ -276,14 +367,33 @@ def test_replay_mails_what_daily_check_new_would_and_leaves_reported_alone(store
     assert sum(m["lines"] for m in doc["months"]) == len(mailed)
 
 
+def test_replay_past_a_retired_pairs_last_run_still_mails_its_mileage(store, run_cli):
+    # the pair crosses its 700 km limit on its second-last run, then is retired for another
+    store.upsert_gear([shoe("gOld", "Old pair", 711.0, retired=True), shoe("gNew", "New pair", 60.0)])
+    store.upsert_activities(weeks_of(START, 6, 30.0, gear_id="gOld")
+                            + weeks_of(START + timedelta(weeks=6), 2, 30.0, gear_id="gNew"))
+    last_old = START + timedelta(weeks=5, days=6)                    # 12 km on the Sunday: 699 to 711 km
+    first, last = last_old - timedelta(days=3), START + timedelta(weeks=8)
+    mailed = [(m["day"], m["rule"], m["severity"]) for m in cron_mail(run_cli, first, last, "--min-severity", "warn")
+              if m["rule"] == "shoes.mileage"]
+    daily = []
+    for i in range((last - first).days + 1):
+        out = run_cli("check", "--as-of", (first + timedelta(days=i)).isoformat(), *CRON, "--format", "json").stdout
+        daily += [(w["date"], w["rule"], w["severity"]) for w in json.loads(out)["warnings"]
+                  if w["rule"] == "shoes.mileage"] if out else []
+    assert mailed == daily == [(last_old.isoformat(), "shoes.mileage", "warn")]
+
+
 def test_replay_refuses_a_range_that_ends_before_it_starts(run_cli):
     result = run_cli("replay", "--from", "2026-03-01", "--to", "2026-02-01")
     assert result.exit_code == 2 and "before --from" in result.stderr
 
 
-def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, check_json):
+def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, check_json, home):
     # two years without a shoe: the episode began long before the 400 days a check reads
-    # (ending on START: a check never looks at a day after today)
+    # (ending on START: a check never looks at a day after today); told for longer than
+    # the 4 weeks it is told by default
+    (home / "config.toml").write_text('[detectors."shoes.untracked"]\ntold_days = 1000\n')
     first = START - timedelta(weeks=104)
     store.upsert_activities(weeks_of(first, 104, 30.0, gear_id=None))
     end = first + timedelta(weeks=104)

@@ -75,11 +75,12 @@ def shown_ratio(ratio: float) -> str:
 
 
 def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
-    """The totals table as the test works it out: this week, the usual week (the two
-    busiest of the four weeks before, as the load ratio's base), the change."""
+    """The totals table as the test works it out: this week, the usual week (the four
+    weeks before, those under 60% of the busiest left out, as the load ratio's base), the change."""
     this = week_totals(rows, monday)
-    weeks = sorted((week_totals(rows, monday - timedelta(weeks=i)) for i in range(1, 5)), key=lambda w: w["km"])[2:]
-    base = {k: sum(w[k] for w in weeks) / 2 for k in this}
+    before = [week_totals(rows, monday - timedelta(weeks=i)) for i in range(1, 5)]
+    weeks = [w for w in before if w["km"] >= 0.6 * max(b["km"] for b in before)]
+    base = {k: sum(w[k] for w in weeks) / len(weeks) for k in this}
     share = this["trail"] / this["km"] * 100
     base_share = base["trail"] / base["km"] * 100
     return [
@@ -95,12 +96,13 @@ def expected_rows(rows: list[dict], monday: date) -> list[list[str]]:
 
 
 def load_ratio(rows: list[dict], sunday: date) -> float:
-    """The week against the mean of the two busiest of the four weeks before it."""
+    """The week against the mean of the four weeks before it, those under 60% of the busiest left out."""
     def week_km(last: date) -> float:
         return sum(r["distance_m"] for r in runs_between(rows, last - timedelta(days=6), last)) / 1000
 
-    base = sorted(week_km(sunday - timedelta(days=7 * k)) for k in range(1, 5))[2:]
-    return week_km(sunday) / (sum(base) / 2)
+    weeks = [week_km(sunday - timedelta(days=7 * k)) for k in range(1, 5)]
+    base = [w for w in weeks if w >= 0.6 * max(weeks)]
+    return week_km(sunday) / (sum(base) / len(base))
 
 
 # -- reading the output ------------------------------------------------------------------
@@ -235,10 +237,10 @@ def test_load_ratio_and_its_band(athlete, digest):
     status = html[html.index('<section id="status"'):html.index("</section>")]
     assert f"{acute:.1f} km this week against a usual week of" in status
     # the usual week named as the rule computes its base, not as a plain 4-week average
-    assert "Usual week: the 2 busiest of the 4 weeks before" in html
+    assert "Usual week: the 4 weeks before, light weeks left out" in html
     md = digest("--week", WEEK, fmt="md")
     assert f"Load ratio: {shown_ratio(ratio)} ({band})." in md
-    assert "Usual week: the 2 busiest of the 4 weeks before" in md
+    assert "Usual week: the 4 weeks before, light weeks left out" in md
 
 
 @pytest.mark.parametrize("week_km, band", [(20.0, "light"), (30.0, "steady"), (42.0, "caution"),

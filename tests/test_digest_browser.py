@@ -191,7 +191,7 @@ def test_no_chart_labels_overlap_and_the_weeks_ratio_is_written(example_page, br
     labels = chart["labels"]
     assert overlapping(labels) == []
     texts = [label["text"] for label in labels]
-    assert "1.54" in texts                       # the week's own ratio, beside its point
+    assert "1.60" in texts                       # the week's own ratio (60.9 km against 38.0), beside its point
     assert "1.50" in texts and "usual" in texts  # the alert line by number, the bands by name
 
 
@@ -285,7 +285,7 @@ def assert_one_usual_week(seen: dict) -> str:
 def test_one_usual_week_everywhere(example_page, browser):
     browser.open(example_page.as_uri(), 390)
     seen = usual_figures(browser)
-    assert assert_one_usual_week(seen) == "39.5 km" and seen["card"] is not None
+    assert assert_one_usual_week(seen) == "38.0 km" and seen["card"] is not None
     svg_texts = browser.evaluate("[...document.querySelectorAll('.chart svg text')].map(t => t.textContent)")
     assert "usual week" in svg_texts
 
@@ -380,7 +380,7 @@ def test_real_weeks_read_well(home, run_cli, tmp_path, browser, week):
     page = tmp_path / f"{week}.html"
     assert run_cli("digest", "--week", week, "--today", "2025-10-27", "-o", str(page)).exit_code == 0
     html = page.read_text()
-    assert html.count("<div data-level=") >= 3
+    assert html.count("<div data-level=") >= 2
     # no raw gear ids or ISO dates inside sentences
     assert not re.search(r"shoe g\d+", html)
     cards = " ".join(re.findall(r'<div data-level=.*?</div>', html, re.S))

@@ -21,8 +21,8 @@ def history(store):
     """40 km weeks, then 63.9 km (ratio 1.5975) in the week to SUNDAY, on a shoe at 91.6% of 700 km."""
     store.upsert_gear([shoe("gA", "Pegasus 40", 641.2)])
     store.upsert_activities(steady_weeks(MONDAY, 6, 40.0))
-    store.upsert_activities([run(MONDAY + timedelta(days=d), km) for d, km in ((0, 15.0), (2, 15.0), (4, 15.0),
-                                                                                 (6, 18.9))])
+    # runs no longer than the base's 10 km: a week's jump, no spike to tell it
+    store.upsert_activities([run(MONDAY + timedelta(days=d), 9.3 if d == 6 else 9.1) for d in range(7)])
     return store
 
 

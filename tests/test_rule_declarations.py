@@ -60,17 +60,18 @@ def mailed(run_cli, first: date, last: date) -> list[tuple[str, str]]:
 def test_advice_and_magnitude_declared_on_the_rule(store, run_cli, tmp_path, monkeypatch):
     install(tmp_path, monkeypatch)
     store.upsert_activities([run(MONDAY, 12.0), run(MONDAY + timedelta(days=1), 1.0),
-                             run(MONDAY + timedelta(days=2), 3.0)])
+                             run(MONDAY + timedelta(days=2), 3.0), run(MONDAY + timedelta(days=7), 12.0)])
     [w] = surges(warnings(run_cli, MONDAY))
     assert (w["advice"], w["reference"]) == ("Ease off the surges.", "Plugin et al. 2026")
-    # check --new: told at 12 km, not at 13 (under 12 x 1.25), again at 16
-    told = [surges(warnings(run_cli, MONDAY + timedelta(days=i), "--new")) for i in range(3)]
+    # check --new: told at 12 km, not at 13 (under 12 x 1.25), nor at 16 two days after
+    # the telling (issue 15: a week between tellings), again at 16 a week on
+    told = [surges(warnings(run_cli, MONDAY + timedelta(days=i), "--new")) for i in (0, 1, 2, 7)]
     assert [[w["message"] for w in day] for day in told] == [
-        ["12 km in 7 days (line 10)"], [], ["16 km in 7 days (line 10)"]]
+        ["12 km in 7 days (line 10)"], [], [], ["Update: 16 km in 7 days (line 10)"]]
     # replay judges "new" with the same ledger
-    assert mailed(run_cli, MONDAY, MONDAY + timedelta(days=2)) == [
+    assert mailed(run_cli, MONDAY, MONDAY + timedelta(days=7)) == [
         (MONDAY.isoformat(), "12 km in 7 days (line 10)"),
-        ((MONDAY + timedelta(days=2)).isoformat(), "16 km in 7 days (line 10)")]
+        ((MONDAY + timedelta(days=7)).isoformat(), "Update: 16 km in 7 days (line 10)")]
 
 
 def test_careful_line_declared_on_the_rule(store, run_cli, tmp_path, monkeypatch):

@@ -69,7 +69,7 @@ def test_local_date_decides_the_day(store, check_json):
     [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
     # counted by its UTC day it would make 95 km against 40
     assert w["evidence"]["acute_km"] == 75.0
-    assert w["evidence"]["chronic_weekly_km"] == 50.0      # the two busiest base weeks: 60 and 40
+    assert w["evidence"]["chronic_weekly_km"] == 45.0      # the four base weeks: 40, 40, 40 and 60
     assert w["severity"] == "warn"
 
 
@@ -110,8 +110,8 @@ def test_beginner_with_two_weeks_gets_no_ratio_or_spike(store, check_json):
 
 def test_treadmill_runs_count_as_volume(store, check_json):
     base(store)
-    store.upsert_activities([run(AS_OF - timedelta(days=d), 15.0, sport_type="VirtualRun", trainer=True)
-                             for d in (0, 2, 4, 5)])
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 10.0, sport_type="VirtualRun", trainer=True)
+                             for d in range(6)])
     [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
     assert w["evidence"]["acute_km"] == 60.0 and w["severity"] == "warn"
 
@@ -126,7 +126,7 @@ def test_non_running_activities_do_not_count(store, check_json):
 def test_ewma_method(store, run_cli, check_json, home):
     (home / "config.toml").write_text('[detectors."volume.weekly_load"]\nmethod = "ewma"\n')
     base(store)
-    store.upsert_activities([run(AS_OF - timedelta(days=d), 20.0) for d in (0, 1, 2, 3)])
+    store.upsert_activities([run(AS_OF - timedelta(days=d), 10.0, hour=h) for d in (0, 1, 2, 3) for h in (6, 18)])
     [w] = by_rule(check_json(AS_OF), "volume.weekly_load")
     assert w["evidence"]["method"] == "ewma"
     assert "EWMA" in w["message"]
@@ -198,23 +198,69 @@ def test_long_run_spike_only_looks_at_the_last_seven_days(store, check_json):
     assert len(by_rule(check_json(AS_OF - timedelta(days=1)), "volume.long_run_spike")) == 1
 
 
-def test_long_run_compares_with_the_previous_thirty_days_only(store, check_json):
-    base(store)
-    store.upsert_activities([run(AS_OF - timedelta(days=31), 25.0)])   # outside the 30-day lookback
-    store.upsert_activities([run(AS_OF, 12.0)])
+@pytest.mark.parametrize("days_back, severity", [(40, None), (61, "warn")])
+def test_a_long_run_of_the_two_months_before_raises_the_reference(store, check_json, days_back, severity):
+    """14 km after a month of 10 km runs is no spike five weeks after a 22 km run (the
+    reference is 90% of it), and a warn when that run lies past the 60 days."""
+    base(store, weeks=10)
+    store.upsert_activities([run(AS_OF - timedelta(days=days_back), 22.0), run(AS_OF, 14.0)])
+    found = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    assert [w["severity"] for w in found] == ([severity] if severity else [])
+    if severity:
+        assert found[0]["evidence"]["reference_km"] == found[0]["evidence"]["previous_longest_km"] == 10.0
+
+
+def test_a_run_far_past_a_light_month_is_mailed_whatever_came_before(store, check_json):
+    base(store, km_per_week=25.0, weeks=10)                               # runs of 6.2 km
+    store.upsert_activities([run(AS_OF - timedelta(days=34), 22.6), run(AS_OF, 17.7, id=4321)])
     [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
-    assert w["evidence"]["previous_longest_km"] == 10.0
+    assert (w["subject"], w["severity"]) == ("4321", "warn")              # 1.5x and 5 km past the 30-day longest
+    assert w["evidence"]["reference_km"] == 20.3
+    assert f"you ran 22.6 km on {(AS_OF - timedelta(days=34)).isoformat()}, 34 days before" in w["message"]
 
 
-@pytest.mark.parametrize("days_back, longest", [(30, 25.0), (31, 10.0)])
+@pytest.mark.parametrize("km, longest, severity", [(9.9, 2.3, "warn"), (14.9, 4.9, "alert")])
+def test_an_alert_needs_a_run_of_10_km(store, check_json, km, longest, severity):
+    """'4.9 km, 262% longer than 1.4 km' is arithmetic, not a hazard: a warn, told in km."""
+    store.upsert_activities([run(AS_OF - timedelta(days=d), longest) for d in range(3, 60, 3)]
+                            + [run(AS_OF, km, id=55)])
+    [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    assert w["severity"] == severity
+    assert "%" not in w["message"].split(";")[0]      # no percentage against a fragment of a run
+    assert f"{km - longest:.1f} km more than your longest run" in w["message"]
+
+
+def test_the_spike_reference_the_rule_exposes_is_the_one_it_judges_by(store, check_json, home):
+    from loadguard import config as config_mod
+    from loadguard.assess import frames as frames_mod
+    from loadguard.assess.assessment import detector_settings
+    from loadguard.assess.rules.volume import LongRunSpike, reference_km
+
+    base(store, weeks=10)
+    store.upsert_activities([run(AS_OF - timedelta(days=40), 22.0), run(AS_OF, 21.0)])
+    [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    config = config_mod.load(home / "config.toml")
+    frames = frames_mod.build(store, config, AS_OF)
+    assert reference_km(frames, detector_settings(config, LongRunSpike())) == w["evidence"]["reference_km"] == 19.8
+
+
+def test_a_share_shown_as_100_percent_is_not_over_100_percent(store, check_json):
+    base(store)
+    store.upsert_activities([run(AS_OF, 20.04)])                         # 100.4% over 10 km
+    [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    assert (w["severity"], w["evidence"]["increase_pct"]) == ("warn", 100)
+    assert "over 100%" not in w["message"] and "30-100%" in w["message"]
+
+
+@pytest.mark.parametrize("days_back, longest", [(30, 11.0), (31, 10.0)])
 def test_the_thirty_day_lookback_is_counted_in_local_days(store, check_json, days_back, longest):
     """A run 30 days before counts whatever the hour; 31 days before does not."""
     base(store)
-    store.upsert_activities([run(AS_OF - timedelta(days=days_back), 25.0, hour=21)])
+    store.upsert_activities([run(AS_OF - timedelta(days=days_back), 11.0, hour=21)])
     store.upsert_activities([run(AS_OF, 12.0, hour=6)])
     found = by_rule(check_json(AS_OF), "volume.long_run_spike")
-    if longest == 25.0:
-        assert found == []
+    if longest == 11.0:
+        assert found == []                                                # 9% over 11 km
     else:
         assert found[0]["evidence"]["previous_longest_km"] == longest
 

@@ -169,6 +169,6 @@ def test_the_workout_type_migration_keeps_activities_and_reported_findings(home,
         assert s.activity_count() == 1
         row = s.conn.execute("SELECT distance_m, workout_type FROM activities WHERE id = 7").fetchone()
         assert (row[0], row[1]) == (10000.0, None)
-        assert s.reported() == {"abc": (2, None)}
+        assert s.reported() == {"abc": (2, None, None)}
         s.upsert_activities([run(date(2026, 6, 2), 21.1, id=8) | {"workout_type": 1}])
         assert s.conn.execute("SELECT workout_type FROM activities WHERE id = 8").fetchone()[0] == 1

@@ -32,7 +32,13 @@ from loadguard.assess.rules import load_detectors
 from loadguard.assess.rules.common import ACUTE_DAYS, reaches
 from loadguard.assess.rules.shoes import Mileage, mileage_severity, shoe_table
 from loadguard.assess.rules.symptoms import AfterLoad, Event, events
-from loadguard.assess.rules.volume import LoadVerdict, WeeklyLoad, assess_weekly_load, base_weeks_text
+from loadguard.assess.rules.volume import (
+    LoadVerdict,
+    WeeklyLoad,
+    assess_weekly_load,
+    base_weeks_text,
+    kept_weeks,
+)
 from loadguard.config import Config
 from loadguard.errors import LoadguardError
 from loadguard.model import Severity, Warning
@@ -268,12 +274,13 @@ class Assessment:
         """A ledger of what was told (`told`: the store's rows, or none for replay's own)."""
         return Ledger({r.id: r.magnitude for r in self.rules if getattr(r, "magnitude", None)}, told)
 
-    def only_new(self, warnings: list[Warning]) -> list[Warning]:
-        """Warnings never reported, reported at a lower severity, or clearly worse than reported."""
-        return self.ledger(self.store.reported()).news(warnings)
+    def only_new(self, warnings: list[Warning], day: date) -> list[Warning]:
+        """Warnings as of `day` never reported, reported at a lower severity, or clearly
+        worse than reported a week or more before."""
+        return self.ledger(self.store.reported()).news(warnings, day)
 
-    def mark_reported(self, warnings: list[Warning]) -> None:
-        self.store.record_reported(self.ledger().record(warnings))
+    def mark_reported(self, warnings: list[Warning], day: date) -> None:
+        self.store.record_reported(self.ledger().record(warnings, day))
 
     # -- the history as of `last`, for the digest and the shoe table ----------------
 
@@ -302,6 +309,10 @@ class Assessment:
 
     def load_reaches(self, ratio: float, line: str) -> bool:
         return reaches(ratio, self.load_settings[line])
+
+    def kept_weeks(self, week_km: list[float], settings: dict | None = None) -> list[bool]:
+        """Which of these weeks' km the weekly-load rule keeps for its base."""
+        return kept_weeks(week_km, settings or self.load_settings)
 
     def base_weeks_text(self) -> str:
         return base_weeks_text(self.load_settings)

@@ -76,9 +76,9 @@ def replay(store: Store, config: Config, first: date, last: date, min_severity: 
     day = first
     while day <= last:
         month = months.setdefault(day.strftime("%Y-%m"), Month(day.strftime("%Y-%m")))
-        news = ledger.news(at_least(by_day.get(day, []), level))
+        news = ledger.news(at_least(by_day.get(day, []), level), day)
         if news:
-            ledger.record(news)
+            ledger.record(news, day)
             month.mail_days += 1
             month.lines.update((w.rule, w.severity.label) for w in news)
             mailed.extend((day, w) for w in news)

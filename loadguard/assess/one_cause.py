@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Mapping
 
-from loadguard.model import Warning
+from loadguard.model import Severity, Warning
 
 SPIKE = "volume.long_run_spike"
 WEEKLY = "volume.weekly_load"
@@ -39,9 +39,17 @@ def spike_is_the_comeback(spike: Warning, comeback: Warning) -> bool:
     return 0 <= (spike.date - back).days < 7
 
 
+def spike_is_in_the_week(spike: Warning, week: Warning) -> bool:
+    """A spike that is mailed (warn or above) tells the week it lies in: for the 7 days
+    its run stays in the window, the week's ratio is largely that run (a recovery jog
+    the day after a half marathon must not send a new mail about the week)."""
+    first, last = (date.fromisoformat(d) for d in week.evidence["window"]["acute"])
+    return spike.severity >= Severity.WARN and first <= spike.date <= last
+
+
 def explains(cause: Warning, other: Warning) -> bool:
     if cause.rule == SPIKE and other.rule == WEEKLY:
-        return spike_makes_the_week(cause, other)
+        return spike_is_in_the_week(cause, other) or spike_makes_the_week(cause, other)
     if cause.rule == SPIKE and other.rule == COMEBACK:
         return spike_is_the_comeback(cause, other)
     return False

@@ -41,7 +41,7 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     assessment = Assessment(app.store, app.config, day, day)
     warnings = at_least(assessment.findings(day), Severity.parse(min_severity))
     if only_new:
-        warnings = assessment.only_new(warnings)
+        warnings = assessment.only_new(warnings, day)
     if notify:
         pass  # the push is the run's one message: nothing on stdout for cron to mail as well
     elif only_new and not warnings:
@@ -60,7 +60,7 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
 
         delivery = push.send(urls, *news(day, warnings))
     if only_new and warnings and (delivery is None or delivery.anywhere):
-        assessment.mark_reported(warnings)
+        assessment.mark_reported(warnings, day)
     if delivery is not None and delivery.failed:
         raise push.failure(delivery, "the news stays unreported and goes out on the next run")
     if fail_on and at_or_above(warnings, Severity.parse(fail_on)):

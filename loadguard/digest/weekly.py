@@ -176,7 +176,7 @@ def build(store: Store, config: Config, week: IsoWeek, today: date | None = None
         # the symptoms section tells these, each once, with the load before it
         warnings = [w for w in warnings if w.family != symptoms_section.FAMILY]
     groups = _warning_groups(warnings)
-    usual = _usual_weeks(frames, week, int(assessment.load_settings["lightest_weeks_dropped"])) if has_base else []
+    usual = _usual_weeks(assessment, frames, week) if has_base else []
     return Digest(
         week=week,
         first_day=frames.first_day,
@@ -217,13 +217,11 @@ def _totals(runs: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def _usual_weeks(frames: Frames, week: IsoWeek, dropped: int) -> list[IsoWeek]:
-    """The weeks of the 4 before that the weekly-load rule keeps for its base: the
-    lightest `dropped` left out, as `detectors.volume.base_weeks` does."""
-    before = [week.shifted(-i) for i in range(1, BASE_WEEKS + 1)]
-    km = {w: float(_week_runs(frames, w)["distance_km"].sum()) for w in before}
-    kept = sorted(before, key=lambda w: km[w])[dropped:]
-    return sorted(kept)
+def _usual_weeks(assessment: Assessment, frames: Frames, week: IsoWeek) -> list[IsoWeek]:
+    """The weeks of the 4 before that the weekly-load rule keeps for its base."""
+    before = [week.shifted(-i) for i in range(BASE_WEEKS, 0, -1)]
+    kept = assessment.kept_weeks([float(_week_runs(frames, w)["distance_km"].sum()) for w in before])
+    return [w for w, keep in zip(before, kept) if keep]
 
 
 def _metrics(frames: Frames, week: IsoWeek, usual: list[IsoWeek]) -> list[Metric]:

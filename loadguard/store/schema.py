@@ -114,6 +114,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX symptoms_day ON symptoms (day);
     """,
+    # issue 15: the day (as of which) a finding was last told, so a growing episode is
+    # told again only a week after the last telling.
+    """
+    ALTER TABLE reported ADD COLUMN told_on TEXT;
+    """,
     # issue 16: the training plan, checked ahead against the lines. One plan at a time:
     # `plan import` replaces it. Self-contained: a new table only.
     """

@@ -27,8 +27,9 @@ class Detector(Protocol):
     declares; each is optional:
       careful     its setting -> the [symptoms] setting (or a number) it is lowered to
                   while a symptom is recent;
-      magnitude   the evidence key whose growth (by ledger.WORSE_BY) makes a told
-                  finding news again;
+      magnitude   the evidence key whose growth (by ledger.WORSE_BY, at least
+                  ledger.RETELL_DAYS after the last telling) makes a told finding
+                  news again, whatever its severity does;
       precedence  which rule speaks first, lowest first: in one message for one cause
                   and when a symptom's earlier load is named (undeclared: last);
       phrase(w)   its finding in a few words, after "4 days after"; a rule declaring it

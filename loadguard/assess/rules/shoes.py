@@ -10,6 +10,7 @@ import pandas as pd
 
 from loadguard import numbers as num
 from loadguard.advice import RULES
+from loadguard.assess.episodes import episode_starts
 from loadguard.assess.frames import Frames
 from loadguard.assess.rules.common import (
     Dated,
@@ -46,8 +47,11 @@ class Mileage(SpanRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         table = shoe_table(frames, config)
-        table = table[~table["retired"] & table["life"].notna()]
         days = pd.date_range(first, last, freq="D")
+        # Retired is today's word without a date: a retired pair was in use up to its last
+        # run, so a span reaching past that day still judges the days before it, as a
+        # check on each of those days did.
+        table = table[table["life"].notna() & (~table["retired"] | (table["last_run"] >= days[0]))]
         use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
         by_shoe = {gid: rows.groupby("day")["distance_km"].sum() for gid, rows in use.groupby("gear_id")} \
             if use is not None else {}
@@ -73,6 +77,8 @@ class Mileage(SpanRule):
             level = np.zeros(len(days), dtype=int)
             for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
                 level[reached(life, config[severity.label])] = int(severity)
+            if shoe.retired:
+                owned &= days <= shoe.last_run
             level = np.where(owned, level, 0)
             for i in changes(level, len(days)):
                 day = days[i].date()
@@ -236,10 +242,13 @@ class Untracked(EpisodeRule):
         "share": 0.2,     # more than this share of the distance without a shoe
         "weeks": 4,
         "min_km": 10.0,
+        # A runner who does not set shoes is told for this many days of it, then left
+        # alone: "313.3 of 313.3 km (100%)" on every check and digest is clutter.
+        "told_days": 28,
     }
 
     def validate(self, config: Mapping[str, Any]) -> None:
-        require_positive(config, "share", "weeks")
+        require_positive(config, "share", "weeks", "told_days")
 
     def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         daily = daily_table(frames)
@@ -253,6 +262,8 @@ class Untracked(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        starts = episode_starts(self.holds(frames, config)).reindex(t.index)
+        t = t[(t.index.to_series() - starts).dt.days < int(config["told_days"])]
         days = int(config["weeks"]) * 7
         total, bare, runs, share = t["total"], t["bare"], t["runs"], t["share"]
         out = []
