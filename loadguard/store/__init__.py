@@ -1,4 +1,5 @@
-"""The embedded SQLite store: activities, gear, reported warnings, sync state, files read.
+"""The embedded SQLite store: activities, gear, the shoe register, reported warnings, sync
+state, files read.
 
 Every write runs inside one transaction, so a crash or a bad input leaves the
 store as it was before the command started. One module per concern: schema.py
@@ -13,6 +14,7 @@ from loadguard.store.files import ImportedFiles
 from loadguard.store.gear import Gear
 from loadguard.store.reported import Reported
 from loadguard.store.schema import ACTIVITY_COLUMNS, GEAR_COLUMNS, MIGRATIONS, NOTE_COLUMNS, SCHEMA_VERSION
+from loadguard.store.shoes import ShoeRegister
 from loadguard.store.state import SyncState
 
 # MIGRATIONS and SCHEMA_VERSION are re-exported for reading; the migration code reads
@@ -20,5 +22,5 @@ from loadguard.store.state import SyncState
 __all__ = ["ACTIVITY_COLUMNS", "GEAR_COLUMNS", "MIGRATIONS", "NOTE_COLUMNS", "SCHEMA_VERSION", "Store"]
 
 
-class Store(Activities, Gear, Reported, SyncState, ImportedFiles):
+class Store(Activities, Gear, ShoeRegister, Reported, SyncState, ImportedFiles):
     """One open loadguard store: `Store.open(path)`, then the methods of every table family."""
