@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from loadguard.errors import EXIT_USAGE, LoadguardError
@@ -90,3 +91,152 @@ def attribution(store: "Store", config: "Config") -> Attribution:
         defaults.append(ConfigDefault(pair.id, sport_type=sport, source=None if sport else key,
                                       since=pair.in_use_from, until=until))
     return Attribution(tuple(config["running_types"]), tuple(defaults))
+
+
+class BadShoeValue(LoadguardError):
+    """A value given to a `shoes` subcommand that cannot be used: a usage error, one line."""
+
+    def __init__(self, message: str):
+        super().__init__(message, EXIT_USAGE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One pair before and after a change: what `shoes add/assign/…` print, one line each."""
+
+    name: str
+    before: str
+    after: str
+
+    def line(self) -> str:
+        return f"'{self.name}': {self.before} -> {self.after}"
+
+
+class Register:
+    """The `shoes` subcommands' work on one store; each returns the Changes to print."""
+
+    def __init__(self, store: "Store", config: "Config"):
+        self.store = store
+        self.config = config
+        self.running = tuple(config["running_types"])
+
+    @property
+    def how(self) -> Attribution:
+        return attribution(self.store, self.config)   # asked anew: a change may alter a default's pair
+
+    def find(self, key: str) -> Pair:
+        return find(self.store, key, self.running)
+
+    def state(self, gear_id: str) -> str:
+        """What a pair is now, in words: its runs and km as attributed, and the register's settings."""
+        from loadguard import numbers as num
+
+        runs, metres = self.store.pair_use(gear_id, self.how)
+        mine = self.store.pair_settings().get(gear_id, {})
+        parts = [f"{runs} {'activity' if runs == 1 else 'activities'}, {num.km_text(metres / 1000.0)}"]
+        if mine.get("limit_km"):
+            parts.append(f"limit {num.limit_km_text(mine['limit_km'])}")
+        if mine.get("max_months"):
+            parts.append(f"at most {mine['max_months']} months")
+        if mine.get("in_use_from"):
+            parts.append(f"in use from {mine['in_use_from']}")
+        if mine.get("retired_on"):
+            parts.append(f"retired on {mine['retired_on']}")
+        defaults = [since for since, gid in self.store.register_defaults() if gid == gear_id]
+        if defaults:
+            parts.append(f"default from {defaults[-1]}")
+        return ", ".join(parts)
+
+    def _changed(self, pair: Pair, change) -> Change:
+        before = self.state(pair.id)
+        with self.store.transaction():
+            change()
+        return Change(self.find(pair.id).name, before, self.state(pair.id))
+
+    def add(self, name: str, *, limit_km: float | None, max_months: int | None, since: str | None,
+            default: bool, brand: str | None, model: str | None, today: str) -> Change:
+        name = " ".join(name.split())
+        if not name:
+            raise BadShoeValue("shoes add needs a name for the pair")
+        self._name_free(name)
+        gear_id = new_id(name)
+
+        def change() -> None:
+            self.store.put_pair(gear_id, own=1, name=name, brand=brand, model=model, limit_km=limit_km,
+                                max_months=max_months, in_use_from=since)
+            if default:
+                self.store.set_register_default(gear_id, since or today)
+
+        with self.store.transaction():
+            change()
+        return Change(name, "not in the register", f"{self.state(gear_id)} (id {gear_id})")
+
+    def _name_free(self, name: str, but: str | None = None) -> None:
+        folded = name.casefold()
+        for pair in pairs(self.store, self.running):
+            if pair.id != but and " ".join(pair.name.split()).casefold() == folded:
+                raise BadShoeValue(f"a pair is already called {name!r} (id {pair.id}); pick another name")
+
+    def make_default(self, key: str, since: str) -> Change:
+        pair = self.find(key)
+        if pair.retired_on and pair.retired_on <= since:
+            raise BadShoeValue(f"'{pair.name}' is retired on {pair.retired_on}, before {since}")
+        return self._changed(pair, lambda: self.store.set_register_default(pair.id, since))
+
+    def assign(self, key: str, *, ids: list[int], first: str | None, last: str | None,
+               only_unassigned: bool) -> tuple[Change, int]:
+        """Put these activities (or the runs of [first, last]) in the pair; returns the change and
+        how many activities it moved."""
+        pair = self.find(key)
+        chosen = [a for a, gid in self._activities(ids, first, last)
+                  if gid != pair.id and not (only_unassigned and gid is not None)]
+        return self._changed(pair, lambda: self.store.set_assignments(chosen, pair.id)), len(chosen)
+
+    def unassign(self, *, ids: list[int], first: str | None, last: str | None,
+                 key: str | None) -> list[Change]:
+        """Take these activities (or the runs of [first, last]) out of their pair, or of `key`'s only."""
+        only = self.find(key).id if key else None
+        found = [(a, gid) for a, gid in self._activities(ids, first, last)
+                 if gid is not None and (only is None or gid == only)]
+        if not found:
+            return []
+        touched = sorted({gid for _, gid in found})
+        before = {gid: self.state(gid) for gid in touched}
+        self.store.set_assignments([a for a, _ in found], None)
+        return [Change(self.find(gid).name, before[gid], self.state(gid)) for gid in touched]
+
+    def _activities(self, ids: list[int], first: str | None, last: str | None) -> list[tuple[int, str | None]]:
+        if ids:
+            found = self.store.activity_pairs(self.how, ids=ids)
+            missing = sorted(set(ids) - {a for a, _ in found})
+            if missing:
+                raise BadShoeValue(f"no activity {missing[0]} in the store")
+            return found
+        if not first or not last:
+            raise BadShoeValue("name the runs: --run ID, or --from DAY and --to DAY")
+        if last < first:
+            raise BadShoeValue(f"--to {last} is before --from {first}")
+        until = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+        return self.store.activity_pairs(self.how, first=first, until=until, running_only=True)
+
+    def retire(self, key: str, on: str) -> Change:
+        pair = self.find(key)
+        if pair.in_use_from and on < pair.in_use_from:
+            raise BadShoeValue(f"'{pair.name}' is in use from {pair.in_use_from}; it cannot retire on {on}")
+        return self._changed(pair, lambda: self.store.put_pair(pair.id, retired_on=on))
+
+    def rename(self, key: str, name: str) -> Change:
+        pair = self.find(key)
+        name = " ".join(name.split())
+        if not name:
+            raise BadShoeValue("shoes rename needs the new name")
+        self._name_free(name, but=pair.id)
+        before = f"'{pair.name}'"
+        with self.store.transaction():
+            self.store.put_pair(pair.id, name=name)
+        return Change(pair.name, before, f"'{name}'")
+
+    def set_limit(self, key: str, **limits: float | int | None) -> Change:
+        """Set `limit_km` and/or `max_months` (None: back to config.toml's)."""
+        pair = self.find(key)
+        return self._changed(pair, lambda: self.store.put_pair(pair.id, **limits))

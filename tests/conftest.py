@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from click.testing import CliRunner
 from loadguard.cli import cli
 from loadguard.store import Store
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the repo; LOADGUARD_SHARED points elsewhere (a git worktree has no ../shared)
+SHARED = Path(os.environ.get("LOADGUARD_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 STRAVA_REAL = SHARED / "strava-real"
 
 _ids = itertools.count(1_000_000)
