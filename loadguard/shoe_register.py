@@ -102,14 +102,21 @@ class BadShoeValue(LoadguardError):
 
 @dataclass(frozen=True)
 class Change:
-    """One pair before and after a change: what `shoes add/assign/…` print, one line each."""
+    """One pair before and after a change: what `shoes add/assign/…` print, one line each.
+
+    `before` and `after` are the pair's state in parts (its use first); the line shows
+    its use and whatever else changed, so it stays short.
+    """
 
     name: str
-    before: str
-    after: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
 
     def line(self) -> str:
-        return f"'{self.name}': {self.before} -> {self.after}"
+        def told(parts: tuple[str, ...], other: tuple[str, ...]) -> str:
+            return ", ".join(parts[:1] + tuple(p for p in parts[1:] if p not in other)) or "-"
+
+        return f"'{self.name}': {told(self.before, self.after)} -> {told(self.after, self.before)}"
 
 
 class Register:
@@ -127,8 +134,8 @@ class Register:
     def find(self, key: str) -> Pair:
         return find(self.store, key, self.running)
 
-    def state(self, gear_id: str) -> str:
-        """What a pair is now, in words: its runs and km as attributed, and the register's settings."""
+    def state(self, gear_id: str) -> tuple[str, ...]:
+        """What a pair is now, in words: its activities and km as attributed, then the register's settings."""
         from loadguard import numbers as num
 
         runs, metres = self.store.pair_use(gear_id, self.how)
@@ -145,7 +152,7 @@ class Register:
         defaults = [since for since, gid in self.store.register_defaults() if gid == gear_id]
         if defaults:
             parts.append(f"default from {defaults[-1]}")
-        return ", ".join(parts)
+        return tuple(parts)
 
     def _changed(self, pair: Pair, change) -> Change:
         before = self.state(pair.id)
@@ -169,7 +176,7 @@ class Register:
 
         with self.store.transaction():
             change()
-        return Change(name, "not in the register", f"{self.state(gear_id)} (id {gear_id})")
+        return Change(name, ("not in the register",), self.state(gear_id) + (f"id {gear_id}",))
 
     def _name_free(self, name: str, but: str | None = None) -> None:
         folded = name.casefold()
@@ -231,10 +238,9 @@ class Register:
         if not name:
             raise BadShoeValue("shoes rename needs the new name")
         self._name_free(name, but=pair.id)
-        before = f"'{pair.name}'"
         with self.store.transaction():
             self.store.put_pair(pair.id, name=name)
-        return Change(pair.name, before, f"'{name}'")
+        return Change(pair.name, (f"'{pair.name}'",), (f"'{name}'",))
 
     def set_limit(self, key: str, **limits: float | int | None) -> Change:
         """Set `limit_km` and/or `max_months` (None: back to config.toml's)."""

@@ -51,7 +51,7 @@ def test_a_files_only_runner_registers_a_pair_and_follows_it_to_retirement(tmp_p
                        "--max-months", "6", "--brand", "Nike"))
     assert added.count("\n") == 1   # one line: before -> after
     assert added.startswith("'Pegasus 41': not in the register -> 2 activities, 20.0 km, limit 36 km, "
-                            "at most 6 months, in use from 2026-01-01, default from 2026-01-01 (id pair-pegasus-41-")
+                            "at most 6 months, in use from 2026-01-01, default from 2026-01-01, id pair-pegasus-41-")
     assert shoes_json(run_cli, date(2026, 1, 8))["Pegasus 41"]["distance_km"] == 20.0
     assert not by_rule(check_json(date(2026, 1, 8)), "shoes.untracked")
     # 20 of 36 km: no mileage finding yet
@@ -76,8 +76,7 @@ def test_a_files_only_runner_registers_a_pair_and_follows_it_to_retirement(tmp_p
     assert age["severity"] == "info" and age["evidence"]["max_months"] == 6
 
     retired = ok(run_cli("shoes", "retire", "pegasus 41", "--on", "2026-07-05"))
-    assert retired.strip().endswith("-> 4 activities, 40.0 km, limit 36 km, at most 6 months, in use from "
-                                    "2026-01-01, retired on 2026-07-05, default from 2026-01-01")
+    assert retired == "'Pegasus 41': 4 activities, 40.0 km -> 4 activities, 40.0 km, retired on 2026-07-05\n"
     after = check_json(date(2026, 7, 6))
     assert not by_rule(after, "shoes.mileage") and not by_rule(after, "shoes.age")
     assert shoes_json(run_cli, date(2026, 7, 6))["Pegasus 41"]["retired"] is True
@@ -309,3 +308,16 @@ def test_real_history_a_days_figure_is_the_same_whatever_the_span(real_history, 
     config.write_text('[detectors."shoes.mileage"]\nlimit_km = 770\n')   # info from 616 km
     a, b = figures("2025-08-31"), figures("2025-09-30")
     assert a and all(b[k] == v for k, v in a.items())
+
+
+def test_register_commands_stay_off_pandas(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from loadguard.cli import cli\n"
+            f"cli(['--home', {str(tmp_path)!r}, 'shoes', 'add', 'Light pair', '--default'], standalone_mode=False)\n"
+            f"cli(['--home', {str(tmp_path)!r}, 'shoes', 'set-limit', 'Light pair', '--km', '500'], "
+            "standalone_mode=False)\n"
+            "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "False" and out.count("'Light pair'") == 2
