@@ -119,7 +119,9 @@ MIGRATIONS: list[str] = [
     # issue 17: the runner's shoe register, beside the gear Strava and the export bring
     # (which stay as those sources said): pairs of their own, and their settings over
     # any pair (name, limits, in use from, retired on); which pair a run was in, over
-    # what the source said; and the default pair for runs without one, by day.
+    # what the source said; and the default pair for runs without one, by day. A shoe's
+    # first and last *run* (a hike keeps no pair in use) are read from the gear index,
+    # which now holds the sport type.
     """
     CREATE TABLE shoe_pairs (
         gear_id     TEXT PRIMARY KEY,         -- a pair of the register's own, or Strava's/the export's id
@@ -142,6 +144,8 @@ MIGRATIONS: list[str] = [
         since   TEXT PRIMARY KEY,             -- the first local day runs without a pair get it
         gear_id TEXT NOT NULL
     );
+    DROP INDEX activities_gear_use;
+    CREATE INDEX activities_gear_use ON activities (gear_id, deleted, sport_type, start_local, distance_m);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -207,23 +207,41 @@ class ShoeRegister(StoreConnection):
         expr, params = effective(how)
         running = ", ".join(f":run{n}" for n in range(len(how.running)))
         params["end"] = end
+        # What the register leaves as the source said (most rows, read from the gear index
+        # alone), and what it decides: activities it assigned, and runs with no gear.
+        per_pair = """SUM(CASE WHEN start_local < :end THEN distance_m ELSE 0 END) AS upto_m,
+                      SUM(CASE WHEN start_local >= :end THEN distance_m ELSE 0 END) AS after_m,
+                      MAX(CASE WHEN running AND start_local < :end THEN start_local END) AS last_run,
+                      MIN(CASE WHEN running THEN start_local END) AS first_run,
+                      MAX(CASE WHEN running THEN start_local END) AS last_run_ever,
+                      MAX(running) AS ran"""
         cur = self.conn.execute(
-            f"""WITH use AS (
-                    SELECT {expr} AS pair, a.start_local, COALESCE(a.distance_m, 0) AS distance_m,
-                           a.sport_type IN ({running}) AS running
-                    FROM {_ATTRIBUTED} WHERE a.deleted = 0),
-                per AS (
-                    SELECT pair,
-                           SUM(CASE WHEN start_local < :end THEN distance_m ELSE 0 END) AS upto_m,
-                           SUM(CASE WHEN start_local >= :end THEN distance_m ELSE 0 END) AS after_m,
-                           MAX(CASE WHEN running AND start_local < :end THEN start_local END) AS last_run,
-                           MIN(CASE WHEN running THEN start_local END) AS first_run,
-                           MAX(CASE WHEN running THEN start_local END) AS last_run_ever,
-                           MAX(running) AS ran
-                    FROM use WHERE pair IS NOT NULL GROUP BY pair),
-                source AS (
-                    SELECT gear_id, SUM(distance_m) AS source_m FROM activities
-                    WHERE deleted = 0 AND gear_id IS NOT NULL GROUP BY gear_id),
+            f"""WITH as_said AS MATERIALIZED (
+                    SELECT gear_id AS pair, SUM(all_m) AS source_m, {per_pair} FROM (
+                        SELECT a.gear_id, a.start_local, a.distance_m AS all_m,
+                               CASE WHEN s.activity_id IS NULL THEN a.distance_m ELSE 0 END AS distance_m,
+                               a.sport_type IN ({running}) AND s.activity_id IS NULL AS running
+                        FROM activities a LEFT JOIN shoe_assignments s ON s.activity_id = a.id
+                        WHERE a.gear_id IS NOT NULL AND a.deleted = 0)
+                    GROUP BY gear_id),
+                decided AS MATERIALIZED (
+                    SELECT pair, {per_pair} FROM (
+                        SELECT {expr} AS pair, a.start_local, COALESCE(a.distance_m, 0) AS distance_m,
+                               a.sport_type IN ({running}) AS running
+                        -- CROSS JOIN: the few assignments lead, never a walk through every activity
+                        FROM shoe_assignments s CROSS JOIN activities a ON a.id = s.activity_id
+                        WHERE a.deleted = 0
+                        UNION ALL
+                        SELECT {expr}, a.start_local, COALESCE(a.distance_m, 0), 1
+                        FROM activities a LEFT JOIN shoe_assignments s ON s.activity_id = a.id
+                        WHERE a.gear_id IS NULL AND a.deleted = 0 AND a.sport_type IN ({running})
+                        AND s.activity_id IS NULL)
+                    WHERE pair IS NOT NULL GROUP BY pair),
+                per AS MATERIALIZED (
+                    SELECT pair, SUM(upto_m) AS upto_m, SUM(after_m) AS after_m, MAX(last_run) AS last_run,
+                           MIN(first_run) AS first_run, MAX(last_run_ever) AS last_run_ever, MAX(ran) AS ran
+                    FROM (SELECT pair, upto_m, after_m, last_run, first_run, last_run_ever, ran FROM as_said
+                          UNION ALL SELECT * FROM decided) GROUP BY pair),
                 pairs AS (
                     SELECT id, name, brand, model, retired, is_primary, distance_m AS total_m
                     FROM gear WHERE kind = 'shoe'
@@ -239,7 +257,7 @@ class ShoeRegister(StoreConnection):
                        COALESCE(src.source_m, 0) AS source_m, COALESCE(u.upto_m, 0) AS upto_m,
                        COALESCE(u.after_m, 0) AS after_m, u.last_run, u.first_run, u.last_run_ever,
                        r.limit_km, r.max_months, r.in_use_from, r.retired_on
-                FROM pairs p LEFT JOIN per u ON u.pair = p.id LEFT JOIN source src ON src.gear_id = p.id
+                FROM pairs p LEFT JOIN per u ON u.pair = p.id LEFT JOIN as_said src ON src.pair = p.id
                 LEFT JOIN shoe_pairs r ON r.gear_id = p.id
                 ORDER BY name, p.id""", params)
         return [d[0] for d in cur.description], cur.fetchall()
