@@ -79,7 +79,9 @@ def test_a_files_only_runner_registers_a_pair_and_follows_it_to_retirement(tmp_p
     assert retired == "'Pegasus 41': 4 activities, 40.0 km -> 4 activities, 40.0 km, retired on 2026-07-05\n"
     after = check_json(date(2026, 7, 6))
     assert not by_rule(after, "shoes.mileage") and not by_rule(after, "shoes.age")
-    assert shoes_json(run_cli, date(2026, 7, 6))["Pegasus 41"]["retired"] is True
+    row = shoes_json(run_cli, date(2026, 7, 6))["Pegasus 41"]
+    assert (row["retired"], row["in_use_from"], row["retired_from"], row["months"], row["max_months"]) == (
+        True, "2026-01-01", "2026-07-05", 6, 6)
     # the day before, as it was then: still in use, both limits told
     before = check_json(date(2026, 7, 4))
     assert by_rule(before, "shoes.mileage") and by_rule(before, "shoes.age")
