@@ -13,10 +13,12 @@ import pandas as pd
 from loadguard import symptoms as symptom_log
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name, first_match
+from loadguard.shoe_register import attribution
 
 if TYPE_CHECKING:
     from loadguard.config import Config
     from loadguard.store import Store
+    from loadguard.store.shoes import Attribution
 
 # Runs older than this before the first day judged are read only when a finding's
 # episode reaches back that far (`check.findings_by_day`): every rule looks back
@@ -138,12 +140,10 @@ def build(store: "Store", config: "Config", as_of: date, rewind_from: date | Non
 
 
 def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | None, since: date | None) -> Frames:
-    from loadguard.shoe_register import attribution
-
     how = attribution(store, config)
     end = (as_of + timedelta(days=1)).isoformat()
     first = store.first_run_start(how.running, end)
-    # Most of the history wanted: one table scan beats walking the start-time index
+    # most of the history wanted, or a recent slice: store.run_rows reads them differently
     whole = first is None or since is None or (as_of - since) * 2 > as_of - date.fromisoformat(first[:10])
     columns, rows = store.run_rows(how, end, since.isoformat() if since else None, whole)
     runs = pd.DataFrame.from_records(rows, columns=columns)
@@ -230,7 +230,7 @@ def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
 ALWAYS = pd.Timestamp("1900-01-01")
 
 
-def _shoes(store: "Store", how, as_of: date, shoe_cfg) -> pd.DataFrame:
+def _shoes(store: "Store", how: "Attribution", as_of: date, shoe_cfg) -> pd.DataFrame:
     """Shoes with their distance as of `as_of`, the span they are in use, and the register's limits.
 
     A shoe's distance is its source's own total (Strava's holds runs from before the
