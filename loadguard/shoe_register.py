@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 OWN_PREFIX = "pair-"
 
 
-class NoSuchPair(LoadguardError):
-    """A pair named on the command line that the store does not hold: the runner's mistake."""
+class BadShoeValue(LoadguardError):
+    """A pair or value given to a `shoes` subcommand that cannot be used: a usage error, one line."""
 
     def __init__(self, message: str):
         super().__init__(message, EXIT_USAGE)
@@ -67,9 +67,9 @@ def find(store: "Store", key: str, running: tuple[str, ...]) -> Pair:
     if len(named) == 1:
         return named[0]
     if named:
-        raise NoSuchPair(f"{len(named)} pairs are called {key!r}; name one by its id: "
+        raise BadShoeValue(f"{len(named)} pairs are called {key!r}; name one by its id: "
                          f"{', '.join(p.id for p in named)}")
-    raise NoSuchPair(f"no pair is called {key!r}; `loadguard shoes` lists them, `loadguard shoes add` adds one")
+    raise BadShoeValue(f"no pair is called {key!r}; `loadguard shoes` lists them, `loadguard shoes add` adds one")
 
 
 def new_id(name: str) -> str:
@@ -84,20 +84,13 @@ def attribution(store: "Store", config: "Config") -> Attribution:
     for key, pair_key in config["shoes"]["default"].items():
         try:
             pair = find(store, pair_key, tuple(config["running_types"]))
-        except NoSuchPair as exc:
+        except BadShoeValue as exc:
             raise LoadguardError(f"{config.path or 'config.toml'}: shoes.default.{key}: {exc}") from None
         until = pair.retired_on
         sport = key if key[:1].isupper() else None
         defaults.append(ConfigDefault(pair.id, sport_type=sport, source=None if sport else key,
                                       since=pair.in_use_from, until=until))
     return Attribution(tuple(config["running_types"]), tuple(defaults))
-
-
-class BadShoeValue(LoadguardError):
-    """A value given to a `shoes` subcommand that cannot be used: a usage error, one line."""
-
-    def __init__(self, message: str):
-        super().__init__(message, EXIT_USAGE)
 
 
 @dataclass(frozen=True)
