@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from loadguard import numbers as num
 from loadguard.errors import EXIT_USAGE, LoadguardError
 from loadguard.shoe_keys import display_name
 from loadguard.store.shoes import Attribution, ConfigDefault
@@ -38,7 +39,6 @@ class BadShoeValue(LoadguardError):
 class Pair:
     id: str
     name: str          # as shown: the register's name, the source's, or "shoe <id>"
-    own: bool          # known only to the register
     in_use_from: str | None
     retired_on: str | None
 
@@ -51,8 +51,7 @@ def pairs(store: "Store", running: tuple[str, ...]) -> list[Pair]:
     for gid in sorted(set(gear) | set(settings) | set(store.undescribed_gear(running))):
         mine = settings.get(gid, {})
         name = mine.get("name") or (gear[gid]["name"] if gid in gear else None)
-        out.append(Pair(gid, display_name(gid, name), bool(mine.get("own")), mine.get("in_use_from"),
-                        mine.get("retired_on")))
+        out.append(Pair(gid, display_name(gid, name), mine.get("in_use_from"), mine.get("retired_on")))
     return out
 
 
@@ -129,8 +128,6 @@ class Register:
 
     def state(self, gear_id: str) -> tuple[str, ...]:
         """What a pair is now, in words: its activities and km as attributed, then the register's settings."""
-        from loadguard import numbers as num
-
         runs, metres = self.store.pair_use(gear_id, self.how)
         mine = self.store.pair_settings().get(gear_id, {})
         parts = [f"{runs} {'activity' if runs == 1 else 'activities'}, {num.km_text(metres / 1000.0)}"]
