@@ -199,7 +199,8 @@ class ShoeRegister(StoreConnection):
 
         The shoes: gear Strava or an export described as a shoe, the register's own
         pairs, and gear ids runs carry that nobody described (Strava answers 404 for
-        them). Per shoe: its source's total (`total_m`, Strava's, which holds runs from
+        them; flagged retired, as Strava's list of the athlete's shoes, which holds
+        every active pair, never names them). Per shoe: its source's total (`total_m`, Strava's, which holds runs from
         before the first sync), what its source put on it in the store (`source_m`),
         the distance the register attributes to it before `end` and from `end` on, and
         its first and last *run* (a hike in it keeps no pair in use).
@@ -249,7 +250,7 @@ class ShoeRegister(StoreConnection):
                     SELECT gear_id, name, brand, model, 0, 0, NULL FROM shoe_pairs
                     WHERE own = 1 AND gear_id NOT IN (SELECT id FROM gear)
                     UNION ALL
-                    SELECT pair, NULL, NULL, NULL, 0, 0, NULL FROM per
+                    SELECT pair, NULL, NULL, NULL, 1, 0, NULL FROM per
                     WHERE ran AND pair NOT IN (SELECT id FROM gear) AND pair NOT IN (SELECT gear_id FROM shoe_pairs
                                                                                      WHERE own = 1))
                 SELECT p.id, COALESCE(r.name, p.name, '') AS name, COALESCE(r.brand, p.brand) AS brand,
