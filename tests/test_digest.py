@@ -841,3 +841,13 @@ def test_bad_address_in_config_is_one_line(store, home, run_cli):
     assert result.exit_code == 3
     assert "digest.email_to must be an e-mail address" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_rotation_says_which_days_it_counted_beside_the_weeks_shoe_table(run_cli):
+    # The example's rotation finding of the week is Monday's; the Speedgoat ran 42.9 km later
+    # that week. The finding names its window, so it never reads as "idle all week".
+    assert run_cli("import", str(EXAMPLES / "athlete"), "--timezone", "America/New_York").exit_code == 0
+    md = run_cli("digest", "--today", TODAY, "--week", WEEK).stdout
+    assert "'Hoka Speedgoat 5' were not worn" in md and "in the 8 weeks to 2026-11-16" in md
+    assert "| Hoka Speedgoat 5 | 58.1 km | 700 km |" in md and "| 42.9 km |" in md
+    assert "idle" not in md
