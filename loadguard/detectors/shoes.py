@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
+from loadguard.advice import NO_PAIR_YET
 from loadguard.detectors.common import (
     Dated, EpisodeRule, SpanRule, build_warning, daily_table, exceeded, reached, reaches, require_choice,
     require_order, require_positive, window,
 )
-from loadguard.advice import NO_PAIR_YET
 from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
 from loadguard.shoe_keys import display_name, first_match
