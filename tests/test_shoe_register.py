@@ -325,3 +325,24 @@ def test_register_commands_stay_off_pandas(tmp_path):
             "print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "False" and out.count("'Light pair'") == 2
+
+
+def test_a_default_lasts_until_the_next_default_or_its_retirement(store, run_cli, home):
+    from conftest import run
+
+    store.upsert_activities([run(date(2026, m, 10), 10.0, gear_id=None) for m in (1, 2, 3)]
+                            + [run(date(2026, 3, 11), 5.0, gear_id=None, sport_type="VirtualRun")])
+    ok(run_cli("shoes", "add", "January pair", "--default", "--from", "2026-01-01"))
+    ok(run_cli("shoes", "add", "February pair"))
+    assert ok(run_cli("shoes", "default", "february pair", "--from", "2026-02-01")) == \
+        "'February pair': 0 activities, 0.0 km -> 3 activities, 25.0 km, default from 2026-02-01\n"
+    ok(run_cli("shoes", "retire", "February pair", "--on", "2026-03-01"))
+    table = shoes_json(run_cli, date(2026, 3, 31))
+    # March's runs: the later default is retired, and the earlier one does not come back
+    assert (table["January pair"]["distance_km"], table["February pair"]["distance_km"]) == (10.0, 10.0)
+    refused = run_cli("shoes", "default", "February pair", "--from", "2026-03-05")
+    assert refused.exit_code == 2 and "is retired on 2026-03-01, before 2026-03-05" in refused.stderr
+    # a default by source in config.toml is more specific than the register's: it takes them all
+    (home / "config.toml").write_text('[shoes.default]\nexport = "January pair"\n')
+    table = shoes_json(run_cli, date(2026, 3, 31))
+    assert (table["January pair"]["distance_km"], table["February pair"]["distance_km"]) == (35.0, 0.0)
