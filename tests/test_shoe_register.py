@@ -7,10 +7,9 @@ import json
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
+import fake_strava as fs
 import pytest
 import responses
-
-import fake_strava as fs
 from activity_files import gpx_text, write
 from conftest import STRAVA_REAL, by_rule
 from strava_export import activity as export_activity
@@ -66,7 +65,8 @@ def test_a_files_only_runner_registers_a_pair_and_follows_it_to_retirement(tmp_p
     gpx_run(watch, date(2026, 1, 12))
     ok(run_cli("import", str(watch), "--timezone", "UTC"))
     [warn] = by_rule(check_json(date(2026, 1, 12)), "shoes.mileage")
-    assert warn["severity"] == "warn" and warn["message"].startswith("'Pegasus 41' has 40.0 km, 111% of its 36 km limit")
+    assert warn["severity"] == "warn"
+    assert warn["message"].startswith("'Pegasus 41' has 40.0 km, 111% of its 36 km limit")
 
     # by age: six months from 2026-01-01 is 2026-07-01
     assert not by_rule(check_json(date(2026, 6, 30)), "shoes.age")
@@ -188,7 +188,8 @@ def test_rename_and_limits_of_a_strava_pair_and_names_printed_safely(store, run_
     out = ok(run_cli("shoes", "set-limit", "g1", "--km", "600", "--max-months", "12"))
     assert "\x1b" not in out and out.startswith("'Ghost\ufffd[2J 15': 1 activity, 10.0 km -> 1 activity, 10.0 km, "
                                                 "limit 600 km, at most 12 months")
-    assert ok(run_cli("shoes", "rename", "g1", "Daily pair")) == "'Ghost\ufffd[2J 15': 'Ghost\ufffd[2J 15' -> 'Daily pair'\n"
+    renamed = ok(run_cli("shoes", "rename", "g1", "Daily pair"))
+    assert renamed == "'Ghost\ufffd[2J 15': 'Ghost\ufffd[2J 15' -> 'Daily pair'\n"
     [w] = by_rule(check_json(date(2026, 3, 1)), "shoes.mileage")
     assert w["message"].startswith("'Daily pair' has 500.0 km, 83% of its 600 km limit")
     ok(run_cli("shoes", "set-limit", "Daily pair", "--km", "default"))
@@ -295,7 +296,8 @@ def test_real_history_undescribed_gear_is_listed_and_judged(real_history, run_cl
     # the runner can name and retire it
     ok(run_cli("shoes", "rename", "g12012300", "Old Boston"))
     ok(run_cli("shoes", "retire", "Old Boston", "--on", "2023-10-01"))
-    assert table["shoe g12012300"]["distance_km"] == shoes_json(run_cli, date(2025, 10, 20))["Old Boston"]["distance_km"]
+    renamed = shoes_json(run_cli, date(2025, 10, 20))["Old Boston"]
+    assert renamed["distance_km"] == table["shoe g12012300"]["distance_km"]
     assert not [w for w in by_rule(check_json(date(2023, 10, 1)), "shoes.mileage") if w["subject"] == "g12012300"]
 
 
