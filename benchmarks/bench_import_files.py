@@ -45,7 +45,7 @@ import resource, sys, time
 import loadguard.sources.files as files
 if sys.argv[1] == "serial":
     files.PARALLEL_FROM = 10**9
-from loadguard.cli import cli
+from loadguard.app import cli
 start = time.perf_counter()
 try:
     cli.main(["--home", sys.argv[2], "import", sys.argv[3], "--quiet"], prog_name="loadguard")

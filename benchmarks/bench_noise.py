@@ -4,10 +4,10 @@ The cron line (`loadguard sync --quiet && loadguard check --new [--min-severity 
 is replayed once a day over the whole history and every line it would have
 printed is counted: mail-days per month of running, lines per rule and severity.
 
-  python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.replay`
+  python benchmarks/bench_noise.py                    # this loadguard, through `loadguard.assess.cron_replay`
   python benchmarks/bench_noise.py --min-severity info
   PYTHONPATH=/path/to/old/checkout python benchmarks/bench_noise.py --per-day
-        # any loadguard, one `run_detectors` per day, a finding new when its severity
+        # any loadguard, one check per day, a finding new when its severity
         # rises (the rule before findings were episodes): how the BEFORE table was made
 
 Then the catch rates (`--catch`): copies of the same history, each with one risk
@@ -26,7 +26,7 @@ import random
 import sys
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -53,13 +53,13 @@ def tally(lines: list[tuple[date, str, str]], running_months: set[str]) -> str:
 
 
 def per_day_lines(store, config, first: date, last: date, min_level: int) -> list[tuple[date, str, str]]:
-    from loadguard.check import run_detectors
+    from loadguard.assess.assessment import Assessment
 
     seen: dict[str, int] = {}
     lines = []
     day = first
     while day <= last:
-        for w in run_detectors(store, config, day):
+        for w in Assessment(store, config, day, day).findings(day):
             if int(w.severity) < min_level or seen.get(w.id, 0) >= int(w.severity):
                 continue
             seen[w.id] = int(w.severity)
@@ -69,7 +69,7 @@ def per_day_lines(store, config, first: date, last: date, min_level: int) -> lis
 
 
 def replay_lines(store, config, first: date, last: date, level: str) -> list[tuple[date, str, str]]:
-    from loadguard.replay import replay
+    from loadguard.assess.cron_replay import replay
 
     result = replay(store, config, first, last, min_severity=level)
     return [(d, w.rule, w.severity.label) for d, w in result.mailed]
@@ -104,7 +104,7 @@ def noise(args) -> None:
             lines = replay_lines(store, config, first, last, args.min_severity)
         took = time.perf_counter() - started
     print(f"history {first} .. {last}, cron once a day, --min-severity {args.min_severity}, "
-          f"{'per-day run_detectors' if args.per_day else 'loadguard.replay'} ({took:.1f} s)")
+          f"{'per-day check' if args.per_day else 'loadguard.assess.cron_replay'} ({took:.1f} s)")
     print(tally(lines, months))
 
 
@@ -196,9 +196,9 @@ def catch(args) -> None:
     import json
 
     from loadguard import config as config_mod
-    from loadguard.replay import replay
-    from loadguard.sources.strava import activity_row
+    from loadguard.assess.cron_replay import replay
     from loadguard.store import Store
+    from loadguard.strava.api import activity_row
 
     raw = json.loads((real_history.REAL / "activities.json").read_text(encoding="utf-8"))
     history = [activity_row(a, "history") for a in raw]
@@ -257,7 +257,7 @@ def synthetic_runner(seed: int) -> tuple[list[dict], float, float, bool]:
         week_km = min(max(week_km * rng.uniform(0.9, 1.12), level * 0.6), level * 1.3)
         n = max(3, min(6, round(week_km / 9)))
         plan = sorted(rng.sample(range(6), n - 1)) + [6]
-        for i, d in enumerate(plan):
+        for d in plan:
             share = 0.3 if d == 6 else 0.7 / (n - 1)
             km = week_km * factor * share * rng.uniform(0.85, 1.15)
             race = d == 6 and rng.random() < 0.06
@@ -270,7 +270,7 @@ def synthetic_runner(seed: int) -> tuple[list[dict], float, float, bool]:
 
 def synthetic(args) -> None:
     from loadguard import config as config_mod
-    from loadguard.replay import replay
+    from loadguard.assess.cron_replay import replay
     from loadguard.store import Store
 
     home = OUT / "synthetic-home"
@@ -297,7 +297,7 @@ def synthetic(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--min-severity", default="info", choices=["info", "warn", "alert"])
-    parser.add_argument("--per-day", action="store_true", help="one run_detectors per day (any loadguard)")
+    parser.add_argument("--per-day", action="store_true", help="one check per day")
     parser.add_argument("--catch", action="store_true", help="catch rates of planted risks")
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--synthetic", action="store_true", help="mail-days on generated runners")

@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+import fake_strava as fs  # noqa: E402
 import responses  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-import fake_strava as fs  # noqa: E402
-from loadguard.cli import cli  # noqa: E402
+from loadguard.app import cli  # noqa: E402
 
 
 def main() -> None:

@@ -20,8 +20,8 @@ def available() -> bool:
 
 def load_real(home: Path) -> Path:
     """Write the recorded history into `home`/loadguard.db; returns the store's path."""
-    from loadguard.sources.strava import activity_row, gear_row
     from loadguard.store import Store
+    from loadguard.strava.api import activity_row, gear_row
 
     activities = json.loads((REAL / "activities.json").read_text(encoding="utf-8"))
     athlete = json.loads((REAL / "athlete.json").read_text(encoding="utf-8"))

@@ -21,11 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 from loadguard import config as config_mod
-from loadguard import frames as frames_mod
-from loadguard.check import detector_settings
-from loadguard.detectors.stride import Cadence, steps_per_minute, with_rate
-from loadguard.sources.strava import activity_row
+from loadguard.assess import frames as frames_mod
+from loadguard.assess.assessment import detector_settings
+from loadguard.assess.rules.stride import Cadence, steps_per_minute, with_rate
 from loadguard.store import Store
+from loadguard.strava.api import activity_row
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "strava-real" / "activities.json"
 

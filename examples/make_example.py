@@ -268,10 +268,10 @@ def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
     import tempfile
 
     from loadguard import config as config_mod
-    from loadguard import symptoms
-    from loadguard.check import run_detectors
+    from loadguard.assess.assessment import Assessment
     from loadguard.sources.export import read_export
     from loadguard.store import Store
+    from loadguard.symptoms import log as symptoms
 
     def strongest(warnings) -> dict[str, str]:
         out: dict = {}
@@ -289,9 +289,9 @@ def check_targets(files: dict[str, bytes], plan: list[Session]) -> list[str]:
         with Store.open(Path(tmp) / "loadguard.db") as store:
             store.upsert_activities(export.activities)
             store.upsert_gear(export.gear)
-            warnings = run_detectors(store, settings, AS_OF)
+            warnings = Assessment(store, settings, AS_OF, AS_OF).findings(AS_OF)
             symptoms.add(store, **LOGGED)
-            logged = strongest(run_detectors(store, settings, AS_OF))
+            logged = strongest(Assessment(store, settings, AS_OF, AS_OF).findings(AS_OF))
     found = strongest(warnings)
     noted = {w.date for w in warnings if w.rule == "symptoms.notes"}
     runs = [s for s in plan if s.label in ("Run", "Trail Run", "Virtual Run")]

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from loadguard import addresses
 from loadguard.errors import LoadguardError
+from loadguard.sport_types import unknown_sport_type
 from loadguard.zones import known_zone
 
 # Settings outside `[detectors.*]`. A value of None means "optional string".
@@ -184,8 +186,6 @@ def load(path: Path) -> Config:
 
 
 def _check_sport_types(values: dict[str, Any], name: str) -> None:
-    from loadguard.sport_types import unknown_sport_type
-
     for key in values["shoes"]["default"]:
         # Strava's sport types are capitalised, source names are not
         problem = unknown_sport_type(key) if key[:1].isupper() else None
@@ -278,10 +278,8 @@ def _checked(where: str, value: Any, default: Any, name: str, *, signed: bool = 
 
 
 def _check_addresses(digest: dict[str, Any], name: str) -> None:
-    from loadguard.addresses import problem
-
     for key in ("email_to", "email_from"):
         value = digest[key]
-        why = problem(value)
+        why = addresses.problem(value)
         if why:
             raise LoadguardError(f"{name}: digest.{key} {why}, got {value!r}")

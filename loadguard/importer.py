@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from loadguard.sources import API_SOURCE, Batch, ImportContext, Source
+from loadguard.sources.export import gear_key
 from loadguard.store import Store
 
 # Rows written per statement batch: big enough to be quick, small enough that a
@@ -34,8 +35,6 @@ class ImportResult:
 
 def context_for(store: Store | None, zone, running_types) -> ImportContext:
     """What sources may know of the store (None: there is no store yet)."""
-    from loadguard.sources.export import gear_key
-
     if store is None:
         return ImportContext(zone=zone, running_types=tuple(running_types))
     known_gear = {gear_key(name): gid for gid, name in store.gear_names(API_SOURCE)}

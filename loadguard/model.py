@@ -24,7 +24,7 @@ class Severity(IntEnum):
 
 
 # The subject a rule gives a finding that lasts while its condition holds (a jump in
-# the weekly load, a run of weeks without a shoe): `loadguard.episodes` replaces it
+# the weekly load, a run of weeks without a shoe): `loadguard.assess.episodes` replaces it
 # with the first day of the episode, which is what makes the finding one finding.
 EPISODE = "episode"
 

@@ -288,7 +288,6 @@ def connection_error() -> requests.exceptions.ConnectionError:
 
 
 def write_token(home, *, expires_at: int = 4_102_444_800, access: str = ACCESS, refresh: str = REFRESH) -> None:
-    from loadguard import token as tokens
-
+    from loadguard.strava import token as tokens
     tokens.save(home, tokens.Token(access_token=access, refresh_token=refresh, expires_at=expires_at,
                                    client_id=CLIENT_ID, client_secret=CLIENT_SECRET, athlete_id=134815))

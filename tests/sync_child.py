@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import fake_strava as fs  # noqa: E402
 import responses  # noqa: E402
 
-import fake_strava as fs  # noqa: E402
 from loadguard.cli import main  # noqa: E402
 
 

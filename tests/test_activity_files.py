@@ -14,13 +14,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from activity_files import gpx_text, tcx_text, truncated_fit, write
 from conftest import SHARED, run, steady_weeks
+from strava_export import activity, write_export
+
 from loadguard.sources.files import collect
 from loadguard.sources.files.track import smoothed_gain
 from loadguard.store import Store, schema
-from strava_export import activity, write_export
 
 FILES = SHARED / "activity-files"
 needs_files = pytest.mark.skipif(not (FILES / "manifest.json").is_file(), reason="../shared/activity-files absent")
@@ -167,7 +167,8 @@ def test_non_running_files_are_stored_but_not_run(run_cli, home, tmp_path, check
     write(tmp_path / "strava.gpx", gpx_text(START.replace(day=3), km=6.0, sport="9"))
     assert run_cli("import", str(tmp_path)).exit_code == 0
     assert [r["sport_type"] for r in rows(home)] == ["Ride", "Run"]
-    from loadguard import config, frames
+    from loadguard import config
+    from loadguard.assess import frames
 
     with Store.open(home / "loadguard.db") as s:
         built = frames.build(s, config.load(home / "config.toml"), date(2026, 3, 10))
@@ -274,8 +275,7 @@ class _OnePage:
 
 
 def test_a_synced_strava_activity_absorbs_its_earlier_file_import(run_cli, home, tmp_path):
-    from loadguard import sync as engine
-
+    from loadguard.strava import sync as engine
     write(tmp_path / "run.gpx", gpx_text(START, km=10.0, climb_per_km=20))
     assert run_cli("import", str(tmp_path / "run.gpx")).exit_code == 0
     api_row = run(START.date(), 10.05, hour=7, id=9_876_543_210, gear_id=None, elev_m=180.0)

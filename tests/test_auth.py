@@ -10,12 +10,12 @@ import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
+import fake_strava as fs
 import pytest
 import responses
 
-import fake_strava as fs
-from loadguard import token as tokens
 from loadguard.errors import LoadguardError
+from loadguard.strava import token as tokens
 
 CREDS = ("--client-id", str(fs.CLIENT_ID), "--client-secret", fs.CLIENT_SECRET)
 
@@ -198,8 +198,7 @@ def test_revoke_of_an_already_dead_token_still_deletes_it(home, run_cli, mock):
 
 
 def test_revoke_keeps_the_token_when_strava_cannot_be_reached(home, run_cli, mock, monkeypatch):
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
     monkeypatch.setattr(strava, "sleep", lambda s: None)
     fs.write_token(home)
     mock.fail("POST", "/oauth/deauthorize", *[fs.connection_error()] * 4)
@@ -233,8 +232,8 @@ def test_a_corrupt_token_file_is_one_line(home, run_cli):
 
 def test_an_idle_connection_cannot_hold_the_callback_past_its_timeout():
     # Browsers open spare connections ahead of need and may never send on them.
-    from loadguard import oauth_callback
     from loadguard.errors import LoadguardError
+    from loadguard.strava import callback as oauth_callback
 
     idle: list[socket.socket] = []
     outcome: list = []
@@ -264,8 +263,7 @@ def test_an_idle_connection_cannot_hold_the_callback_past_its_timeout():
 
 
 def test_revoke_saves_a_token_renewed_before_a_failed_revocation(home, run_cli, mock, monkeypatch):
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
     monkeypatch.setattr(strava, "sleep", lambda s: None)
     fs.write_token(home, expires_at=1_600_000_000)
     mock.fail("POST", "/oauth/deauthorize", *[fs.connection_error()] * 4)

@@ -9,7 +9,6 @@ import textwrap
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import run, shoe, steady_weeks
 
 AS_OF = date(2026, 6, 28)

@@ -8,7 +8,6 @@ import random
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import all_rules, run, shoe
 
 START = date(2026, 1, 5)          # a Monday
@@ -230,7 +229,7 @@ def test_a_race_far_past_the_months_longest_is_mailed_as_a_warn(store, check_jso
 
 
 def test_strava_workout_type_is_stored():
-    from loadguard.sources.strava import activity_row
+    from loadguard.strava.api import activity_row
 
     raw = {"id": 1, "sport_type": "Run", "start_date": "2026-03-01T08:00:00Z",
            "start_date_local": "2026-03-01T09:00:00Z", "distance": 21097.5, "workout_type": 1}

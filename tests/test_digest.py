@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import run, shoe, steady_weeks
+
 from loadguard.advice import CHECKLIST
 
 WEEK = "2026-W47"

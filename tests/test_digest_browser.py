@@ -17,7 +17,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, Browser
 from conftest import STRAVA_REAL, run, shoe, steady_weeks
 
@@ -166,7 +165,7 @@ def pdf_pages(pdf: bytes) -> list[dict]:
         height = float(page.mediabox.height)
         lows = []
 
-        def visit(text, cm, tm, font, size, lows=lows):
+        def visit(text, cm, tm, font, size, lows=lows, height=height):
             if text.strip():
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
                 lows.append(1 - y / height)
@@ -207,9 +206,8 @@ def test_busy_week_prints_on_at_most_two_pages(example_page, browser, paper, nam
 @pytest.mark.skipif(not (STRAVA_REAL / "activities.json").exists(), reason="no recorded Strava data")
 @pytest.mark.parametrize("week", ["2025-W35", "2025-W38"])     # the real history's busiest weeks
 def test_real_weeks_print_on_at_most_two_pages(home, run_cli, tmp_path, browser, week):
-    import responses
-
     import fake_strava as fs
+    import responses
 
     load = lambda name: json.loads((STRAVA_REAL / name).read_text(encoding="utf-8"))   # noqa: E731
     athlete, retired = load("athlete.json"), load("gear-retired-shoe.json")

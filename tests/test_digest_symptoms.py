@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from conftest import run, steady_weeks
-from loadguard import symptoms
+
+from loadguard.symptoms import log as symptoms
 
 SPIKE = date(2026, 6, 3)  # a Wednesday of ISO week 2026-W23
 

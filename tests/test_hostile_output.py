@@ -12,11 +12,11 @@ import threading
 from datetime import date, timedelta
 from pathlib import Path
 
+import fake_strava as fs
 import pytest
 from click.testing import CliRunner
-
-import fake_strava as fs
 from conftest import run, shoe, steady_weeks
+
 from loadguard.cli import cli
 from loadguard.render.printable import printable
 
@@ -99,8 +99,7 @@ def test_an_error_line_is_printable(run_cli, tmp_path):
 
 
 def test_the_sync_summary_is_printable(home, run_cli, monkeypatch):
-    from loadguard import sync as engine
-
+    from loadguard.strava import sync as engine
     fs.write_token(home)
     monkeypatch.setattr(engine, "run", lambda *a, **k: engine.SyncResult(
         new=1, unread=[f"Strava failed for gear {HOSTILE_ID}"]))
@@ -230,8 +229,7 @@ def test_digest_over_a_socket_is_refused_in_one_line(hostile_store, run_cli, tmp
 
 
 def test_a_symlinked_token_is_replaced_and_deleted_at_its_target(home, tmp_path):
-    from loadguard import token as tokens
-
+    from loadguard.strava import token as tokens
     fs.write_token(home)
     elsewhere = tmp_path / "secrets" / "token.json"
     elsewhere.parent.mkdir()

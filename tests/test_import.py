@@ -12,13 +12,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import STRAVA_REAL, run
+from strava_export import activity, csv_text, write_export, zip_folder
+
 from loadguard import config as config_mod
-from loadguard import frames as frames_mod
+from loadguard.assess import frames as frames_mod
 from loadguard.sources.export import EXPORT_COLUMNS, gear_id, sport_type
 from loadguard.store import Store
-from strava_export import activity, csv_text, write_export, zip_folder
 
 PEG = "Nike Pegasus 40"
 GHOST = "Brooks Ghost 15, \"old\""

@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from loadguard.sources import safe_open
 from strava_export import activity, csv_text, write_export, zip_folder
 from test_import import PEG, db_rows, export_folder, quirky_rows, stored
+
+from loadguard.sources import safe_open
 
 
 def _set_cell(rows, index, column, value):
@@ -237,8 +237,9 @@ def test_every_hour_of_strava_dates_reads_back_exactly():
     """The usual date shape is read without strptime (for speed); it must agree with it to the second."""
     from datetime import timedelta
 
-    from loadguard.sources.export_rows import _date
     from strava_export import strava_date
+
+    from loadguard.sources.export_rows import _date
 
     start = datetime(2023, 12, 31, 0, 0, 7)
     for step in range(0, 24 * 40, 7):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadguard.note_symptoms import find
+from loadguard.symptoms.notes import find
 
 
 @pytest.mark.parametrize("text, kind, place, side, timing", [

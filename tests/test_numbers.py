@@ -7,8 +7,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import run, shoe, steady_weeks
+
 from loadguard import numbers as num
 
 SUNDAY = date(2026, 6, 28)

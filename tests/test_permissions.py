@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from test_import import export_folder
 
 from loadguard.store import Store
-from test_import import export_folder
 
 AS_OF = "2026-11-22"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "athlete"

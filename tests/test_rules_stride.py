@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import by_rule, run, steady_weeks
 
 END = date(2026, 6, 1)   # the judged week is the 7 days to END
@@ -86,6 +85,6 @@ def test_the_fast_median_gives_numpys_floats(values):
     # a replay's step-rate lines must come out as a check's did with np.median
     import numpy as np
 
-    from loadguard.detectors.stride import median
+    from loadguard.assess.rules.stride import median
 
     assert median(np.array(values)) == float(np.median(values))

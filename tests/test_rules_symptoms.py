@@ -6,9 +6,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import by_rule, run, steady_weeks
-from loadguard import symptoms
+
+from loadguard.symptoms import log as symptoms
 
 D = date(2026, 6, 1)
 

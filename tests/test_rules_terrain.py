@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import by_rule, run, steady_weeks
 
 AS_OF = date(2026, 6, 28)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
+import fake_strava as fs
 import pytest
 import responses
-
-import fake_strava as fs
 from conftest import run, shoe, steady_weeks
 
 MARATHON = date(2019, 5, 5)   # a Sunday: the worn pair's last run, retired on Strava since
@@ -55,8 +54,7 @@ def test_retired_by_config_follows_the_same_rule(store, check_json, home):
 
 @pytest.fixture
 def mock(monkeypatch):
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
     monkeypatch.setattr(strava, "sleep", lambda s: None)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield rsps

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import run, shoe
+
 from loadguard.errors import LoadguardError
 from loadguard.store import Store, schema
 
@@ -103,8 +103,7 @@ def test_a_store_from_schema_1_migrates_to_today(home, monkeypatch):
 
 
 def test_a_store_from_before_the_symptom_log_migrates_keeping_its_runs(home, monkeypatch):
-    from loadguard import symptoms
-
+    from loadguard.symptoms import log as symptoms
     path = home / "loadguard.db"
     mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "CREATE TABLE symptoms" in m)
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:mine])

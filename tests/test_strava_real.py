@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import fake_strava as fs
 import pytest
 import responses
-
-import fake_strava as fs
 from conftest import STRAVA_REAL
 
 pytestmark = pytest.mark.skipif(not (STRAVA_REAL / "activities.json").exists(),
@@ -63,8 +62,8 @@ def test_real_history_syncs_with_strava_shoe_totals(home, run_cli):
 def test_real_cadence_is_per_leg_and_doubles_to_running_step_rates():
     import pandas as pd
 
-    from loadguard.detectors.stride import steps_per_minute
-    from loadguard.sources.strava import activity_row
+    from loadguard.assess.rules.stride import steps_per_minute
+    from loadguard.strava.api import activity_row
 
     rows = [activity_row(a, "recorded activities") for a in load("activities.json")]
     runs = pd.DataFrame([r for r in rows if r["sport_type"] in ("Run", "TrailRun") and r["avg_cadence"]])

@@ -6,12 +6,12 @@ import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import fake_strava as fs
 import pytest
 import responses
 
-import fake_strava as fs
-from loadguard import sync as engine
-from loadguard.sources import strava
+from loadguard.strava import api as strava
+from loadguard.strava import sync as engine
 
 
 @pytest.fixture
@@ -165,7 +165,8 @@ def test_edits_and_deletions_inside_the_window_reach_the_store(connected, run_cl
     assert [c.path for c in fake.calls if c.path.startswith("/gear")] == ["/gear/g300"]
 
     # a deleted activity leaves detection: the frames no longer see it
-    from loadguard import config, frames
+    from loadguard import config
+    from loadguard.assess import frames
     from loadguard.store import Store
 
     with Store.open(connected / "loadguard.db") as s:
@@ -376,8 +377,7 @@ def test_base_url_comes_from_config(connected, run_cli, mock):
 
 
 def test_an_expiring_token_is_renewed_before_use_and_saved(connected, run_cli, mock):
-    from loadguard import token as tokens
-
+    from loadguard.strava import token as tokens
     fs.write_token(connected, expires_at=int(datetime.now(timezone.utc).timestamp()) + 60)
     fake = fs.FakeStrava(mock, fs.history(5), gear=DETAILS)
 

@@ -11,13 +11,12 @@ import threading
 import time
 from datetime import datetime, timezone
 
+import fake_strava as fs
 import pytest
 import responses
-
-import fake_strava as fs
-from loadguard import sync as engine
 from test_sync import DETAILS, checkpoint, connected, mock, sleeps, stored  # noqa: F401 - fixtures
 
+from loadguard.strava import sync as engine
 
 # -- impossible values from the API: skipped, named, and never blocking --------------------------------
 

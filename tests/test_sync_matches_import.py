@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import fake_strava as fs
 import pytest
 import responses
 from click.testing import CliRunner
 
-import fake_strava as fs
 from loadguard.cli import cli
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "athlete"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import fake_strava as fs
 import pytest
 import responses
 
-import fake_strava as fs
-from loadguard.sources import strava
+from loadguard.strava import api as strava
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 

@@ -10,9 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import responses
-
 import fake_strava as fs
+import responses
 
 CHILD = Path(__file__).resolve().parent / "sync_child.py"
 
@@ -34,8 +33,7 @@ def test_quiet_sync_prints_nothing_at_all(home):
 
 
 def test_a_sync_killed_mid_run_leaves_a_store_the_next_sync_completes(home, run_cli, monkeypatch):
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
     monkeypatch.setattr(strava, "sleep", lambda s: None)
     fs.write_token(home)
     marker = home.parent / "stalled"

@@ -7,8 +7,8 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import run, shoe, steady_weeks
+
 from loadguard.sport_types import STRAVA_SPORT_TYPES
 
 SUNDAY = date(2026, 6, 28)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, pass_app
+from loadguard.app import App, pass_app
 
 
 @click.command()
@@ -26,9 +26,8 @@ def auth(app: App, client_id: str | None, client_secret: str | None, code: str |
     Opens Strava's authorize page and receives the answer on 127.0.0.1. The
     token is saved in token.json in the home, readable only by you.
     """
-    from loadguard import token as tokens
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
+    from loadguard.strava import token as tokens
     strava.quiet_library_logging()
     settings = app.config["strava"]
     if revoke:
@@ -55,8 +54,7 @@ def _browser_flow(api, port: int, timeout_s: int, *, open_browser: bool) -> tupl
     import secrets
     import webbrowser
 
-    from loadguard import oauth_callback
-
+    from loadguard.strava import callback as oauth_callback
     state = secrets.token_urlsafe(24)
 
     def ready(redirect_uri: str) -> None:
@@ -76,10 +74,9 @@ def _browser_flow(api, port: int, timeout_s: int, *, open_browser: bool) -> tupl
 
 
 def _revoke(app: App, settings, client_id: str | None, client_secret: str | None) -> None:
-    from loadguard import token as tokens
     from loadguard.errors import LoadguardError
-    from loadguard.sources import strava
-
+    from loadguard.strava import api as strava
+    from loadguard.strava import token as tokens
     token = tokens.load(app.home)
     if token is None:
         click.echo("Not connected to Strava: nothing to revoke.")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
+from loadguard.app import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
 
 
 @click.command()
@@ -17,14 +17,15 @@ from loadguard.cli import LEVELS, App, as_date, as_of_option, min_severity_optio
 @pass_app
 def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None) -> None:
     """Run every enabled detector and print the warnings."""
-    from loadguard import check as checking
+    from loadguard.assess.assessment import Assessment, at_least, at_or_above
     from loadguard.model import Severity
     from loadguard.render import json_out, text
 
     day = as_date(as_of, app)
-    warnings = checking.at_least(checking.run_detectors(app.store, app.config, day), Severity.parse(min_severity))
+    assessment = Assessment(app.store, app.config, day, day)
+    warnings = at_least(assessment.findings(day), Severity.parse(min_severity))
     if only_new:
-        warnings = checking.only_new(app.store, warnings)
+        warnings = assessment.only_new(warnings)
     if only_new and not warnings:
         pass  # cron mails whatever a job prints: with --new, silence means nothing new
     elif fmt == "json":
@@ -32,6 +33,6 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     else:
         click.echo(text.render_check(day, warnings), nl=False)
     if only_new and warnings:
-        checking.mark_reported(app.store, warnings)
-    if fail_on and checking.at_or_above(warnings, Severity.parse(fail_on)):
+        assessment.mark_reported(warnings)
+    if fail_on and at_or_above(warnings, Severity.parse(fail_on)):
         raise SystemExit(1)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-
 import click
 
 from loadguard import years
-from loadguard.cli import App, Day, as_date, pass_app
+from loadguard.app import App, as_date, day_option, pass_app
 from loadguard.errors import EXIT_USAGE, LoadguardError
 
 
@@ -54,15 +53,14 @@ def _address(ctx, param, value):
 @click.option("-o", "--output", "output", metavar="FILE",
               help="Write here instead of stdout; '{week}' becomes the week (2026-W47); folders are "
                    "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
-@click.option("--today", "today", type=Day(), default=None,
-              metavar="YYYY-MM-DD",
-              help="Take this day as today (default: today): it decides 'last' and 'this', and "
-                   "days after it are not searched for warnings.")
+@day_option("Take this day as today (default: today): it decides 'last' and 'this', and "
+            "days after it are not searched for warnings.", old=("--today",))
 @pass_app
 def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, sender: str | None,
-           output: str | None, today) -> None:
+           output: str | None, as_of) -> None:
     """The weekly review: totals, load ratio, a 12-week chart, warnings and shoes."""
-    from loadguard.digest import chart, output as out, render, weekly
+    from loadguard.digest import chart, page, weekly
+    from loadguard.digest import output as out
     from loadguard.digest.weeks import resolve
 
     if email:
@@ -76,7 +74,7 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
     elif to is not None or sender is not None:
         raise click.UsageError("--to and --from go with --email")
 
-    today_day = as_date(today, app)
+    today_day = as_date(as_of, app)
     week = resolve(week_spec, today_day)
     if week.monday > today_day:
         # a week to come has no runs yet: a digest of zeros would read as a week of rest
@@ -92,16 +90,16 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
 
         text = mail.message(data, to=to, sender=sender).as_string()
     elif fmt == "html":
-        text = render.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
+        text = page.html(data, {layout.name: chart.svg_file(data.chart, data.load, layout)
                                   for layout in chart.LAYOUTS})
     elif path is not None and not out.is_stream(path):
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
         out.write_atomic(svg_path, chart.svg_file(data.chart, data.load))
-        text = render.markdown(data, svg_path.name)
+        text = page.markdown(data, svg_path.name)
     else:
-        text = render.markdown(data, None)
+        text = page.markdown(data, None)
     if path is None:
         click.echo(text, nl=False)
     else:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from loadguard.cli import App, pass_app
+from loadguard.app import App, pass_app
 from loadguard.errors import EXIT_FAILURE
 
 

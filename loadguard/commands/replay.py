@@ -2,26 +2,26 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, Day, min_severity_option, pass_app
+from loadguard.app import App, Day, as_date, day_option, min_severity_option, pass_app
 
 
 @click.command()
 @click.option("--from", "first", type=Day(), required=True, help="First day replayed (YYYY-MM-DD).")
-@click.option("--to", "last", type=Day(), default=None, help="Last day replayed (default: today).")
+@day_option("Last day replayed (default: today).", old=("--to",))
 @min_severity_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
-def replay(app: App, first, last, min_severity: str, fmt: str) -> None:
+def replay(app: App, first, as_of, min_severity: str, fmt: str) -> None:
     """What `check --new` run once a day would have mailed, month by month.
 
     Reads your history and config.toml; never touches what `check --new` recorded.
     """
+    from loadguard.assess.cron_replay import replay as run_replay
     from loadguard.render import replay_out
-    from loadguard.replay import replay as run_replay
 
     first = first.date()
-    last = last.date() if last is not None else app.today()
+    last = as_date(as_of, app)
     if last < first:
-        raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
+        raise click.BadParameter(f"{last} is before --from {first}", param_hint="--as-of")
     result = run_replay(app.store, app.config, first, last, min_severity)
     click.echo(replay_out.render_json(result) if fmt == "json" else replay_out.render_text(result), nl=fmt == "json")

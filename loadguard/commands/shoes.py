@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, Day, as_date, as_of_option, pass_app
+from loadguard.app import App, Day, as_date, as_of_option, pass_app
 
 
 @click.group(invoke_without_command=True)
@@ -18,15 +18,12 @@ def shoes(ctx: click.Context, as_of, fmt: str) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from loadguard import frames as frames_mod
-    from loadguard.check import detector_settings
-    from loadguard.detectors.shoes import Mileage, shoe_table
+    from loadguard.assess.assessment import Assessment
     from loadguard.render import json_out, text
 
     app: App = ctx.obj
     day = as_date(as_of, app)
-    frames = frames_mod.build(app.store, app.config, day)
-    table = shoe_table(frames, detector_settings(app.config, Mileage()))
+    table = Assessment(app.store, app.config, day, day).shoe_table()
     if fmt == "json":
         click.echo(json_out.render_shoes(day, table))
     else:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import click
 
-from loadguard.cli import App, Day, pass_app
-from loadguard.symptom_terms import KINDS, MAX_INTENSITY, PLACES
+from loadguard.app import App, Day, as_date, day_option, pass_app
+from loadguard.symptoms.terms import KINDS, MAX_INTENSITY, PLACES
 
-# Shown in --help from the engine's own lists (loadguard.symptom_terms); the engine
-# (loadguard.symptoms, loaded only when a subcommand runs) checks every value, so a bad one is one line naming the field
+# Shown in --help from the engine's own lists (loadguard.symptoms.terms); the engine
+# (loadguard.symptoms.log, loaded only when a subcommand runs) checks every value, so a bad one is one line naming the field
 # and the choices.
 WHERE_HELP = ", ".join(PLACES)
 WHAT_HELP = ", ".join(KINDS)
@@ -20,7 +20,7 @@ def _choice(value: str | None) -> str | None:
 
 
 def _bad(message: str) -> Exception:
-    from loadguard.symptoms import BadValue
+    from loadguard.symptoms.log import BadValue
 
     return BadValue(message)
 
@@ -60,17 +60,16 @@ def symptom() -> None:
 
 @symptom.command("add")
 @_fields
-@click.option("--today", "today", type=Day(), default=None, help="Stand-in for today (YYYY-MM-DD).")
+@day_option("Stand-in for today (default: today).", old=("--today",))
 @pass_app
-def add(app: App, day, place, side, kind, timing, intensity, note, today) -> None:
+def add(app: App, day, place, side, kind, timing, intensity, note, as_of) -> None:
     """Record a symptom (--where, --side, --what and --intensity are needed)."""
-    from loadguard import symptoms
-
+    from loadguard.symptoms import log as symptoms
     missing = [name for name, value in (("--where", place), ("--side", side), ("--what", kind),
                                         ("--intensity", intensity)) if value is None]
     if missing:
         raise _bad(f"symptom add needs {', '.join(missing)}")
-    today = today.date() if today else app.today()
+    today = as_date(as_of, app)
     when = day.date() if day else today
     _not_ahead(when, today)
     entry = symptoms.add(app.store, day=when, place=_choice(place),
@@ -85,8 +84,7 @@ def add(app: App, day, place, side, kind, timing, intensity, note, today) -> Non
 @pass_app
 def list_cmd(app: App, since, fmt: str) -> None:
     """Every logged symptom, oldest first."""
-    from loadguard import symptoms
-
+    from loadguard.symptoms import log as symptoms
     entries = symptoms.between(app.store, since.date() if since else None)
     if fmt == "json":
         import json  # not at import: `loadguard --help` lists this module
@@ -107,8 +105,7 @@ def list_cmd(app: App, since, fmt: str) -> None:
 @pass_app
 def edit(app: App, symptom_id: int, day, place, side, kind, timing, intensity, note) -> None:
     """Correct fields of an entry; those not given stay as they were."""
-    from loadguard import symptoms
-
+    from loadguard.symptoms import log as symptoms
     given = {"day": day.date() if day else None, "place": _choice(place), "side": _choice(side),
              "kind": _choice(kind), "timing": _choice(timing), "intensity": _intensity(intensity), "note": note}
     changes = {k: v for k, v in given.items() if v is not None}
@@ -122,7 +119,6 @@ def edit(app: App, symptom_id: int, day, place, side, kind, timing, intensity, n
 @pass_app
 def rm(app: App, symptom_id: int) -> None:
     """Remove an entry."""
-    from loadguard import symptoms
-
+    from loadguard.symptoms import log as symptoms
     gone = symptoms.remove(app.store, symptom_id)
     click.echo(f"symptom {gone.id} removed ({gone.day.isoformat()}, {gone.describe()})")

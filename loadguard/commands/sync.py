@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from loadguard.cli import App, pass_app
+from loadguard.app import App, pass_app
 
 
 class _StatusLine:
@@ -37,10 +37,11 @@ def sync(app: App, full: bool, quiet: bool) -> None:
     Safe to run from cron: one run at a time, every page saved as it arrives,
     and a run stopped by a rate limit or an outage resumes on the next call.
     """
-    from loadguard import sync as engine
-    from loadguard import token as tokens
     from loadguard.errors import LoadguardError
     from loadguard.sources import source_named
+    from loadguard.strava import sync as engine
+    from loadguard.strava import token as tokens
+    from loadguard.strava.faults import Deadline
 
     def save_renewed(token: tokens.Token) -> None:
         try:
@@ -51,7 +52,7 @@ def sync(app: App, full: bool, quiet: bool) -> None:
             raise LoadguardError(f"{error}; the renewed Strava access is lost, run `loadguard auth` again") from None
 
     with engine.lock(app.home):
-        deadline = engine.Deadline(app.config["sync"]["max_seconds"])
+        deadline = Deadline(app.config["sync"]["max_seconds"])
         token = tokens.require(app.home)
         api = source_named("strava").connect(token, app.config["strava"], save_renewed, deadline)
         status = _StatusLine(enabled=not quiet and sys.stderr.isatty())

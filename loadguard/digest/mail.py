@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def subject(d: "Digest") -> str:
-    from loadguard.digest.render import headline
+    from loadguard.digest.page import headline
 
     return f"loadguard {d.week.label}: {headline(d)}"
 
@@ -30,7 +30,7 @@ def message(d: "Digest", *, to: str, sender: str) -> "EmailMessage":
     from email.message import EmailMessage
     from email.utils import format_datetime, make_msgid
 
-    from loadguard.digest import chart, render
+    from loadguard.digest import chart, page
 
     # the sender's own domain, so make_msgid never asks DNS for this machine's name
     domain = sender.rsplit("@", 1)[-1].strip(" >")
@@ -43,8 +43,8 @@ def message(d: "Digest", *, to: str, sender: str) -> "EmailMessage":
     msg["Date"] = format_datetime(datetime.now().astimezone())
     msg["Message-ID"] = make_msgid("digest", domain=domain)
     # quoted-printable keeps every line short whatever the HTML holds, as SMTP requires
-    msg.set_content(render.markdown(d, None, mail=True), cte="quoted-printable")
-    msg.add_alternative(render.html(d, chart_cid=chart_id[1:-1]), subtype="html", cte="quoted-printable")
+    msg.set_content(page.markdown(d, None, mail=True), cte="quoted-printable")
+    msg.add_alternative(page.html(d, chart_cid=chart_id[1:-1]), subtype="html", cte="quoted-printable")
     msg.get_payload()[1].add_related(chart.png_bytes(d.chart, d.load), "image", "png", cid=chart_id,
                                      filename=f"loadguard-{d.week.label}.png", disposition="inline")
     return msg

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from loadguard.advice import SYMPTOM_CHECKLIST
+from loadguard.assess.assessment import Assessment
 
 # The rule family this section stands in for in the digest's list of warnings.
 FAMILY = "symptoms"
-
-if TYPE_CHECKING:
-    from loadguard.config import Config
-    from loadguard.frames import Frames
 
 
 @dataclass(frozen=True)
@@ -43,22 +39,16 @@ class SymptomSection:
     checklist: tuple[str, ...] = SYMPTOM_CHECKLIST
 
 
-def build(frames: "Frames", config: "Config", first: date, last: date) -> SymptomSection | None:
+def build(assessment: Assessment, first: date, last: date) -> SymptomSection | None:
     """The section for the days [first, last], or None when no symptom was logged or noted."""
-    from loadguard.check import detector_settings, with_load_findings
-    from loadguard.detectors import load_detectors
-    from loadguard.detectors.symptoms import AfterLoad, events
-    from loadguard.prior_findings import before
-
-    found = events(frames, first, last)
+    found = assessment.symptom_events(first, last)
     if not found:
         return None
-    detectors = load_detectors()
-    with_load_findings(frames, detectors, {d.id: detector_settings(config, d) for d in detectors})
-    lookback = int(detector_settings(config, AfterLoad())["lookback_days"])
+    prior = assessment.history_prior
+    lookback = assessment.symptom_lookback_days
     lines = []
     for e in found:
-        prior = frames.load_findings(e.day - timedelta(days=lookback), e.day)
-        lines.append(SymptomLine(e.day, e.source, e.short(), before(e.day, prior) if prior else None,
+        earlier = prior.between(e.day - timedelta(days=lookback), e.day)
+        lines.append(SymptomLine(e.day, e.source, e.short(), prior.before(e.day, earlier) if earlier else None,
                                  e.nerve_in_foot, lookback))
     return SymptomSection(lines)

@@ -1,28 +1,29 @@
 """A week's digest as plain data: totals against the 4 weeks before, the load ratio,
 12 weeks for the chart, the week's warnings and the shoe table.
 
-Everything is computed from the frames and the detectors' own functions, so the
-digest can never disagree with `loadguard check` or `loadguard shoes`.
+Everything is read from one Assessment (the engine's frames and the rules' own
+findings and lines), so the digest can never disagree with `loadguard check` or
+`loadguard shoes`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pandas as pd
 
 from loadguard.advice import CHECKLIST, DISCLAIMER, FAMILY_HEADINGS
+from loadguard.assess.assessment import Assessment, sort_warnings
+from loadguard.assess.frames import Frames
+from loadguard.config import Config
+from loadguard.digest import symptoms_section
+from loadguard.digest.symptoms_section import SymptomSection
 from loadguard.digest.weeks import IsoWeek
 from loadguard.model import Warning
 from loadguard.shoe_keys import display_name
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from loadguard.config import Config
-    from loadguard.digest.symptoms_section import SymptomSection
-    from loadguard.frames import Frames
-    from loadguard.store import Store
+from loadguard.store import Store
 
 BASE_WEEKS = 4
 CHART_WEEKS = 12
@@ -132,7 +133,7 @@ class Digest:
     unshod: list[RunLine]
     checklist: tuple[str, ...]
     disclaimer: str = DISCLAIMER
-    symptoms: "SymptomSection | None" = None  # loadguard.digest.symptoms_section
+    symptoms: SymptomSection | None = None  # loadguard.digest.symptoms_section
 
     @property
     def has_base(self) -> bool:
@@ -142,25 +143,19 @@ class Digest:
         return next(m for m in self.metrics if m.key == key)
 
 
-def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = None) -> Digest:
+def build(store: Store, config: Config, week: IsoWeek, today: date | None = None) -> Digest:
     """The digest of `week`; days after `today` (a week still running) are left out of
     everything: runs, totals, the load ratio, shoes and warnings alike."""
-    from loadguard import frames as frames_mod
-    from loadguard.check import detector_settings
-    from loadguard.detectors.shoes import Mileage
-    from loadguard.detectors.volume import WeeklyLoad
-    from loadguard.digest import symptoms_section
-
     last = week.sunday if today is None else min(week.sunday, today)
-    frames = frames_mod.build(store, config, last)
-    load_cfg = detector_settings(config, WeeklyLoad())
-    shoe_cfg = detector_settings(config, Mileage())
+    assessment = Assessment(store, config, week.monday, last)
+    frames = assessment.history
+    _ = assessment.load_settings, assessment.shoe_settings   # a bad setting is told before anything is judged
 
     base_first = week.shifted(-BASE_WEEKS).monday
     base_last = week.shifted(-1).sunday
     has_base = frames.first_day is not None and frames.first_day <= base_first
-    symptoms = symptoms_section.build(frames, config, week.monday, last)
-    warnings = week_warnings(store, config, week, last)
+    symptoms = symptoms_section.build(assessment, week.monday, last)
+    warnings = week_warnings(assessment, week, last)
     if symptoms is not None:
         # the symptoms section tells these, each once, with the load before it
         warnings = [w for w in warnings if w.family != symptoms_section.FAMILY]
@@ -171,10 +166,10 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
         base_first=base_first,
         base_last=base_last,
         metrics=_metrics(frames, week, has_base),
-        load=_load(frames, last, load_cfg),
-        chart=_chart(frames, week, load_cfg, last),
+        load=_load(assessment, last),
+        chart=_chart(assessment, week, last),
         groups=groups,
-        shoes=_shoes(frames, week, shoe_cfg),
+        shoes=_shoes(assessment, week),
         unshod=[_run_line(r) for r in _week_runs(frames, week).itertuples() if r.gear_id is None],
         # a week with symptoms has its own, fuller routine in the symptoms section
         checklist=CHECKLIST if groups and symptoms is None else (),
@@ -185,11 +180,11 @@ def build(store: "Store", config: "Config", week: IsoWeek, today: date | None = 
 # -- totals ------------------------------------------------------------------------
 
 
-def _week_runs(frames: "Frames", week: IsoWeek) -> "pd.DataFrame":
+def _week_runs(frames: Frames, week: IsoWeek) -> pd.DataFrame:
     return frames.days_between(week.monday, week.sunday)
 
 
-def _totals(runs: "pd.DataFrame") -> dict[str, float]:
+def _totals(runs: pd.DataFrame) -> dict[str, float]:
     km = float(runs["distance_km"].sum())
     trail_km = float(runs.loc[runs["trail"], "distance_km"].sum())
     return {
@@ -202,7 +197,7 @@ def _totals(runs: "pd.DataFrame") -> dict[str, float]:
     }
 
 
-def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
+def _metrics(frames: Frames, week: IsoWeek, has_base: bool) -> list[Metric]:
     this = _totals(_week_runs(frames, week))
     base: dict[str, float | None] = dict.fromkeys(this, None)
     base_share = None
@@ -226,17 +221,15 @@ def _metrics(frames: "Frames", week: IsoWeek, has_base: bool) -> list[Metric]:
 # -- load ratio --------------------------------------------------------------------
 
 
-def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
+def _load(assessment: Assessment, day: date) -> LoadBand:
     """The weekly-load rule's own ratio on `day`, put in bands by its lines."""
-    from loadguard.detectors.common import reaches
-    from loadguard.detectors.volume import assess_weekly_load, base_weeks_text
-
-    verdict = assess_weekly_load(frames, load_cfg, day)
+    verdict = assessment.weekly_load(day)
+    load_cfg = assessment.load_settings
     if verdict.ratio is None:
         band = "none"
-    elif reaches(verdict.ratio, load_cfg["warn"]):
+    elif assessment.load_reaches(verdict.ratio, "warn"):
         band = "high"
-    elif reaches(verdict.ratio, load_cfg["caution"]):
+    elif assessment.load_reaches(verdict.ratio, "caution"):
         band = "caution"
     elif verdict.ratio < LIGHT_BELOW:
         band = "light"
@@ -245,36 +238,34 @@ def _load(frames: "Frames", day: date, load_cfg: dict[str, Any]) -> LoadBand:
     load = verdict.load
     return LoadBand(verdict.ratio, load.acute_km, load.chronic_week_km, load.method, band,
                     float(load_cfg["caution"]), float(load_cfg["warn"]), verdict.silence,
-                    base_weeks_text(load_cfg))
+                    assessment.base_weeks_text())
 
 
-def _chart(frames: "Frames", week: IsoWeek, load_cfg: dict[str, Any], last: date) -> list[ChartWeek]:
+def _chart(assessment: Assessment, week: IsoWeek, last: date) -> list[ChartWeek]:
     out = []
     for back in range(CHART_WEEKS - 1, -1, -1):
         w = week.shifted(-back)
-        runs = _week_runs(frames, w)
+        runs = _week_runs(assessment.history, w)
         trail = float(runs.loc[runs["trail"], "distance_km"].sum())
         road = float(runs["distance_km"].sum()) - trail
-        out.append(ChartWeek(w, road, trail, _load(frames, min(w.sunday, last), load_cfg).ratio))
+        out.append(ChartWeek(w, road, trail, _load(assessment, min(w.sunday, last)).ratio))
     return out
 
 
 # -- warnings ----------------------------------------------------------------------
 
 
-def week_warnings(store: "Store", config: "Config", week: IsoWeek, last: date) -> list[Warning]:
-    """What the detectors found as of each day of the week up to `last`.
+def week_warnings(assessment: Assessment, week: IsoWeek, last: date) -> list[Warning]:
+    """What the rules found as of each day of the week up to `last`.
 
     A daily cron run of `check` may have reported a finding on Wednesday that is
     gone by Sunday (the 7-day window moved on), and the runner expects the digest
     to show it. Each finding (rule + subject) appears once, at its worst severity
     and, among equals, with its latest numbers.
     """
-    from loadguard.check import findings_by_day, sort_warnings
-
     best: dict[str, Warning] = {}
     end = min(last, week.sunday)
-    by_day = findings_by_day(store, config, week.monday, end) if end >= week.monday else {}
+    by_day = assessment.by_day if end >= week.monday else {}
     for day in sorted(by_day):
         for w in by_day[day]:
             seen = best.get(w.id)
@@ -299,33 +290,22 @@ def _run_line(row: Any) -> RunLine:
     return RunLine(row.day.date(), row.name, float(row.distance_km), bool(row.trail))
 
 
-def _shoes(frames: "Frames", week: IsoWeek, shoe_cfg: dict[str, Any]) -> list[ShoeLine]:
+def _shoes(assessment: Assessment, week: IsoWeek) -> list[ShoeLine]:
     """Active shoes and any retired pair that still ran this week, each with its week's runs."""
-    import pandas as pd
-
-    from loadguard.detectors.shoes import shoe_table
-
-    runs = _week_runs(frames, week)
+    runs = _week_runs(assessment.history, week)
     by_shoe: dict[str, list[RunLine]] = {}
     for row in runs.itertuples():
         if row.gear_id is not None:
             by_shoe.setdefault(str(row.gear_id), []).append(_run_line(row))
     out = []
-    for shoe in shoe_table(frames, shoe_cfg).itertuples():
+    for shoe in assessment.shoe_table().itertuples():
         week_runs = by_shoe.pop(shoe.id, [])
         if shoe.retired and not week_runs:
             continue
         life = float(shoe.life) if pd.notna(shoe.life) else None
         out.append(ShoeLine(shoe.id, shoe.name, float(shoe.distance_km), float(shoe.limit_km), life,
-                            bool(shoe.retired), _level(life, shoe_cfg), week_runs))
+                            bool(shoe.retired), assessment.shoe_level(life), week_runs))
     # runs naming gear the store does not know (not synced yet, or Strava will not describe it)
     for gear_id, week_runs in by_shoe.items():
         out.append(ShoeLine(gear_id, display_name(gear_id), None, None, None, False, "ok", week_runs))
     return out
-
-
-def _level(life: float | None, shoe_cfg: dict[str, Any]) -> str:
-    from loadguard.detectors.shoes import mileage_severity
-
-    severity = mileage_severity(life, shoe_cfg)
-    return severity.label if severity else "ok"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from loadguard.assess.cron_replay import SYMPTOM_LOOKBACK_DAYS, Replay
 from loadguard.model import Severity
 from loadguard.render.printable import json_text
-from loadguard.replay import SYMPTOM_LOOKBACK_DAYS, Replay
 
 LEVELS = tuple(s.label for s in Severity)
 

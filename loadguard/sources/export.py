@@ -26,8 +26,17 @@ from loadguard.sources import validate
 from loadguard.sources.csv_table import Table
 from loadguard.sources.export_files import ACTIVITIES_CSV, BIKES_CSV, SHOES_CSV, ExportFiles, locate
 from loadguard.sources.export_gear import GearTally, gear_id, gear_key, read_gear_list
-from loadguard.sources.export_rows import (EXPORT_COLUMNS, REQUIRED_COLUMNS, SOURCE, RowError, activity,
-                                           export_row, local_wall_clock, resolve_zone, sport_type)
+from loadguard.sources.export_rows import (
+    EXPORT_COLUMNS,
+    REQUIRED_COLUMNS,
+    SOURCE,
+    RowError,
+    activity,
+    export_row,
+    local_wall_clock,
+    resolve_zone,
+    sport_type,
+)
 from loadguard.sources.validate import Skipped
 
 __all__ = [

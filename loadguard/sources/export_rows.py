@@ -26,7 +26,6 @@ import re
 from datetime import datetime, timezone, tzinfo
 from typing import Mapping, Sequence
 
-from loadguard.errors import LoadguardError
 from loadguard.sources.csv_table import Table
 from loadguard.zones import known_zone
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from loadguard.sources import Batch, ImportContext
-from loadguard.sources import export
+from loadguard.sources import Batch, ImportContext, export
 from loadguard.sources.files import collect, read_jobs
 from loadguard.sources.files.collect import FileJob
 

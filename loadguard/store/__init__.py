@@ -1,5 +1,5 @@
-"""The embedded SQLite store: activities, gear, the shoe register, reported warnings, sync
-state, files read.
+"""The embedded SQLite store: activities, gear, the shoe register, reported warnings, sync state, files read,
+symptoms; every SQL statement of loadguard (store/history.py: the engine's reads, with pandas).
 
 Every write runs inside one transaction, so a crash or a bad input leaves the
 store as it was before the command started. One module per concern: schema.py
@@ -16,11 +16,12 @@ from loadguard.store.reported import Reported
 from loadguard.store.schema import ACTIVITY_COLUMNS, GEAR_COLUMNS, MIGRATIONS, NOTE_COLUMNS, SCHEMA_VERSION
 from loadguard.store.shoes import ShoeRegister
 from loadguard.store.state import SyncState
+from loadguard.store.symptoms import SymptomRows
 
 # MIGRATIONS and SCHEMA_VERSION are re-exported for reading; the migration code reads
 # schema.py's, so that is the module to patch.
 __all__ = ["ACTIVITY_COLUMNS", "GEAR_COLUMNS", "MIGRATIONS", "NOTE_COLUMNS", "SCHEMA_VERSION", "Store"]
 
 
-class Store(Activities, Gear, ShoeRegister, Reported, SyncState, ImportedFiles):
+class Store(Activities, Gear, ShoeRegister, Reported, SyncState, ImportedFiles, SymptomRows):
     """One open loadguard store: `Store.open(path)`, then the methods of every table family."""

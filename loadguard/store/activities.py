@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
 from loadguard.errors import LoadguardError
 from loadguard.store.connection import StoreConnection, utc_now
+from loadguard.store.running import running
 from loadguard.store.schema import ACTIVITY_COLUMNS, NOTE_COLUMNS, TRACK_COLUMNS
 
 # One run arriving from Strava (API or export) and from its own file is one activity
@@ -148,11 +150,20 @@ class Activities(StoreConnection):
 
     def runs_started_after(self, start_utc: str, source: str, sport_types: Sequence[str]) -> list[int]:
         """Ids of runs from `source`, not deleted, started after `start_utc`, newest first."""
-        marks = ", ".join("?" for _ in sport_types)
+        where, params = running(sport_types)
         rows = self.conn.execute(
-            f"SELECT id FROM activities WHERE source = ? AND deleted = 0 AND start_utc > ? "
-            f"AND sport_type IN ({marks}) ORDER BY start_utc DESC, id DESC", (source, start_utc, *sport_types))
+            f"SELECT id FROM activities WHERE source = ? AND start_utc > ? AND {where} "
+            f"ORDER BY start_utc DESC, id DESC", (source, start_utc, *params))
         return [r[0] for r in rows]
+
+    def running_days(self, sport_types: Sequence[str], first: date, last: date) -> list[date]:
+        """The local days of [first, last] with a run."""
+        where, params = running(sport_types)
+        rows = self.conn.execute(
+            f"SELECT DISTINCT substr(start_local, 1, 10) FROM activities WHERE {where} "
+            f"AND +start_local >= ? AND +start_local < ?",
+            [*params, first.isoformat(), (last + timedelta(days=1)).isoformat()]).fetchall()
+        return [date.fromisoformat(r[0]) for r in rows]
 
     def set_notes(self, activity_id: int, description: str | None, private_note: str | None) -> None:
         with self.transaction() as conn:
@@ -161,10 +172,10 @@ class Activities(StoreConnection):
 
     def gear_used(self, source: str, sport_types: Sequence[str]) -> list[str]:
         """Gear ids named by activities from `source` of these sport types, not deleted."""
-        marks = ", ".join("?" for _ in sport_types)
+        where, params = running(sport_types)
         rows = self.conn.execute(
-            f"SELECT DISTINCT gear_id FROM activities WHERE deleted = 0 AND gear_id IS NOT NULL "
-            f"AND source = ? AND sport_type IN ({marks}) ORDER BY gear_id", (source, *sport_types))
+            f"SELECT DISTINCT gear_id FROM activities WHERE gear_id IS NOT NULL AND source = ? AND {where} "
+            f"ORDER BY gear_id", (source, *params))
         return [r[0] for r in rows]
 
 

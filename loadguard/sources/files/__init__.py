@@ -84,9 +84,8 @@ def read_jobs(jobs: list[FileJob], context: ImportContext, batch: Batch) -> dict
 
 def read_one(job: FileJob, zone) -> tuple[dict | None, str | None]:
     """(activity row, None) for a readable file, (None, reason) otherwise. Runs in a worker."""
-    from loadguard.sources.files.track import TrackError
-
     from loadguard.sources import validate
+    from loadguard.sources.files.track import TrackError
 
     try:
         data = collect.read_bytes(job)

@@ -1,9 +1,9 @@
 """Strava's API behind the sources door (`strava`).
 
 The API is pulled, not pointed at: `loadguard sync` reads it page by page through
-loadguard.sync, which resumes interrupted runs and notices deletions. So this
+loadguard.strava.sync, which resumes interrupted runs and notices deletions. So this
 source claims no path for `loadguard import`; `connect` gives sync its client.
-Kept apart from loadguard.sources.strava so that listing sources never imports
+Kept apart from loadguard.strava.api so that listing sources never imports
 stravalib.
 """
 
@@ -26,10 +26,9 @@ class StravaApiSource:
         raise LoadguardError("Strava's API is read by `loadguard sync`, not `loadguard import`")
 
     def connect(self, token: Any, settings: dict[str, Any], on_token: Callable[[Any], None], deadline: Any = None):
-        """The paged client `loadguard.sync.run` reads (a loadguard.sync.Source); `deadline`
-        is the sync's loadguard.sync.Deadline, which every request respects."""
-        from loadguard.sources import strava
-
+        """The paged client `loadguard.strava.sync.run` reads (a loadguard.strava.sync.Client); `deadline`
+        is the sync's loadguard.strava.sync.Deadline, which every request respects."""
+        from loadguard.strava import api as strava
         strava.quiet_library_logging()
         # The refresh token is bound to the app that was authorized, so the
         # credentials saved with it come first.

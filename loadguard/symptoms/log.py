@@ -2,7 +2,7 @@
 
 Nothing here talks to Strava or any other service: symptoms are health data and
 never leave the machine. The choices the command offers and the rules read are
-in loadguard.symptom_terms.
+in loadguard.symptoms.terms.
 """
 
 from __future__ import annotations
@@ -12,10 +12,17 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from loadguard.errors import EXIT_USAGE, LoadguardError
+
 # The vocabulary lives apart so `loadguard --help` can list it without this module;
 # the rules read it from here too.
-from loadguard.symptom_terms import (  # noqa: F401 - re-exported
-    FOOT_PLACES, KINDS, MAX_INTENSITY, NERVE_KINDS, PLACES, SIDES, TIMINGS,
+from loadguard.symptoms.terms import (  # noqa: F401 - re-exported
+    FOOT_PLACES,
+    KINDS,
+    MAX_INTENSITY,
+    NERVE_KINDS,
+    PLACES,
+    SIDES,
+    TIMINGS,
 )
 
 if TYPE_CHECKING:
@@ -111,18 +118,13 @@ def add(store: "Store", *, day: date, place: str, side: str, kind: str, timing: 
     values = {"day": day, "place": place, "side": side, "kind": kind, "timing": timing,
               "intensity": intensity, "note": note}
     values = {k: check_value(k, v) for k, v in values.items()}
-    now = _now()
-    with store.transaction() as conn:
-        cur = conn.execute(
-            "INSERT INTO symptoms (day, place, side, kind, timing, intensity, note, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (values["day"].isoformat(), values["place"], values["side"], values["kind"], values["timing"],
-             values["intensity"], values["note"], now, now))
-    return get(store, int(cur.lastrowid))
+    new_id = store.insert_symptom((values["day"].isoformat(), values["place"], values["side"], values["kind"],
+                                   values["timing"], values["intensity"], values["note"]), _now())
+    return get(store, new_id)
 
 
 def get(store: "Store", symptom_id: int) -> Symptom:
-    row = store.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM symptoms WHERE id = ?", (symptom_id,)).fetchone()
+    row = store.symptom_row(COLUMNS, symptom_id)
     if row is None:
         raise LoadguardError(f"no symptom entry {symptom_id} (see `loadguard symptom list`)")
     return _from_row(row)
@@ -130,9 +132,7 @@ def get(store: "Store", symptom_id: int) -> Symptom:
 
 def between(store: "Store", first: date | None = None, last: date | None = None) -> list[Symptom]:
     """Entries whose day lies in [first, last] (open ends when None), oldest first."""
-    rows = store.conn.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM symptoms WHERE day >= ? AND day <= ? ORDER BY day, id",
-        ((first or date.min).isoformat(), (last or date.max).isoformat()))
+    rows = store.symptom_rows(COLUMNS, (first or date.min).isoformat(), (last or date.max).isoformat())
     return [_from_row(r) for r in rows]
 
 
@@ -144,15 +144,11 @@ def edit(store: "Store", symptom_id: int, changes: dict[str, Any]) -> Symptom:
         raise BadValue(f"nothing to change: give at least one of {', '.join(LABELS.values())}")
     if "day" in checked:
         checked["day"] = checked["day"].isoformat()
-    sets = ", ".join(f"{k} = ?" for k in checked)
-    with store.transaction() as conn:
-        conn.execute(f"UPDATE symptoms SET {sets}, updated_at = ? WHERE id = ?",
-                     (*checked.values(), _now(), symptom_id))
+    store.update_symptom(symptom_id, checked, _now())
     return get(store, symptom_id)
 
 
 def remove(store: "Store", symptom_id: int) -> Symptom:
     gone = get(store, symptom_id)
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM symptoms WHERE id = ?", (symptom_id,))
+    store.delete_symptom(symptom_id)
     return gone

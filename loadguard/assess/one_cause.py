@@ -9,17 +9,16 @@ message and evidence, and are recorded as reported with it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
+from typing import Mapping
 
 from loadguard.model import Warning
 
 SPIKE = "volume.long_run_spike"
 WEEKLY = "volume.weekly_load"
 COMEBACK = "volume.comeback"
-
-# Which rule tells the story when both fire on one cause: the better-supported one.
-PRECEDENCE = {SPIKE: 0, COMEBACK: 1, WEEKLY: 2}
 
 
 def spike_makes_the_week(spike: Warning, week: Warning) -> bool:
@@ -53,8 +52,10 @@ def supporting(w: Warning) -> dict:
             "message": w.message, "evidence": w.evidence}
 
 
-def one_message_per_cause(warnings: list[Warning]) -> list[Warning]:
-    """One day's warnings with those explained by another's cause folded into it."""
+def one_message_per_cause(warnings: list[Warning], speaks_first: Mapping[str, float]) -> list[Warning]:
+    """One day's warnings with those explained by another's cause folded into it; of equal
+    severity, the rule that tells the story is the one that speaks first (rule id ->
+    its declared `precedence`, lowest first: the better-supported one)."""
     spikes = [w for w in warnings if w.rule == SPIKE]
     if not spikes:
         return warnings
@@ -75,7 +76,7 @@ def one_message_per_cause(warnings: list[Warning]) -> list[Warning]:
         if not also:
             out.append(w)
             continue
-        main = min([w, *also], key=lambda x: (-int(x.severity), PRECEDENCE.get(x.rule, 9)))
+        main = min([w, *also], key=lambda x: (-int(x.severity), speaks_first.get(x.rule, math.inf)))
         rest = [x for x in [w, *also] if x is not main]
         message = main.message + "".join(f" Also {x.rule} ({x.severity.label}): {x.message}" for x in rest)
         out.append(replace(main, severity=max(x.severity for x in [w, *also]), message=message,

@@ -15,13 +15,13 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from loadguard import note_symptoms
-from loadguard.advice import TRIAGE, TRIAGE_BY_TIMING
-from loadguard.detectors.common import Dated, SpanRule, build_warning, require_positive
-from loadguard.frames import Frames
+from loadguard.advice import RULES, TRIAGE, TRIAGE_BY_TIMING
+from loadguard.assess.frames import Frames
+from loadguard.assess.prior_findings import LOOKBACK_DAYS
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive
 from loadguard.model import Severity, Warning
-from loadguard.prior_findings import LOOKBACK_DAYS, before
-from loadguard.symptoms import Symptom, nerve_in_foot
+from loadguard.symptoms import notes as note_symptoms
+from loadguard.symptoms.log import Symptom, nerve_in_foot
 
 # The log's "listen" window: symptoms of the last two weeks are current.
 RECENT_DAYS = 14
@@ -112,14 +112,15 @@ class _SymptomRule(SpanRule):
     def validate(self, config: Mapping[str, Any]) -> None:
         require_positive(config, *self.defaults)
 
-    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event, prior: Any = None) -> Warning | None:
         raise NotImplementedError
 
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
+    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date,
+                 prior: Any = None) -> Dated:
         recent = int(config["recent_days"])
         out: Dated = []
         for e in events(frames, first - timedelta(days=recent - 1), last):
-            warning = self.judge(frames, config, e)
+            warning = self.judge(frames, config, e, prior)
             if warning is None:
                 continue
             out += [(e.day + timedelta(days=i), warning) for i in range(recent)
@@ -129,40 +130,45 @@ class _SymptomRule(SpanRule):
 
 class Nerve(_SymptomRule):
     id = "symptoms.nerve"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
 
-    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event, prior: Any = None) -> Warning | None:
         if e.source != "log" or not e.nerve_in_foot:
             return None  # note mentions speak through symptoms.notes, in their own words
         message = f"{e.said()}: a nerve-type symptom in the foot.{triage(e)}"
-        return build_warning(self.id, Severity.ALERT, e.day, e.subject, message, _evidence(e))
+        return build_warning(self, Severity.ALERT, e.day, e.subject, message, _evidence(e))
 
 
 class Notes(_SymptomRule):
     id = "symptoms.notes"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
 
-    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event, prior: Any = None) -> Warning | None:
         if e.source != "note":
             return None
         severity = Severity.WARN if e.nerve_in_foot else Severity.INFO
         what = "nerve-type words about the foot" if e.nerve_in_foot else f"{e.kind} ({e.place})"
-        return build_warning(self.id, severity, e.day, e.subject, f"{e.said()}: {what}.{triage(e)}", _evidence(e))
+        return build_warning(self, severity, e.day, e.subject, f"{e.said()}: {what}.{triage(e)}", _evidence(e))
 
 
 class AfterLoad(_SymptomRule):
     id = "symptoms.after_load"
+    # The engine passes `prior` (loadguard.assess.prior_findings.PriorFindings) to its evaluate.
+    looks_back = True
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {"recent_days": RECENT_DAYS, "lookback_days": LOOKBACK_DAYS}
 
-    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event) -> Warning | None:
-        if frames.load_findings is None:
-            return None  # frames built outside a check carry no way to look back
+    def judge(self, frames: Frames, config: Mapping[str, Any], e: Event, prior: Any = None) -> Warning | None:
+        if prior is None:
+            return None  # judged outside an assessment, with no earlier findings to look back at
         lookback = int(config["lookback_days"])
-        found = frames.load_findings(e.day - timedelta(days=lookback), e.day)
+        found = prior.between(e.day - timedelta(days=lookback), e.day)
         if not found:
             return None
-        message = (f"{e.said()} began {before(e.day, found)} "
+        message = (f"{e.said()} began {prior.before(e.day, found)} "
                    f"(load findings of the {lookback} days before it).{triage(e)}")
         severity = Severity.ALERT if e.nerve_in_foot and e.source == "log" else Severity.WARN
-        return build_warning(self.id, severity, e.day, e.subject, message, {
+        return build_warning(self, severity, e.day, e.subject, message, {
             **_evidence(e),
             "after": [{"rule": w.rule, "date": w.date.isoformat(), "subject": w.subject,
                        "days_before": (e.day - w.date).days} for w in found],

@@ -35,8 +35,8 @@ from stravalib.util import limiter
 
 from loadguard.errors import LoadguardError
 from loadguard.sources import API_SOURCE
-from loadguard.sync import BadResponse, Deadline, ItemFault, RemoteStop
-from loadguard.token import Token
+from loadguard.strava.faults import BadResponse, Deadline, ItemFault, RemoteStop
+from loadguard.strava.token import NOT_CONNECTED, Token
 
 SCOPES = ["read", "activity:read_all", "profile:read_all"]
 PAGE_SIZE = 200  # the API's maximum per_page
@@ -189,7 +189,7 @@ def window_reset(window: str, now: datetime | None = None) -> str:
 
 
 class StravaAPI:
-    """The Strava calls loadguard makes, as a `loadguard.sync.Source`."""
+    """The Strava calls loadguard makes, as a `loadguard.strava.sync.Client`."""
 
     page_size = PAGE_SIZE
 
@@ -234,8 +234,6 @@ class StravaAPI:
         """Renew the access token when it is about to expire, and save the new one."""
         token = self.token
         if token is None:
-            from loadguard.token import NOT_CONNECTED
-
             raise LoadguardError(NOT_CONNECTED)
         if not token.expires_soon():
             return

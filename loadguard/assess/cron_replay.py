@@ -1,6 +1,6 @@
 """Replay the cron line over a span of history: what `check --new` would have mailed.
 
-The detectors judge the whole span at once (`check.findings_by_day`); the days are
+The rules judge the whole span at once (`Assessment.by_day`); the days are
 then walked in order with an in-memory ledger of what was told, exactly as a
 daily `check --new [--min-severity L]` would have grown the real `reported`
 table, which is never read or written here.
@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
+from loadguard.assess.assessment import Assessment, at_least
+from loadguard.assess.prior_findings import LOOKBACK_DAYS
+from loadguard.config import Config
 from loadguard.model import Severity, Warning
-from loadguard.prior_findings import LOOKBACK_DAYS
-
-if TYPE_CHECKING:
-    from loadguard.config import Config
-    from loadguard.store import Store
+from loadguard.store import Store
+from loadguard.symptoms.log import between as symptoms_between
 
 
 @dataclass
@@ -67,13 +66,11 @@ class Replay:
         return self.mail_days / self.running_months if self.running_months else None
 
 
-def replay(store: "Store", config: "Config", first: date, last: date, min_severity: str = "info") -> Replay:
-    from loadguard.check import at_least, findings_by_day
-    from loadguard.reported import Ledger
-
+def replay(store: Store, config: Config, first: date, last: date, min_severity: str = "info") -> Replay:
     level = Severity.parse(min_severity)
-    by_day = findings_by_day(store, config, first, last)
-    ledger = Ledger()
+    assessment = Assessment(store, config, first, last)
+    by_day = assessment.by_day
+    ledger = assessment.ledger()
     mailed: list[tuple[date, Warning]] = []
     months: dict[str, Month] = {}
     day = first
@@ -86,7 +83,7 @@ def replay(store: "Store", config: "Config", first: date, last: date, min_severi
             month.lines.update((w.rule, w.severity.label) for w in news)
             mailed.extend((day, w) for w in news)
         day += timedelta(days=1)
-    for day in running_days(store, config, first, last):
+    for day in store.running_days(config["running_types"], first, last):
         months[day.strftime("%Y-%m")].running_days += 1
     return Replay(first, last, level, mailed, list(months.values()), symptom_marks(store, first, last, mailed))
 
@@ -96,19 +93,10 @@ def replay(store: "Store", config: "Config", first: date, last: date, min_severi
 SYMPTOM_LOOKBACK_DAYS = LOOKBACK_DAYS
 
 
-def symptom_marks(store: "Store", first: date, last: date,
+def symptom_marks(store: Store, first: date, last: date,
                   mailed: list[tuple[date, Warning]]) -> list[SymptomMark]:
-    from loadguard import symptoms
-
     return [SymptomMark(e.day, e.describe(), [(d, w) for d, w in mailed if w.family != "symptoms"
                                                and 0 <= (e.day - d).days <= SYMPTOM_LOOKBACK_DAYS])
-            for e in symptoms.between(store, first, last)]
+            for e in symptoms_between(store, first, last)]
 
 
-def running_days(store: "Store", config: "Config", first: date, last: date) -> list[date]:
-    kinds = list(config["running_types"])
-    rows = store.conn.execute(
-        f"SELECT DISTINCT substr(start_local, 1, 10) FROM activities WHERE deleted = 0 "
-        f"AND sport_type IN ({', '.join('?' for _ in kinds)}) AND +start_local >= ? AND +start_local < ?",
-        [*kinds, first.isoformat(), (last + timedelta(days=1)).isoformat()]).fetchall()
-    return [date.fromisoformat(r[0]) for r in rows]

@@ -9,9 +9,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from loadguard.advice import RULES, Rule
+from loadguard.advice import Rule
+from loadguard.assess.frames import Frames
 from loadguard.config import SettingError
-from loadguard.frames import Frames
 from loadguard.model import Severity, Warning
 from loadguard.numbers import NOISE_PLACES
 
@@ -128,12 +128,13 @@ def history_days(frames: Frames, day: date | None = None) -> int:
     return 0 if first is None or first > day else (day - first).days + 1
 
 
-def build_warning(rule: str, severity: Severity, day: date, subject: str, message: str,
+def build_warning(rule: Any, severity: Severity, day: date, subject: str, message: str,
                   evidence: dict[str, Any], text: Rule | None = None) -> Warning:
-    """A warning with the rule's title, advice and reference (or those of `text`)."""
-    text = text or RULES[rule]
+    """A warning of `rule` with the title, advice and reference it declares (`about`), or
+    those of `text`."""
+    text = text or rule.about
     return Warning(
-        rule=rule, severity=severity, date=day, subject=subject, title=text.title,
+        rule=rule.id, severity=severity, date=day, subject=subject, title=text.title,
         message=message, evidence=evidence, advice=text.advice, reference=text.reference,
     )
 

@@ -1,7 +1,7 @@
 """Terrain rules: a sudden switch to trail, and a jump in climbing.
 
 Both judge every day of the history at once from window sums of the daily table
-(cached on the frames), and their findings are episodes (`loadguard.episodes`):
+(cached on the frames), and their findings are episodes (`loadguard.assess.episodes`):
 one finding while the week stays changed, not one per calendar week.
 """
 
@@ -13,16 +13,32 @@ from typing import Any, Mapping
 import pandas as pd
 
 from loadguard import numbers as num
-from loadguard.detectors.common import (
-    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, EpisodeRule, build_warning, daily_table, history_series,
-    reached, require_positive, window,
+from loadguard.advice import RULES
+from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import (
+    ACUTE_DAYS,
+    BASE_WEEKS,
+    CHRONIC_DAYS,
+    Dated,
+    EpisodeRule,
+    build_warning,
+    daily_table,
+    history_series,
+    reached,
+    require_positive,
+    window,
 )
-from loadguard.frames import Frames
-from loadguard.model import EPISODE, Severity
+from loadguard.model import EPISODE, Severity, Warning
 
 
 class TrailSwitch(EpisodeRule):
     id = "terrain.trail_switch"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
+    precedence = 3   # which rule speaks first: see volume.WeeklyLoad.precedence
+
+    @staticmethod
+    def phrase(warning: Warning) -> str:
+        return "a move to trail"
     defaults: Mapping[str, Any] = {
         "share_points": 30.0,   # rise of the trail share, in percentage points
         "growth": 1.5,          # trail km of the week ÷ trail km per week of the 4 before
@@ -81,7 +97,7 @@ class TrailSwitch(EpisodeRule):
             day = ts.date()
             message = (f"{num.km_text(trail[ts])} of trail out of {num.km_text(week[ts])} in the last 7 days: "
                        + "; ".join(reasons) + ".")
-            out.append((day, build_warning(self.id, Severity.WARN, day, EPISODE, message, {
+            out.append((day, build_warning(self, Severity.WARN, day, EPISODE, message, {
                 "trail_km": num.km(trail[ts]),
                 "week_km": num.km(week[ts]),
                 "trail_share_pct": num.pct(share[ts]),
@@ -95,6 +111,12 @@ class TrailSwitch(EpisodeRule):
 
 class ClimbJump(EpisodeRule):
     id = "terrain.climb_jump"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
+    precedence = 4   # which rule speaks first: see volume.WeeklyLoad.precedence
+
+    @staticmethod
+    def phrase(warning: Warning) -> str:
+        return "much more climbing than usual"
     defaults: Mapping[str, Any] = {
         "ratio": 1.5,            # climb per km of the week ÷ that of the 4 weeks before
         "min_m_per_km": 15.0,    # and at least this steep on average
@@ -131,7 +153,7 @@ class ClimbJump(EpisodeRule):
             message = (f"{num.m_per_km(per_km[ts])} m of climb per km over the last 7 days "
                        f"({num.metres_text(climb[ts])} in {num.km_text(week[ts])}), {times} the "
                        f"{num.m_per_km_text(base)} of the {BASE_WEEKS} weeks before.")
-            out.append((day, build_warning(self.id, Severity.INFO, day, EPISODE, message, {
+            out.append((day, build_warning(self, Severity.INFO, day, EPISODE, message, {
                 "climb_m": num.metres(climb[ts]),
                 "week_km": num.km(week[ts]),
                 "m_per_km": num.m_per_km(per_km[ts]),

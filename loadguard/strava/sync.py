@@ -1,7 +1,7 @@
 """The sync engine: pages of activities into the store, then shoes, then deletions.
 
-It knows nothing of HTTP or stravalib; it talks to a `Source` (the Strava
-adapter in `loadguard.sources.strava`, or a fake in tests). What it guarantees:
+It knows nothing of HTTP or stravalib; it talks to a `Client` (the Strava
+adapter in `loadguard.strava.api`, or a fake in tests). What it guarantees:
 
 - Each page is committed, together with the checkpoint saying how far the run
   got, in one transaction. A run stopped by a rate limit, a dead network or
@@ -33,7 +33,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -43,8 +42,10 @@ from typing import Any, Callable, Iterator, Protocol
 from loadguard.config import DEFAULTS
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name
-from loadguard.sources import API_SOURCE as SOURCE, validate
+from loadguard.sources import API_SOURCE as SOURCE
+from loadguard.sources import validate
 from loadguard.store import Store
+from loadguard.strava.faults import BadResponse, Deadline, ItemFault, RemoteStop
 
 LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"
@@ -59,38 +60,7 @@ NOTES_READ_KEY = "strava.sync.notes_read"
 SETTINGS = DEFAULTS["sync"]   # config.toml's [sync] defaults: what `run` does when not told
 
 
-class RemoteStop(LoadguardError):
-    """Strava stopped answering usefully (rate limit, outage); what was fetched is kept."""
-
-
-class BadResponse(LoadguardError):
-    """Strava answered with something loadguard cannot read; nothing of it is stored."""
-
-
-class ItemFault(LoadguardError):
-    """Strava cannot give this one item (odd answer, refused, failing), while other requests may work."""
-
-
-class OutOfTime(RemoteStop):
-    """The run used up its overall time (`[sync] max_seconds`); what was fetched is kept."""
-
-
-class Deadline:
-    """The moment a sync must end by, checked before every request and while answers are read."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def remaining(self) -> float:
-        return self.at - time.monotonic()
-
-    def check(self) -> None:
-        if self.remaining() <= 0:
-            raise OutOfTime(f"the sync ran out of time after {self.seconds:g} s ([sync] max_seconds)")
-
-
-class Source(Protocol):
+class Client(Protocol):
     page_size: int
 
     def activities_page(self, after: int, page: int) -> list[dict[str, Any]]:
@@ -188,7 +158,7 @@ def lock(home: Path) -> Iterator[None]:
 # -- the run ---------------------------------------------------------------------------
 
 
-def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, ...],
+def run(store: Store, source: Client, *, running_types: list[str] | tuple[str, ...],
         overlap_days: int = SETTINGS["overlap_days"], full: bool = False, progress: Progress = _no_progress,
         deadline: Deadline | None = None, notes_days: int = SETTINGS["notes_days"],
         notes_per_sync: int = SETTINGS["notes_per_sync"]) -> SyncResult:
@@ -234,7 +204,7 @@ def run(store: Store, source: Source, *, running_types: list[str] | tuple[str, .
     return result
 
 
-def _fetch_notes(store: Store, source: Source, running_types, result: SyncResult, *, days: int,
+def _fetch_notes(store: Store, source: Client, running_types, result: SyncResult, *, days: int,
                  budget: int, deadline: Deadline) -> None:
     """Descriptions and private notes of the newest runs, where symptoms get written down.
 
@@ -284,7 +254,7 @@ def _window_start(store: Store, overlap_days: int) -> int:
     return max(start, 0)
 
 
-def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
+def _fetch_activities(store: Store, source: Client, checkpoint: dict[str, Any],
                       result: SyncResult, progress: Progress, deadline: Deadline) -> None:
     # A resumed run reads its last committed page again: if an activity was
     # deleted on Strava meanwhile, everything after it moved one place up, and
@@ -328,7 +298,7 @@ def _fetch_activities(store: Store, source: Source, checkpoint: dict[str, Any],
         page += 1
 
 
-def _fetch_gear(store: Store, source: Source, running_types, result: SyncResult, progress: Progress,
+def _fetch_gear(store: Store, source: Client, running_types, result: SyncResult, progress: Progress,
                deadline: Deadline) -> None:
     known = store.gear_rows()
     missing = _id_set(store, MISSING_GEAR_KEY)

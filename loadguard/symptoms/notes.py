@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loadguard.symptoms import NERVE_KINDS, nerve_in_foot
+from loadguard.symptoms.log import NERVE_KINDS, nerve_in_foot
 
 # symptom kind (the log's vocabulary, plus plain pain) -> words that name it
 _KIND_WORDS = {

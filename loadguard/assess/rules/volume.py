@@ -14,13 +14,27 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
-from loadguard.advice import RACE_RECOVERY
-from loadguard.config import SettingError
-from loadguard.detectors.common import (
-    ACUTE_DAYS, BASE_WEEKS, CHRONIC_DAYS, Dated, SpanRule, Windows, build_warning, daily_table, exceeds,
-    history_days, history_series, require_choice, require_order, require_positive, settings_key, window,
+from loadguard.advice import RACE_RECOVERY, RULES
+from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import (
+    ACUTE_DAYS,
+    BASE_WEEKS,
+    CHRONIC_DAYS,
+    Dated,
+    SpanRule,
+    Windows,
+    build_warning,
+    daily_table,
+    exceeds,
+    history_days,
+    history_series,
+    require_choice,
+    require_order,
+    require_positive,
+    settings_key,
+    window,
 )
-from loadguard.frames import Frames
+from loadguard.config import SettingError
 from loadguard.model import EPISODE, Severity, Warning
 
 # Frandsen et al. 2025: hazard rate ratios of a run this much longer than the
@@ -150,6 +164,24 @@ def base_weeks_text(config: Mapping[str, Any]) -> str:
 
 class WeeklyLoad(SpanRule):
     id = "volume.weekly_load"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
+    # While a symptom is recent these lines become the lower of the runner's and
+    # the [symptoms] setting named here.
+    careful = {"caution": "weekly_load_caution", "warn": "weekly_load_warn", "alert": "weekly_load_alert"}
+    # A finding told once is told again when this evidence number grows by WORSE_BY
+    # (loadguard.assess.ledger); its severity alone does not follow the ratio.
+    magnitude = "ratio"
+    # Which rule speaks first, lowest first: in one message for one cause
+    # (loadguard.assess.one_cause) and when a symptom's earlier load is named.
+    # The ratio has the weakest evidence behind it (Frandsen et al. 2025).
+    precedence = 2
+
+    @staticmethod
+    def phrase(warning: Warning) -> str:
+        """This rule's finding as a few words, when a symptom is said to follow it."""
+        if "ratio" in warning.evidence:
+            return f"a week at {num.ratio_text(warning.evidence['ratio'])}x your usual weekly distance"
+        return warning.title[0].lower() + warning.title[1:]
     defaults: Mapping[str, Any] = {
         # Ratio lines: the caution band is info (digest and plain `check`), a week at
         # `warn` or more is mailed. Frandsen et al. 2025 found no link between weekly
@@ -203,7 +235,7 @@ class WeeklyLoad(SpanRule):
         message = (f"{num.km_text(acute)} in the 7 days to {day.isoformat()} against {num.km_text(base)} "
                    f"a week over {base_weeks_text(config)} "
                    f"{ratio_text}, {band}.")
-        return build_warning(self.id, severity, day, EPISODE, message, {
+        return build_warning(self, severity, day, EPISODE, message, {
             "acute_km": num.km(acute),
             "chronic_weekly_km": num.km(base),
             "ratio": num.ratio(ratio),
@@ -216,6 +248,12 @@ class WeeklyLoad(SpanRule):
 
 class Comeback(SpanRule):
     id = "volume.comeback"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
+    precedence = 1   # which rule speaks first: see WeeklyLoad.precedence
+
+    @staticmethod
+    def phrase(warning: Warning) -> str:
+        return "a big first week back after a break"
     defaults: Mapping[str, Any] = {
         # The first week back may hold this share of the pre-break weekly average.
         # How long a break is: the global `break_days` in config.toml.
@@ -263,7 +301,7 @@ class Comeback(SpanRule):
             f"more than {num.percent_text(config['max_share'])} of the {num.km_text(base_week)} a week you ran "
             f"in the {BASE_WEEKS} weeks before the break ({num.percent_text(back_km / base_week)} of it)."
         )
-        return build_warning(self.id, Severity.WARN, day, back.isoformat(), message, {
+        return build_warning(self, Severity.WARN, day, back.isoformat(), message, {
             "break_days": gap,
             "last_run_before": prev.isoformat(),
             "back_on": back.isoformat(),
@@ -276,6 +314,19 @@ class Comeback(SpanRule):
 
 class LongRunSpike(SpanRule):
     id = "volume.long_run_spike"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
+    careful = {"info_over": "long_run_info_over", "warn_over": "long_run_warn_over",
+               "alert_over": "long_run_alert_over"}   # see WeeklyLoad.careful
+    # Speaks first: the single-run spike has the strongest evidence behind it
+    # (Frandsen et al. 2025, 5,205 runners); see WeeklyLoad.precedence.
+    precedence = 0
+
+    @staticmethod
+    def phrase(warning: Warning) -> str:
+        ev = warning.evidence
+        if "increase_pct" in ev:
+            return f"a run {ev['increase_pct']}% over your 30-day longest ({num.km_text(ev['distance_km'])})"
+        return warning.title[0].lower() + warning.title[1:]
     defaults: Mapping[str, Any] = {
         # Longer than the 30-day longest by more than these shares. Runs 10-30% over are
         # routine in a training block, so they are info (digest), not mail.
@@ -351,11 +402,11 @@ class LongRunSpike(SpanRule):
             # is mailed only when far beyond the month's longest run.
             severity = Severity.WARN if severity is Severity.ALERT else Severity.INFO
             message = f"Race {name}on {day.isoformat()}: {numbers}. Give it the recovery a race asks for."
-            return build_warning(self.id, severity, day, str(row.id), message, evidence, RACE_RECOVERY)
+            return build_warning(self, severity, day, str(row.id), message, evidence, RACE_RECOVERY)
         band_text = (f"; in a study of 5,205 runners, runs {band[2]} over the 30-day longest were "
                      f"followed by injury about {band[1]}x as often" if band else "")
         message = f"Run {name}on {day.isoformat()}: {numbers}{band_text}."
-        return build_warning(self.id, severity, day, str(row.id), message, evidence)
+        return build_warning(self, severity, day, str(row.id), message, evidence)
 
 
 def previous_longest(runs: pd.DataFrame, lookback_days: int) -> pd.Series:

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import Iterable, Mapping
+
+import pandas as pd
 
 from loadguard.model import EPISODE, Warning
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # A condition that pauses for up to this many days and holds again is the same
 # episode: a 7-day window dips under a line as single runs leave it, and a second
@@ -28,19 +27,17 @@ if TYPE_CHECKING:
 GAP_DAYS = 7
 
 
-def episode_starts(holds: "pd.Series", gap_days: int = GAP_DAYS) -> "pd.Series":
+def episode_starts(holds: pd.Series, gap_days: int = GAP_DAYS) -> pd.Series:
     """For each day the condition held, the first day of its episode."""
     days = holds.index[holds.to_numpy(dtype=bool)].to_series()
     new = days.diff().dt.days.fillna(gap_days + 2) > gap_days + 1
     return days.where(new).ffill()
 
 
-def name_episodes(dated: Iterable[tuple[date, Warning]], starts: Mapping[str, "pd.Series"],
+def name_episodes(dated: Iterable[tuple[date, Warning]], starts: Mapping[str, pd.Series],
                   gap_days: int = GAP_DAYS) -> list[tuple[date, Warning]]:
     """(day, warning) pairs with every EPISODE subject replaced by its episode's first day,
     from `starts` (rule -> `episode_starts`) where the rule has them."""
-    import pandas as pd
-
     dated = sorted(dated, key=lambda p: p[0])
     last_seen: dict[str, tuple[date, date]] = {}  # rule -> (episode start, last day it held)
     out = []

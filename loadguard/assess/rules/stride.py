@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers
-from loadguard.detectors.common import Dated, SpanRule, build_warning, reaches, require_positive
-from loadguard.frames import Frames
+from loadguard.advice import RULES
+from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive
 from loadguard.model import Severity, Warning, iso_week
 
 # Strava's running cadence counts one leg.
@@ -91,6 +92,7 @@ def with_rate(runs: pd.DataFrame) -> pd.DataFrame:
 
 class Cadence(SpanRule):
     id = "stride.cadence"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {
         "recent_days": 7,        # runs of these days are judged
         "base_days": 56,         # against the runs of these days before them
@@ -153,7 +155,7 @@ class Cadence(SpanRule):
             f"{numbers.steps(pred)} your runs of the {config['base_days']} days before took at the same pace "
             f"({numbers.steps(expected.median_spm)} at your usual pace): a longer stride than usual, most likely."
         )
-        return build_warning(self.id, Severity.INFO, day, iso_week(day), message, {
+        return build_warning(self, Severity.INFO, day, iso_week(day), message, {
             "steps_per_minute": numbers.steps(spm), "expected_steps_per_minute": numbers.steps(pred),
             "drop_pct": numbers.percent(np.median(drop)), "runs": len(recent), "base_runs": expected.runs,
             "thresholds": {"week_drop": config["week_drop"], "long_drop": config["long_drop"]},
@@ -169,7 +171,7 @@ class Cadence(SpanRule):
             f"{numbers.steps(row['spm'])} steps a minute, {numbers.percent_text(drop)} below your usual "
             f"{numbers.steps(pred)} at that pace."
         )
-        return build_warning(self.id, Severity.INFO, day, str(row["id"]), message, {
+        return build_warning(self, Severity.INFO, day, str(row["id"]), message, {
             "activity_id": int(row["id"]), "steps_per_minute": numbers.steps(row["spm"]),
             "expected_steps_per_minute": numbers.steps(pred), "drop_pct": numbers.percent(drop), "kind": kind,
             "thresholds": {"week_drop": config["week_drop"], "long_drop": config["long_drop"]},

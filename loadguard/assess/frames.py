@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Callable
-
-import sqlite3
 
 import pandas as pd
 
-from loadguard import symptoms as symptom_log
+from loadguard.config import Config
 from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name, first_match
 from loadguard.shoe_register import attribution
-
-if TYPE_CHECKING:
-    from loadguard.config import Config
-    from loadguard.store import Store
-    from loadguard.store.shoes import Attribution
+from loadguard.store import Store
+from loadguard.store import history as reads
+from loadguard.store.shoes import Attribution
+from loadguard.symptoms.log import COLUMNS as SYMPTOM_LOG_COLUMNS
 
 # Runs older than this before the first day judged are read only when a finding's
-# episode reaches back that far (`check.findings_by_day`): every rule looks back
+# episode reaches back that far (`Assessment`): every rule looks back
 # at most a few months, and reading a decade of runs would cost more than the
 # whole check. A break longer than this reads as a fresh start.
 HORIZON_DAYS = 400
@@ -31,7 +28,7 @@ RUN_COLUMNS = [
     "elev_m", "gear_id", "trainer", "manual", "trail", "race", "cadence_spm", "steep_share", "avg_cadence",
     "description", "private_note",
 ]
-SYMPTOM_COLUMNS = list(symptom_log.COLUMNS)
+SYMPTOM_COLUMNS = list(SYMPTOM_LOG_COLUMNS)
 
 # Strava's workout_type for a run entered as a race.
 RACE_WORKOUT_TYPE = 1
@@ -49,10 +46,8 @@ class Frames:
     gear_use: activities (any sport; `running` marks runs) with a shoe from `rewind_from` on: what
            `shoes_on` takes off each shoe's total to see it as it was on an
            earlier day. Empty unless asked for.
-    symptoms: the runner's logged symptoms (loadguard.symptoms) up to `as_of`,
+    symptoms: the runner's logged symptoms (loadguard.symptoms.log) up to `as_of`,
            oldest first, `day` as a local day.
-    load_findings: the load rules' findings on the days [first, last], for the
-           rules that look back at what came before a symptom; check.py sets it.
     """
 
     as_of: date
@@ -65,7 +60,6 @@ class Frames:
     gear_use_from: date | None = None   # the first day `gear_use` was read for
     cache: dict = field(default_factory=dict)  # per-frames results shared by rules and the digest
     symptoms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SYMPTOM_COLUMNS))
-    load_findings: Callable[[date, date], list] | None = None
 
     @property
     def as_of_ts(self) -> pd.Timestamp:
@@ -123,7 +117,7 @@ class Frames:
         return shoes
 
 
-def build(store: "Store", config: "Config", as_of: date, rewind_from: date | None = None,
+def build(store: Store, config: Config, as_of: date, rewind_from: date | None = None,
           since: date | None = None) -> Frames:
     """Frames as of `as_of`; a store whose rows cannot be read gives one clear error.
 
@@ -139,29 +133,26 @@ def build(store: "Store", config: "Config", as_of: date, rewind_from: date | Non
         raise LoadguardError(f"store {store.path} cannot be read: {cause}") from None
 
 
-def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | None, since: date | None) -> Frames:
+def _build(store: Store, config: Config, as_of: date, rewind_from: date | None, since: date | None) -> Frames:
     how = attribution(store, config)
     end = (as_of + timedelta(days=1)).isoformat()
-    first = store.first_run_start(how.running, end)
-    # most of the history wanted, or a recent slice: store.run_rows reads them differently
+    first = reads.first_run_start(store, list(how.running), end)
+    # Most of the history wanted: read it whole (see store.history.runs); the rows are
+    # sorted by start below either way.
     whole = first is None or since is None or (as_of - since) * 2 > as_of - date.fromisoformat(first[:10])
-    columns, rows = store.run_rows(how, end, since.isoformat() if since else None, whole)
-    runs = pd.DataFrame.from_records(rows, columns=columns)
+    runs = reads.runs(store, how, end, since, whole)
     runs = _shape_runs(runs, config).sort_values(["start_local", "id"], kind="stable").reset_index(drop=True)
     shoes = _shoes(store, how, as_of, config["shoes"])
     gear_use = None
     if rewind_from is not None and rewind_from < as_of:
-        use = pd.DataFrame.from_records(store.gear_use_rows(how, rewind_from.isoformat(), end),
-                                        columns=["gear_id", "start_local", "distance_m", "running"])
+        use = reads.gear_use(store, how, rewind_from, end)
         gear_use = pd.DataFrame({
             "gear_id": use["gear_id"].astype(str),
             "day": pd.to_datetime(use["start_local"], format="ISO8601").dt.normalize(),
             "distance_km": use["distance_m"].astype(float).fillna(0.0) / 1000.0,
             "running": use["running"].astype(bool),
         })
-    symptoms = pd.read_sql_query(
-        f"SELECT {', '.join(SYMPTOM_COLUMNS)} FROM symptoms WHERE day >= ? AND day < ? ORDER BY day, id",
-        store.conn, params=[since.isoformat() if since else "", end[:10]])
+    symptoms = reads.symptoms(store, SYMPTOM_COLUMNS, since, end[:10])
     symptoms["day"] = pd.to_datetime(symptoms["day"], format="ISO8601")
     return Frames(as_of=as_of, runs=runs, shoes=shoes,
                   first_run=date.fromisoformat(first[:10]) if first else None, since=since,
@@ -169,7 +160,7 @@ def _build(store: "Store", config: "Config", as_of: date, rewind_from: date | No
                   gear_use_from=rewind_from if gear_use is not None else None, symptoms=symptoms)
 
 
-def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
+def _shape_runs(raw: pd.DataFrame, config: Config) -> pd.DataFrame:
     runs = pd.DataFrame(index=raw.index)
     runs["id"] = raw["id"].astype("int64")
     runs["name"] = raw["name"].fillna("").astype(str)
@@ -193,7 +184,7 @@ def _shape_runs(raw: pd.DataFrame, config: "Config") -> pd.DataFrame:
     return runs.reset_index(drop=True)[RUN_COLUMNS]
 
 
-def is_trail(runs: pd.DataFrame, config: "Config") -> pd.Series:
+def is_trail(runs: pd.DataFrame, config: Config) -> pd.Series:
     """Trail by sport type, or by the optional name keywords and climb per km.
 
     Treadmill and manual entries are never trail: their terrain is unknown or flat.
@@ -230,7 +221,7 @@ def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
 ALWAYS = pd.Timestamp("1900-01-01")
 
 
-def _shoes(store: "Store", how: "Attribution", as_of: date, shoe_cfg) -> pd.DataFrame:
+def _shoes(store: Store, how: Attribution, as_of: date, shoe_cfg) -> pd.DataFrame:
     """Shoes with their distance as of `as_of`, the span they are in use, and the register's limits.
 
     A shoe's distance is its source's own total (Strava's holds runs from before the
@@ -241,8 +232,7 @@ def _shoes(store: "Store", how: "Attribution", as_of: date, shoe_cfg) -> pd.Data
     first day it is retired: the register's `--on`; else, retired by Strava or
     `[shoes] retired` (which say so without a date), the day after its last *run*.
     """
-    columns, rows = store.shoe_rows(how, (as_of + timedelta(days=1)).isoformat())
-    shoes = pd.DataFrame.from_records(rows, columns=columns)
+    shoes = reads.shoes(store, how, (as_of + timedelta(days=1)).isoformat())
     total = pd.to_numeric(shoes["total_m"], errors="coerce")
     offset = (total - shoes["source_m"].astype(float)).fillna(0.0)
     distance_km = (offset + shoes["upto_m"].astype(float)).clip(lower=0.0) / 1000.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -10,18 +9,28 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
-from loadguard.advice import NO_PAIR_YET
-from loadguard.detectors.common import (
-    Dated, EpisodeRule, SpanRule, build_warning, daily_table, exceeded, reached, reaches, require_choice,
-    require_order, require_positive, window,
+from loadguard.advice import NO_PAIR_YET, RULES
+from loadguard.assess.frames import Frames
+from loadguard.assess.rules.common import (
+    Dated,
+    EpisodeRule,
+    SpanRule,
+    build_warning,
+    daily_table,
+    exceeded,
+    reached,
+    reaches,
+    require_order,
+    require_positive,
+    window,
 )
-from loadguard.frames import Frames
 from loadguard.model import EPISODE, Severity, Warning
 from loadguard.shoe_keys import display_name, first_match
 
 
 class Mileage(SpanRule):
     id = "shoes.mileage"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {
         "limit_km": 700.0,
         "info": 0.8,     # shares of the limit
@@ -61,7 +70,7 @@ class Mileage(SpanRule):
             f"'{shoe.name}' has {num.km_text(km)}, {num.percent_text(life)} "
             f"of its {num.limit_km_text(shoe.limit_km)} limit{last}."
         )
-        return build_warning(self.id, severity, day, shoe.id, message, {
+        return build_warning(self, severity, day, shoe.id, message, {
             "gear_id": shoe.id,
             "name": shoe.name,
             "distance_km": num.km(km),
@@ -172,53 +181,9 @@ def months_between(start: Any, day: date) -> float:
     return float(max(months, 0))
 
 
-def add_months(start: date, months: int) -> date:
-    """The day `months` months after `start` (the month's last day when it is shorter)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-class Age(SpanRule):
-    """A pair in use for longer than its age limit (`[shoes] max_months`, `max_months_for`,
-    or `shoes set-limit --max-months`); off unless a limit is set."""
-
-    id = "shoes.age"
-    # Info by default: the evidence for foams ageing into injuries is thin (see the README);
-    # "warn" gets it mailed by the cron line.
-    defaults: Mapping[str, Any] = {"severity": "info"}
-
-    def validate(self, config: Mapping[str, Any]) -> None:
-        require_choice(config, "severity", ("info", "warn"))
-
-    def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
-        severity = Severity.parse(config["severity"])
-        shoes = frames.shoes[frames.shoes["owned"] & frames.shoes["max_months"].notna()
-                             & frames.shoes["first_used"].notna()]
-        days = pd.date_range(first, last, freq="D")
-        out = []
-        for shoe in shoes.itertuples():
-            since = shoe.first_used.date()
-            due = pd.Timestamp(add_months(since, int(shoe.max_months)))
-            alive = days < shoe.retired_from if pd.notna(shoe.retired_from) else np.ones(len(days), bool)
-            level = np.where((days >= due) & alive, int(severity), 0)
-            for i in changes(level, len(days)):
-                day = days[i].date()
-                months = int(months_between(shoe.first_used, day))
-                message = (f"'{shoe.name}' has been in use for {months} months (since {since.isoformat()}), "
-                           f"past its age limit of {int(shoe.max_months)} months, whatever its distance.")
-                out.append((day, build_warning(self.id, severity, day, shoe.id, message, {
-                    "gear_id": shoe.id,
-                    "name": shoe.name,
-                    "in_use_since": since.isoformat(),
-                    "months": months,
-                    "max_months": int(shoe.max_months),
-                })))
-        return out
-
-
 class Rotation(SpanRule):
     id = "shoes.rotation"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {
         "share": 0.9,     # one shoe carrying at least this share of the tracked distance
         "weeks": 8,
@@ -270,7 +235,7 @@ class Rotation(SpanRule):
             f"{int(config['weeks'])} weeks to {day.isoformat()}, {_rotation_tail(others)}."
         )
         # One finding per shoe, like every shoes.* rule: the same habit is not news every week.
-        return build_warning(self.id, Severity.INFO, day, top_id, message, {
+        return build_warning(self, Severity.INFO, day, top_id, message, {
             "gear_id": top_id,
             "name": top_name,
             "share": num.share(share),
@@ -300,6 +265,7 @@ NO_PAIR = "no-pair"
 
 class Untracked(EpisodeRule):
     id = "shoes.untracked"
+    about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     defaults: Mapping[str, Any] = {
         "share": 0.2,     # more than this share of the distance without a shoe
         "weeks": 4,
@@ -337,7 +303,7 @@ class Untracked(EpisodeRule):
             )
             start = day - timedelta(days=days - 1)
             # Runs without a shoe have no gear id to be the subject: the episode is.
-            out.append((day, build_warning(self.id, Severity.INFO, day, NO_PAIR if no_pair else EPISODE, message, {
+            out.append((day, build_warning(self, Severity.INFO, day, NO_PAIR if no_pair else EPISODE, message, {
                 "untracked_km": num.km(bare[ts]),
                 "total_km": num.km(total[ts]),
                 "share": num.share(share[ts]),

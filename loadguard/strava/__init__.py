@@ -1,0 +1,1 @@
+"""Strava: the API client and its source, sync, the token and the OAuth callback."""
