@@ -154,8 +154,8 @@ RULES: dict[str, Rule] = {
         title="Many runs without a shoe",
         advice=(
             "Runs without a shoe can't count toward its wear. Name the pair of those runs with "
-            "`loadguard shoes assign PAIR --from DAY --to DAY --only-unassigned`, and set a default "
-            "pair (on Strava, or `[shoes.default]` in config.toml) so new runs get one."
+            "`loadguard shoes assign PAIR --from DAY --to DAY --only-unassigned`, and give new runs "
+            "one: `loadguard shoes default PAIR --from DAY` (or a default shoe on Strava)."
         ),
         reference="Shoe wear can only be tracked when runs name their shoe",
     ),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from loadguard import numbers as num
 from loadguard.errors import EXIT_USAGE, LoadguardError
-from loadguard.shoe_keys import display_name
+from loadguard.shoe_keys import display_name, first_match
 from loadguard.store.shoes import Attribution, ConfigDefault
 
 if TYPE_CHECKING:
@@ -221,6 +221,27 @@ class Register:
         if pair.in_use_from and on < pair.in_use_from:
             raise BadShoeValue(f"'{pair.name}' is in use from {pair.in_use_from}; it cannot retire on {on}")
         return self._changed(pair, lambda: self.store.put_pair(pair.id, retired_on=on))
+
+    def unretire(self, key: str) -> Change:
+        """Take back `retire`: the pair is in use again, its default and limits with it."""
+        pair = self.find(key)
+        if not pair.retired_on:
+            raise BadShoeValue(self._not_retired_here(pair))
+        before = self.state(pair.id)
+        self.store.put_pair(pair.id, retired_on=None)
+        return Change(pair.name, before, self.state(pair.id) + ("in use",))
+
+    def _not_retired_here(self, pair: Pair) -> str:
+        """Why the register cannot un-retire a pair it never retired: who else retired it, if anyone."""
+        gear = self.store.gear_rows().get(pair.id)
+        if first_match(self.config["shoes"]["retired"], pair.id, pair.name) is not None:
+            return f"'{pair.name}' is retired by [shoes] retired in config.toml; take it off that list"
+        if gear is not None and gear["retired"]:
+            return f"'{pair.name}' is retired on Strava; mark it active there and sync"
+        if gear is None and not pair.id.startswith(OWN_PREFIX):
+            return (f"'{pair.name}' is not among the shoes Strava lists, so it counts as retired after its "
+                    "last run; `shoes retire` can only give it a later day")
+        return f"'{pair.name}' is not retired"
 
     def rename(self, key: str, name: str) -> Change:
         pair = self.find(key)

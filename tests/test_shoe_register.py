@@ -91,6 +91,28 @@ def test_a_files_only_runner_registers_a_pair_and_follows_it_to_retirement(tmp_p
     assert shoes_json(run_cli, date(2026, 7, 10))["Pegasus 41"]["distance_km"] == 40.0
 
 
+def test_a_retirement_taken_back_puts_the_pair_its_default_and_its_limits_back(tmp_path, run_cli, check_json):
+    watch = tmp_path / "watch"
+    for day in (date(2026, 1, 5), date(2026, 1, 7), date(2026, 3, 2)):
+        gpx_run(watch, day)
+    ok(run_cli("import", str(watch), "--timezone", "UTC"))
+    ok(run_cli("shoes", "add", "Pegasus 41", "--default", "--from", "2026-01-01", "--limit", "25"))
+    ok(run_cli("shoes", "retire", "Pegasus 41", "--on", "2026-02-01"))
+    retired = check_json(date(2026, 3, 2))
+    assert not by_rule(retired, "shoes.mileage") and by_rule(retired, "shoes.untracked")
+    assert shoes_json(run_cli, date(2026, 3, 2))["Pegasus 41"]["distance_km"] == 20.0
+
+    undone = ok(run_cli("shoes", "retire", "Pegasus 41", "--undo"))
+    assert undone == ("'Pegasus 41': 2 activities, 20.0 km, retired on 2026-02-01 -> 3 activities, 30.0 km, "
+                      "in use\n")
+    row = shoes_json(run_cli, date(2026, 3, 2))["Pegasus 41"]
+    assert (row["distance_km"], row["retired"], row["retired_from"]) == (30.0, False, None)
+    again = check_json(date(2026, 3, 2))
+    [worn] = by_rule(again, "shoes.mileage")
+    assert worn["severity"] == "alert" and worn["message"].startswith("'Pegasus 41' has 30.0 km, 120% of its 25 km")
+    assert not by_rule(again, "shoes.untracked")
+
+
 def test_a_runner_without_any_pair_is_told_once_not_every_week(tmp_path, run_cli):
     watch = tmp_path / "watch"
     day = date(2026, 1, 5)
@@ -161,6 +183,8 @@ def test_assign_and_unassign_runs_show_each_change_in_one_line(store, run_cli):
     (("set-limit", "Spare"), "shoes set-limit needs --km or --max-months"),
     (("retire", "Spare", "--on", "2025-12-31"), "'Spare' is in use from 2026-01-01; it cannot retire on 2025-12-31"),
     (("rename", "Spare", "  "), "shoes rename needs the new name"),
+    (("retire", "Spare", "--undo"), "'Spare' is not retired"),
+    (("retire", "Spare", "--undo", "--on", "2026-02-01"), "shoes retire takes --on or --undo, not both"),
 ])
 def test_a_mistake_is_one_line_exit_2_and_changes_nothing(run_cli, home, args, words):
     ok(run_cli("shoes", "add", "Spare", "--from", "2026-01-01"))
@@ -299,6 +323,27 @@ def test_real_history_undescribed_gear_is_listed_and_judged(real_history, run_cl
     renamed = shoes_json(run_cli, date(2025, 10, 20))["Old Boston"]
     assert renamed["distance_km"] == table["shoe g12012300"]["distance_km"]
     assert not [w for w in by_rule(check_json(date(2023, 10, 1)), "shoes.mileage") if w["subject"] == "g12012300"]
+
+
+@needs_real
+def test_real_history_a_pair_retired_by_strava_or_by_config_is_not_unretired_by_the_register(
+        real_history, run_cli):
+    before = shoes_json(run_cli, date(2025, 10, 20))
+    for pair, words in (("Adidas Supernova ST", "'Adidas Supernova ST' is retired on Strava; mark it active there "
+                                                "and sync"),
+                        ("g12012300", "'shoe g12012300' is not among the shoes Strava lists")):
+        refused = run_cli("shoes", "retire", pair, "--undo")
+        assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and words in refused.stderr
+    (real_history / "config.toml").write_text('[shoes]\nretired = ["*Switch FWD*"]\n')
+    refused = run_cli("shoes", "retire", "Adidas Switch FWD 2", "--undo")
+    assert refused.exit_code == 2 and "is retired by [shoes] retired in config.toml" in refused.stderr
+    (real_history / "config.toml").write_text("")
+    assert shoes_json(run_cli, date(2025, 10, 20)) == before
+    # a retirement of the register's own over a Strava pair is taken back to Strava's word
+    ok(run_cli("shoes", "retire", "Adidas Switch FWD 2", "--on", "2024-01-01"))
+    assert shoes_json(run_cli, date(2025, 10, 20))["Adidas Switch FWD 2"]["retired"] is True
+    ok(run_cli("shoes", "retire", "Adidas Switch FWD 2", "--undo"))
+    assert shoes_json(run_cli, date(2025, 10, 20)) == before
 
 
 @needs_real

@@ -130,10 +130,15 @@ def unassign(app: App, runs, first, last, pair) -> None:
 @shoes.command("retire")
 @click.argument("pair")
 @click.option("--on", "on", type=Day(), default=None, help="The first day it is retired (default: today).")
+@click.option("--undo", is_flag=True, help="Take the retirement back: the pair is in use again.")
 @pass_app
-def retire(app: App, pair, on) -> None:
+def retire(app: App, pair, on, undo) -> None:
     """Retire PAIR: from --on on it is no longer in use, and its limits are no longer told."""
-    _say(_register(app).retire(pair, _day(on) or app.today().isoformat()))
+    from loadguard.shoe_register import BadShoeValue
+
+    if undo and on is not None:
+        raise BadShoeValue("shoes retire takes --on or --undo, not both")
+    _say(_register(app).unretire(pair) if undo else _register(app).retire(pair, _day(on) or app.today().isoformat()))
 
 
 @shoes.command("rename")
