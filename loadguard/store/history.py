@@ -80,8 +80,13 @@ def shoes(store: Store, how: Attribution, end: str) -> pd.DataFrame:
     expr, params = effective(how)
     is_run, _ = running_type(how.running, "a")
     params["end"] = end
-    # What the register leaves as the source said (most rows, read from the gear index
-    # alone), and what it decides: activities it assigned, and runs with no gear.
+    # What the register leaves as the source said: per gear id, each figure a range of the
+    # (gear_id, deleted, sport_type, start_local, distance_m) index (one CASE per activity
+    # instead cost 0.06 s on 100,000 activities); the few the register assigned are
+    # skipped by rowid.
+    mine = "a.gear_id = i.id AND a.deleted = 0"
+    free = "a.id NOT IN (SELECT activity_id FROM shoe_assignments)"
+    # and what it decides: activities it assigned, and runs with no gear
     per_pair = """SUM(CASE WHEN start_local < :end THEN distance_m ELSE 0 END) AS upto_m,
                   SUM(CASE WHEN start_local >= :end THEN distance_m ELSE 0 END) AS after_m,
                   MAX(CASE WHEN running AND start_local < :end THEN start_local END) AS last_run,
@@ -90,13 +95,17 @@ def shoes(store: Store, how: Attribution, end: str) -> pd.DataFrame:
                   MAX(running) AS ran"""
     return pd.read_sql_query(
         f"""WITH as_said AS MATERIALIZED (
-                SELECT gear_id AS pair, SUM(all_m) AS source_m, {per_pair} FROM (
-                    SELECT a.gear_id, a.start_local, a.distance_m AS all_m,
-                           CASE WHEN s.activity_id IS NULL THEN a.distance_m ELSE 0 END AS distance_m,
-                           {is_run} AND s.activity_id IS NULL AS running
-                    FROM {ATTRIBUTED}
-                    WHERE a.gear_id IS NOT NULL AND a.deleted = 0)
-                GROUP BY gear_id),
+                SELECT i.id AS pair,
+                  (SELECT SUM(a.distance_m) FROM activities a WHERE {mine}) AS source_m,
+                  (SELECT SUM(a.distance_m) FROM activities a WHERE {mine} AND a.start_local < :end AND {free})
+                      AS upto_m,
+                  (SELECT SUM(a.distance_m) FROM activities a WHERE {mine} AND a.start_local >= :end AND {free})
+                      AS after_m,
+                  (SELECT MAX(a.start_local) FROM activities a
+                   WHERE {mine} AND {is_run} AND a.start_local < :end AND {free}) AS last_run,
+                  (SELECT MIN(a.start_local) FROM activities a WHERE {mine} AND {is_run} AND {free}) AS first_run,
+                  (SELECT MAX(a.start_local) FROM activities a WHERE {mine} AND {is_run} AND {free}) AS last_run_ever
+                FROM (SELECT DISTINCT gear_id AS id FROM activities WHERE gear_id IS NOT NULL) i),
             decided AS MATERIALIZED (
                 SELECT pair, {per_pair} FROM (
                     SELECT {expr} AS pair, a.start_local, COALESCE(a.distance_m, 0) AS distance_m,
@@ -113,7 +122,8 @@ def shoes(store: Store, how: Attribution, end: str) -> pd.DataFrame:
             per AS MATERIALIZED (
                 SELECT pair, SUM(upto_m) AS upto_m, SUM(after_m) AS after_m, MAX(last_run) AS last_run,
                        MIN(first_run) AS first_run, MAX(last_run_ever) AS last_run_ever, MAX(ran) AS ran
-                FROM (SELECT pair, upto_m, after_m, last_run, first_run, last_run_ever, ran FROM as_said
+                FROM (SELECT pair, upto_m, after_m, last_run, first_run, last_run_ever,
+                             last_run_ever IS NOT NULL AS ran FROM as_said
                       UNION ALL SELECT * FROM decided) GROUP BY pair),
             pairs AS (
                 SELECT id, name, brand, model, retired, is_primary, distance_m AS total_m
