@@ -204,6 +204,21 @@ def _register_rows(home) -> list:
         conn.close()
 
 
+def test_the_shoe_table_shows_a_pairs_age_once_it_has_an_age_limit(store, run_cli):
+    from conftest import run
+
+    store.upsert_activities([run(date(2025, 1, 10), 10.0, gear_id=None)])
+    ok(run_cli("shoes", "add", "Daily", "--default", "--from", "2025-01-01"))
+    ok(run_cli("shoes", "add", "Racer"))
+    header = ok(run_cli("shoes", "--as-of", "2026-03-01")).splitlines()[2]
+    assert header.split() == ["shoe", "distance", "limit", "life", "last", "run", "retired"]
+    ok(run_cli("shoes", "set-limit", "Daily", "--max-months", "12"))
+    lines = ok(run_cli("shoes", "--as-of", "2026-03-01")).splitlines()
+    assert lines[2].split() == ["shoe", "distance", "limit", "life", "age", "last", "run", "retired"]
+    assert lines[3].split()[:8] == ["Daily", "10.0", "km", "700", "km", "1%", "14", "of"] and "12 mo" in lines[3]
+    assert lines[4].split()[:6] == ["Racer", "0.0", "km", "700", "km", "0%"] and lines[4].split()[6:] == ["-", "-"]
+
+
 def test_rename_and_limits_of_a_strava_pair_and_names_printed_safely(store, run_cli, check_json):
     from conftest import run, shoe
 
