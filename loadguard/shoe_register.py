@@ -35,6 +35,21 @@ class BadShoeValue(LoadguardError):
         super().__init__(message, EXIT_USAGE)
 
 
+def limit_value(value: str | None, option: str, kind: type) -> float | int | None:
+    """A limit given as text: a number above zero, or "default" (None: config.toml's again)."""
+    if value is None or value == "default":
+        return None
+    try:
+        number = kind(value)
+    except ValueError:
+        number = None
+    if number is None or not number > 0 or number != number or number == float("inf"):
+        what = "a whole number" if kind is int else "a number"
+        raise BadShoeValue(f"shoes {option} must be {what} above zero (or 'default'), got {value!r}")
+    return number
+
+
+
 @dataclass(frozen=True)
 class Pair:
     id: str
@@ -255,5 +270,7 @@ class Register:
 
     def set_limit(self, key: str, **limits: float | int | None) -> Change:
         """Set `limit_km` and/or `max_months` (None: back to config.toml's)."""
+        if not limits:
+            raise BadShoeValue("shoes set-limit needs --km or --max-months")
         pair = self.find(key)
         return self._changed(pair, lambda: self.store.put_pair(pair.id, **limits))

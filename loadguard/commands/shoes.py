@@ -47,22 +47,6 @@ def _day(value) -> str | None:
     return value.date().isoformat() if value is not None else None
 
 
-def _positive(value: str | None, option: str, kind: type) -> float | int | None:
-    """A limit given as text: a number above zero, or "default" (None: config.toml's again)."""
-    from loadguard.shoe_register import BadShoeValue
-
-    if value is None or value == "default":
-        return None
-    try:
-        number = kind(value)
-    except ValueError:
-        number = None
-    if number is None or not number > 0 or number != number or number == float("inf"):
-        what = "a whole number" if kind is int else "a number"
-        raise BadShoeValue(f"shoes {option} must be {what} above zero (or 'default'), got {value!r}")
-    return number
-
-
 def _runs(func):
     for option in reversed([
         click.option("--run", "runs", type=int, multiple=True, help="An activity's id (repeatable)."),
@@ -86,8 +70,10 @@ def _runs(func):
 @pass_app
 def add(app: App, name, limit, max_months, since, default, brand, model) -> None:
     """Add a pair of your own to the register."""
+    from loadguard.shoe_register import limit_value
+
     change = _register(app).add(
-        name, limit_km=_positive(limit, "--limit", float), max_months=_positive(max_months, "--max-months", int),
+        name, limit_km=limit_value(limit, "--limit", float), max_months=limit_value(max_months, "--max-months", int),
         since=_day(since), default=default, brand=brand, model=model, today=app.today().isoformat())
     _say(change)
 
@@ -157,13 +143,11 @@ def rename(app: App, pair, name) -> None:
 @pass_app
 def set_limit(app: App, pair, km, max_months) -> None:
     """Set PAIR's own distance and/or age limit ('default': config.toml's again)."""
-    from loadguard.shoe_register import BadShoeValue
+    from loadguard.shoe_register import limit_value
 
     limits = {}
     if km is not None:
-        limits["limit_km"] = _positive(km, "set-limit --km", float)
+        limits["limit_km"] = limit_value(km, "set-limit --km", float)
     if max_months is not None:
-        limits["max_months"] = _positive(max_months, "set-limit --max-months", int)
-    if not limits:
-        raise BadShoeValue("shoes set-limit needs --km or --max-months")
+        limits["max_months"] = limit_value(max_months, "set-limit --max-months", int)
     _say(_register(app).set_limit(pair, **limits))
