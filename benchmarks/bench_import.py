@@ -1,11 +1,15 @@
-"""Benchmark `loadguard import` of a large bulk export: wall time and peak memory.
+"""Benchmark `loadguard import` of a large bulk export: wall time, CPU, peak memory,
+and CPU against the floor.
 
 Writes synthetic exports (rows laid out by tests/strava_export.py, the same
 helper the tests use, so every column Strava writes is there) of 100,000 and
 1,000,000 activities as a zip, then runs `loadguard import` on each in a child
 process with a fresh home and reports its wall time and peak RSS, read from
 resource.getrusage(RUSAGE_CHILDREN) after the child ends. The target (issue 8)
-is under 500 MB peak RSS for a million activities.
+is under 500 MB peak RSS for a million activities. The floor is the least any
+import of the file must do, measured in this process on the same zip: the CSV read
+with the csv module, each date parsed with strptime, the rows inserted into SQLite
+in one transaction; issue 20's target is the import within 2.5x of it.
 
 Measured 2026-11-25 on a shared 2-core machine (load ~5, so times vary):
 
@@ -13,9 +17,12 @@ Measured 2026-11-25 on a shared 2-core machine (load ~5, so times vary):
       100,000    25 MB    9-16 s       35 MB     8.6 s, 373 MB
     1,000,000   247 MB    100-111 s    89 MB     (issue 8: 89 s, 3.5 GB)
 
-The file is read twice (check everything, then write in one transaction), so
-the time stays about what one in-memory pass took, while memory no longer grows
-with the export.
+Issue 20 (2026-12-02, same machine, load 6-8 from other jobs; CPU, as wall
+time there says little): 100,000 activities 21.3 s CPU, 5.4x the floor, 41 MB
+when the file was read twice (checked, then written); read once, each record
+checked as it is written inside the one transaction, columns looked up once per
+file: 8.2-10.1 s CPU, 2.2-2.8x the floor over three runs, 43 MB (the ids seen are
+kept at 8 bytes each: a set of ints had made it 50 MB).
 
 Run: python benchmarks/bench_import.py [--rows 100000 1000000] [--keep DIR]
 (writes into a temp folder unless --keep names one; a million rows take ~230 MB of CSV)
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import subprocess
 import sys
@@ -74,21 +82,53 @@ class _Text:
         return self.raw.write(text.encode("utf-8"))
 
 
-def import_once(export: Path, home: Path) -> tuple[float, float, str]:
-    """(wall s, peak RSS MB, stdout) of one `loadguard import` in a child process."""
+def import_once(export: Path, home: Path) -> tuple[float, float, float, str]:
+    """(wall s, CPU s, peak RSS MB, stdout) of one `loadguard import` in a child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "loadguard", "--home", str(home), "import", str(export),
                            "--timezone", "Europe/Berlin"], capture_output=True, text=True)
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     if done.returncode != 0:
         raise SystemExit(f"import failed ({done.returncode}): {done.stderr.strip()}")
     # ru_maxrss of RUSAGE_CHILDREN is the largest child so far: each size runs
     # bigger than the last, so the figure belongs to this import.
     if peak_kb <= before:
         print("  (peak RSS not above an earlier child's; figure is an upper bound)")
-    return wall, peak_kb / 1024, done.stdout.strip()
+    return wall, cpu, peak_kb / 1024, done.stdout.strip()
+
+
+def floor(export: Path, folder: Path) -> float:
+    """CPU s of the least any import must do: the CSV read (csv module, from the zip),
+    each date parsed with strptime, and the rows inserted into SQLite in one transaction."""
+    import io
+    import sqlite3
+
+    path = folder / "floor.db"
+    path.unlink(missing_ok=True)
+    started = time.process_time()
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, start TEXT, name TEXT, type TEXT, distance REAL, "
+                 "moving INTEGER, elapsed INTEGER, climb REAL, gear TEXT)")
+    with zipfile.ZipFile(export) as archive, archive.open("activities.csv") as raw:
+        rows = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+        header = next(rows)
+        at = {name: header.index(name) for name in ("Activity ID", "Activity Date", "Activity Name",
+                                                     "Activity Type", "Distance", "Moving Time",
+                                                     "Elapsed Time", "Elevation Gain", "Activity Gear")}
+        with conn:
+            conn.executemany("INSERT INTO a VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                (int(r[at["Activity ID"]]),
+                 datetime.strptime(r[at["Activity Date"]], "%b %d, %Y, %I:%M:%S %p").isoformat(),
+                 r[at["Activity Name"]], r[at["Activity Type"]], float(r[at["Distance"]] or 0),
+                 float(r[at["Moving Time"]] or 0), float(r[at["Elapsed Time"]] or 0),
+                 float(r[at["Elevation Gain"]] or 0), r[at["Activity Gear"]]) for r in rows))
+    conn.close()
+    return time.process_time() - started
 
 
 def main() -> None:
@@ -96,6 +136,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--keep", type=Path, help="folder to write the exports into and keep")
     args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -108,8 +149,11 @@ def main() -> None:
                       f"in {time.perf_counter() - started:.0f} s")
             with zipfile.ZipFile(export) as archive:
                 csv_mb = archive.getinfo("activities.csv").file_size / 1e6
-            wall, peak, out = import_once(export, Path(tmp) / f"home-{rows}")
-            print(f"{rows:>9,} activities ({csv_mb:.0f} MB of CSV): {wall:6.1f} s, peak RSS {peak:6.0f} MB")
+            wall, cpu, peak, out = import_once(export, Path(tmp) / f"home-{rows}")
+            least = floor(export, Path(tmp))
+            print(f"{rows:>9,} activities ({csv_mb:.0f} MB of CSV): {wall:6.1f} s wall, {cpu:6.2f} s CPU, "
+                  f"peak RSS {peak:6.0f} MB; floor (csv + strptime + SQLite insert) {least:5.2f} s CPU: "
+                  f"{cpu / least:4.1f}x the floor")
             print(f"  {out[:160]}")
 
 

@@ -1,97 +1,181 @@
-"""Benchmark `loadguard import FOLDER` on 1,000 activity files: time and peak memory.
+"""Benchmark `loadguard import` of activity files: CPU per MB for each format beside the
+bare parsers' in the same run, then 1,000 mixed files with 1, 2 and all cores.
 
-The folder is built in a temp dir from the ten real sample runs in
-../shared/activity-files (never copied into the repo): 100 copies of each, every
+The folders are built in a temp dir from the ten real sample runs in
+../shared/activity-files (never copied into the repo): copies of each, every
 copy's timestamps shifted by a whole number of days, so each is a run of its own
 (FIT copies get their timestamp fields rewritten and their CRCs recomputed).
 
-Scenarios, each a fresh `loadguard import` process on its own home:
+Per format: `loadguard import` of a folder of that format alone, one worker (CPU of
+the command from the call to its end, in ms per MB of files), against each bare
+parser reading the same bytes in this process: fitdecode (every frame, CRC checked),
+gpxpy and tcxreader (what loadguard used before issue 20), and ElementTree's
+iterparse touching every element (the floor for XML). Ratios are what count: the
+machine is shared.
 
-  serial     the files parsed one after another in the command's process
-  parallel   the files parsed by a pool of worker processes (the default)
-  again      the unchanged folder imported a second time (target: under 1 s)
+Mix: 1,000 files (800 FIT, 120 GPX, 80 TCX with the default --copies 100), each a
+fresh `loadguard import` process on its own home, with 1 worker (parsed in the
+command's process), 2 workers and all cores; then the unchanged folder again.
+CPU is user + system of the command and its workers; wall against CPU shows how
+much of the machine the import actually got.
 
-Peak RSS: the command's own process, and the largest worker. CPU: user + system
-time of the command and its workers; with other jobs on the machine, wall time
-against CPU time shows how much of it the import actually got.
-Run: python benchmarks/bench_import_files.py [--copies N]   (writes nothing outside a temp folder)
+Run: python benchmarks/bench_import_files.py [--copies N] [--format-copies N]
+(writes nothing outside a temp folder)
 
-Measured 2026-11-25 on the 2-core build machine, shared with other jobs:
-1,000 files (163 MiB), load ~2-4: serial 123 s (112 s CPU, peak 41 MiB),
-parallel 122 s (115 s CPU; 29 MiB + 35 MiB per worker): the other jobs held the
-second core. 200 files at load ~1.6: serial 21.8 s, parallel 14.6 s (22 s CPU
-either way), so the workers pay once a core is free. Unchanged folder again:
-0.03 s in the command (0.12 s for the whole process).
+Before issue 20 (2026-11-25, shared 2-core machine): FIT 1,695 ms/MB (fitdecode
+1,516 of it), GPX 161 (gpxpy 137), TCX 51; 1,000 files 168 s CPU.
+Issue 20 (2026-12-02, same machine at load 10 from other jobs, so every figure
+runs ~3x slow; the ratios hold):
+
+    FIT  loadguard import  134 ms/MB | fitdecode alone 4,247
+    GPX  loadguard import  152 ms/MB | gpxpy alone 287 | iterparse alone 93
+    TCX  loadguard import   88 ms/MB | tcxreader alone 145 | iterparse alone 62
+    mix of 1,000 files (163 MiB): 1 worker 26.1 s CPU, 157 s wall;
+    2 workers 24.6 s CPU, 78 s wall; unchanged again 0.4 s
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "activity-files"
 DAY = 86_400  # a multiple of 32 s, so FIT's compressed timestamps stay valid
+FORMATS = (".fit", ".gpx", ".tcx")
 
-# Runs the CLI in a child and prints "<seconds> <own peak KiB> <largest worker KiB>".
+# Runs the CLI in a child; prints "<seconds> <own peak KiB> <largest worker KiB> <exit> <CPU s> <command CPU s>".
 CHILD = """
 import resource, sys, time
 import loadguard.sources.files as files
-if sys.argv[1] == "serial":
+files.MAX_WORKERS = int(sys.argv[1])
+if files.MAX_WORKERS < 2:
     files.PARALLEL_FROM = 10**9
 from loadguard.app import cli
-start = time.perf_counter()
+start, cpu_start = time.perf_counter(), time.process_time()
 try:
     cli.main(["--home", sys.argv[2], "import", sys.argv[3], "--quiet"], prog_name="loadguard")
 except SystemExit as done:
     code = done.code
-took = time.perf_counter() - start
+took, own_cpu = time.perf_counter() - start, time.process_time() - cpu_start
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-print(f"{took:.3f} {me.ru_maxrss} {kids.ru_maxrss} {code} {cpu:.1f}")
+command_cpu = own_cpu + kids.ru_utime + kids.ru_stime
+print(f"{took:.3f} {me.ru_maxrss} {kids.ru_maxrss} {code} {cpu:.1f} {command_cpu:.3f}")
 """
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--copies", type=int, default=100, help="copies of each of the ten files")
+    parser.add_argument("--copies", type=int, default=100, help="copies of each of the ten files in the mix")
+    parser.add_argument("--format-copies", type=int, default=10, help="copies of each file per format")
     args = parser.parse_args()
     if not SAMPLES.is_dir():
         sys.exit(f"{SAMPLES} is absent: the benchmark needs the real sample files")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "files"
-        made = build_folder(folder, args.copies)
-        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-        print(f"{made} files, {size / 2**20:.1f} MiB")
-        for scenario, home in (("serial", "h1"), ("parallel", "h2"), ("again", "h2")):
-            mode = "serial" if scenario == "serial" else "default"
-            wall = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", CHILD, mode, str(Path(tmp) / home), str(folder)],
-                                 capture_output=True, text=True, check=True)
-            wall = time.perf_counter() - wall
-            took, own, workers, code, cpu = out.stdout.split()
-            print(f"{scenario:9s} import {float(took):6.2f} s (process wall {wall:5.2f} s, CPU {cpu} s, exit {code}); "
-                  f"peak RSS {int(own) / 1024:6.1f} MiB, largest worker {int(workers) / 1024:6.1f} MiB")
-            if out.stderr.strip():
-                print(out.stderr.strip())
-        count = subprocess.run(["sqlite3", str(Path(tmp) / "h2" / "loadguard.db"),
-                                "SELECT count(*) FROM activities"], capture_output=True, text=True)
-        if count.returncode == 0:
-            print(f"activities stored: {count.stdout.strip()}")
+        per_format(Path(tmp), args.format_copies)
+        mix(Path(tmp), args.copies)
 
 
-def build_folder(folder: Path, copies: int) -> int:
+def per_format(tmp: Path, copies: int) -> None:
+    empty = tmp / "empty"
+    empty.mkdir()
+    # The command's fixed cost (its imports, the store), left out of the per-MB figures.
+    fixed = float(_child(1, tmp / "home-empty", empty)[5])
+    print(f"\nCPU ms per MB, {copies} copies of each sample file, one worker "
+          f"(the command's fixed {fixed * 1000:.0f} ms left out):")
+    for suffix in FORMATS:
+        folder = tmp / f"only{suffix}"
+        build_folder(folder, copies, (suffix,))
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        blobs = [p.read_bytes() for p in files]
+        mb = sum(map(len, blobs)) / 2**20
+        out = _child(1, tmp / f"home{suffix}", folder)
+        parts = [f"loadguard import {(float(out[5]) - fixed) * 1000 / mb:6.0f}"]
+        for name, read in BARE[suffix]:
+            spent = time.process_time()
+            for blob in blobs:
+                read(blob)
+            parts.append(f"{name} {(time.process_time() - spent) * 1000 / mb:6.0f}")
+        print(f"  {suffix[1:].upper()} ({len(files)} files, {mb:5.1f} MB): " + " | ".join(parts))
+
+
+def mix(tmp: Path, copies: int) -> None:
+    folder = tmp / "files"
+    made = build_folder(folder, copies, FORMATS)
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    print(f"\nmix: {made} files, {size / 2**20:.1f} MiB")
+    cores = os.cpu_count() or 1
+    scenarios = [("1 worker", 1, "h1"), ("2 workers", 2, "h2")]
+    if cores > 2:
+        scenarios.append((f"{min(cores, 8)} workers", 8, "h3"))
+    scenarios.append(("again", 8, "h2"))
+    for scenario, workers, home in scenarios:
+        wall = time.perf_counter()
+        took, own, largest, code, cpu, _ = _child(workers, tmp / home, folder)
+        wall = time.perf_counter() - wall
+        print(f"  {scenario:9s} import {float(took):6.2f} s (process wall {wall:5.2f} s, CPU {cpu} s, exit {code}); "
+              f"peak RSS {int(own) / 1024:6.1f} MiB, largest worker {int(largest) / 1024:6.1f} MiB")
+    count = subprocess.run(["sqlite3", str(tmp / "h2" / "loadguard.db"), "SELECT count(*) FROM activities"],
+                           capture_output=True, text=True)
+    if count.returncode == 0:
+        print(f"  activities stored: {count.stdout.strip()}")
+
+
+def _child(workers: int, home: Path, folder: Path) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(workers), str(home), str(folder)],
+                         capture_output=True, text=True, check=True)
+    if out.stderr.strip():
+        print(out.stderr.strip())
+    return out.stdout.split()
+
+
+def _fitdecode(blob: bytes) -> None:
+    import fitdecode
+
+    with fitdecode.FitReader(io.BytesIO(blob), check_crc=fitdecode.CrcCheck.RAISE, keep_raw_chunks=False) as reader:
+        for _ in reader:
+            pass
+
+
+def _gpxpy(blob: bytes) -> None:
+    import gpxpy
+
+    gpxpy.parse(blob.decode("utf-8-sig"))
+
+
+def _tcxreader(blob: bytes) -> None:
+    from tcxreader.tcxreader import TCXReader
+
+    TCXReader().read(io.BytesIO(blob), only_gps=False)
+
+
+def _iterparse(blob: bytes) -> None:
+    for _ in ET.iterparse(io.BytesIO(blob)):
+        pass
+
+
+BARE = {".fit": [("fitdecode", _fitdecode)],
+        ".gpx": [("gpxpy", _gpxpy), ("iterparse", _iterparse)],
+        ".tcx": [("tcxreader", _tcxreader), ("iterparse", _iterparse)]}
+
+
+def build_folder(folder: Path, copies: int, suffixes: tuple[str, ...]) -> int:
     folder.mkdir(parents=True)
     made = 0
     for sample in sorted(SAMPLES.iterdir()):
         suffix = sample.suffix.lower()
-        if suffix not in (".fit", ".gpx", ".tcx"):
+        if suffix not in suffixes:
             continue
         data = sample.read_bytes()
         for copy in range(copies):

@@ -24,4 +24,16 @@ def problem(text: str | None) -> str | None:
     pairs = getaddresses([text])
     if not pairs or any(not _ADDRESS.fullmatch(addr) for _, addr in pairs):
         return "must be an e-mail address such as you@example.com (several: comma-separated)"
+    return _header_problem(text)
+
+
+def _header_problem(text: str) -> str | None:
+    """What the message's header itself refuses: an RFC 2047 encoded word (`=?utf-8?q?=0A?=`)
+    passes the checks above as typed and decodes to a line break only there."""
+    from email.message import EmailMessage
+
+    try:
+        EmailMessage()["To"] = text
+    except (ValueError, TypeError, IndexError):
+        return "must be on one line (an encoded word in it decodes to a line break)"
     return None

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from loadguard import years
+from loadguard.errors import EXIT_USAGE, LoadguardError
 
 
 class App:
@@ -136,6 +137,17 @@ def min_severity_option(func):
 def as_date(value, app: App) -> date:
     """The day an `--as-of` option names, or the runner's today."""
     return value.date() if value is not None else app.today()
+
+
+def as_of_day(value, app: App) -> date:
+    """The day `--as-of` names, refused when it lies ahead (as digest refuses weeks to come):
+    days to come hold no runs, and judging them would read as weeks of rest."""
+    day = as_date(value, app)
+    today = app.today()
+    if day > today:
+        raise LoadguardError(f"--as-of {day.isoformat()} is after today ({today.isoformat()}); "
+                             "pick a day up to today", exit_code=EXIT_USAGE)
+    return day
 
 
 pass_app = click.make_pass_decorator(App)

@@ -35,10 +35,8 @@ def write_atomic(path: Path, text: str, mode: int) -> None:
     if is_stream(path):
         _write_stream(path, text)
         return
-    target = real_path(path)
-    _require_file_or_nothing(path, target)
+    target = check_target(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -74,6 +72,24 @@ def is_stream(path: Path) -> bool:
     if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
         return True
     return stat.S_ISREG(info.st_mode) and str(Path(path).absolute()).startswith(_STREAM_FOLDERS)
+
+
+def check_target(path: Path) -> Path:
+    """Where writing `path` would land, its folders made; LoadguardError when it must not be written.
+
+    Only the folders of the path as given are created: a symbolic link dangling into
+    a folder that does not exist is refused, not followed there by a mkdir.
+    """
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
+    target = real_path(path)
+    if not target.parent.is_dir():
+        raise LoadguardError(f"cannot write {path}: it is a symbolic link to {target}, "
+                             "in a folder that does not exist")
+    _require_file_or_nothing(path, target)
+    return target
 
 
 def _require_file_or_nothing(path: Path, target: Path) -> None:

@@ -17,7 +17,7 @@ import click
 
 from loadguard import __version__
 from loadguard.app import App
-from loadguard.errors import EXIT_FAILURE, LoadguardError
+from loadguard.errors import EXIT_FAILURE, EXIT_INTERRUPTED, LoadguardError
 
 # name -> "module:attribute"; the one list of what `loadguard` can do.
 COMMANDS = {
@@ -47,7 +47,41 @@ class UserFacingError(click.ClickException):
         click.echo(f"loadguard: {printable(' '.join(self.format_message().split()))}", err=True)
 
 
+def _usage_line(error: click.UsageError) -> str:
+    """Click's Usage/Try/Error block as the one line every other error gets."""
+    message = error.format_message().rstrip(".")
+    if error.ctx is None:
+        return message
+    path = error.ctx.command_path
+    command = path.partition(" ")[2]
+    return f"{command + ': ' if command else ''}{message}; see `{path} --help`"
+
+
 class LazyGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        # Click's standalone mode prints a usage error as three lines (Usage, Try,
+        # Error) and Ctrl-C as "Aborted!": here every error is one line on stderr.
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            UserFacingError(_usage_line(error), error.exit_code).show()
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:  # Ctrl-C or end of input outside a command
+            UserFacingError("interrupted", EXIT_INTERRUPTED).show()
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # `loadguard check | head`: the reader left; nothing more to say, and nowhere to
+            # say it (pointed at /dev/null, so the final flush cannot fail again)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        # a command's own exit code (`--help` and `--version` end with 0); a return value is none
+        sys.exit(code if isinstance(code, int) else 0)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -63,6 +97,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except LoadguardError as exc:
             raise UserFacingError(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            # Every write is one transaction or one atomic rename, so stopping
+            # here leaves each either done or not begun.
+            raise UserFacingError("interrupted; nothing was half-written", EXIT_INTERRUPTED) from None
         except Exception as exc:
             # sqlite3 is looked up, not imported: `--help` should not pay for it,
             # and an error of a module never imported cannot be raised anyway.

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 
 from loadguard import addresses
 from loadguard.errors import LoadguardError
+from loadguard.sources.safe_open import read_small_text
 from loadguard.sport_types import unknown_sport_type
 from loadguard.zones import known_zone
 
@@ -145,11 +146,15 @@ class Config:
         return str(self.path) if self.path else "config.toml"
 
 
+# A config written by hand is a few KiB; past this it is not one (or it is /dev/zero).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def load(path: Path) -> Config:
     """Read config.toml; a missing file means all defaults."""
     raw: dict[str, Any] = {}
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_text(path, MAX_CONFIG_BYTES)
     except (FileNotFoundError, NotADirectoryError):  # no config: all defaults
         text = ""
     except UnicodeDecodeError as exc:

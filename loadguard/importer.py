@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import islice
 
+from loadguard.progress import Progress
 from loadguard.sources import API_SOURCE, Batch, ImportContext, Source
 from loadguard.sources.export import gear_key
 from loadguard.store import Store
@@ -29,24 +30,28 @@ class ImportResult:
     merged: int = 0         # file runs folded into the same run from Strava
     shoes: int = 0
     skipped: int = 0        # files seen before
+    ignored: int = 0        # files plainly not activities, left alone
     problems: list[str] = field(default_factory=list)
     note: str = ""              # the source's own addition to the summary line
 
 
-def context_for(store: Store | None, zone, running_types) -> ImportContext:
+def context_for(store: Store | None, zone, running_types, progress: Progress | None = None) -> ImportContext:
     """What sources may know of the store (None: there is no store yet)."""
+    shown = progress or Progress.off()
     if store is None:
-        return ImportContext(zone=zone, running_types=tuple(running_types))
+        return ImportContext(zone=zone, running_types=tuple(running_types), progress=shown)
     known_gear = {gear_key(name): gid for gid, name in store.gear_names(API_SOURCE)}
     return ImportContext(zone=zone, running_types=tuple(running_types),
-                         known_files=store.known_files(), known_gear=known_gear)
+                         known_files=store.known_files(), known_gear=known_gear, progress=shown)
 
 
-def write(store: Store, source: Source, batch: Batch) -> ImportResult:
+def write(store: Store, source: Source, batch: Batch, progress: Progress | None = None) -> ImportResult:
     """Everything a source read, in one transaction; rows go in chunks, so a source
-    that streams them is never held whole."""
+    that streams them is never held whole (and `progress` counts them)."""
+    progress = progress or Progress.off()
+    progress.start(None, "activities")
     result = ImportResult(source=source.name, skipped=batch.skipped, problems=list(batch.problems),
-                          note=batch.note)
+                          note=batch.note, ignored=batch.ignored)
     file_ids: set[int] = set()
     with store.transaction():
         rows = iter(batch.activities)
@@ -56,9 +61,13 @@ def write(store: Store, source: Source, batch: Batch) -> ImportResult:
             new, updated = store.upsert_activities(chunk, keep_source=API_SOURCE)
             store.set_track_figures(chunk)
             result.read += len(chunk)
+            progress.advance(len(chunk))
             result.new += new
             result.updated += updated
             file_ids.update(int(r["id"]) for r in chunk if int(r["id"]) < 0)
+        if batch.finish is not None:
+            batch.finish(batch)
+        result.note = batch.note
         store.upsert_gear(g for g in batch.gear if not g.get("adopted"))
         # Gear this source stored earlier under an id it now replaced would show
         # twice; its old row goes once nothing points at it.

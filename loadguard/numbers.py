@@ -134,3 +134,8 @@ def points(value_pct: float, base_pct: float) -> int:
 
 def points_text(value_pct: float, base_pct: float) -> str:
     return f"{points(value_pct, base_pct):+d} pts"
+
+
+def count_text(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun: "1 run", "2 runs" (never "1 runs")."""
+    return f"{count} {one if count == 1 else many or one + 's'}"

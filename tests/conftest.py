@@ -27,6 +27,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LOADGUARD_HOME", str(h))
     # The machine's zone must never decide a test's local days.
     monkeypatch.setenv("TZ", "UTC")
+    # Output width follows COLUMNS, else the terminal: a test asks for a width itself.
+    monkeypatch.delenv("COLUMNS", raising=False)
     return h
 
 
@@ -45,6 +47,11 @@ def store(home: Path):
     s = Store.open(home / "loadguard.db")
     yield s
     s.close()
+
+
+def flat(text: str) -> str:
+    """Output as one line of single spaces: what it says, whatever width it was wrapped to."""
+    return " ".join(text.split())
 
 
 def run(day: date, km: float, *, sport_type: str = "Run", hour: int = 7, gear_id: str | None = "gA",

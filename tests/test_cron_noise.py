@@ -283,13 +283,15 @@ def test_replay_refuses_a_range_that_ends_before_it_starts(run_cli):
 
 def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, check_json):
     # two years without a shoe: the episode began long before the 400 days a check reads
-    # (a runner with a pair known: one with none at all is told once, whatever the episode)
+    # (ending on START: a check never looks at a day after today; a runner with a pair known:
+    # one with none at all is told once, whatever the episode)
     store.upsert_gear([shoe("gZ", "Pair in the drawer")])
-    store.upsert_activities(weeks_of(START, 104, 30.0, gear_id=None))
-    end = START + timedelta(weeks=104)
+    first = START - timedelta(weeks=104)
+    store.upsert_activities(weeks_of(first, 104, 30.0, gear_id=None))
+    end = first + timedelta(weeks=104)
     subjects = {w["subject"] for day in (end, end + timedelta(days=1))
                 for w in check_json(day) if w["rule"] == "shoes.untracked"}
-    assert subjects == {(START + timedelta(days=2)).isoformat()}   # 10 km reached on the first Wednesday
+    assert subjects == {(first + timedelta(days=2)).isoformat()}   # 10 km reached on the first Wednesday
 
 
 def test_one_trail_run_two_weeks_after_a_trail_block_is_no_switch(store, check_json):

@@ -823,7 +823,7 @@ def test_email_addresses_from_config_and_to_a_file(athlete, home, run_cli, tmp_p
 
 @pytest.mark.parametrize("args, message", [
     (["--email"], "--email needs --to ADDRESS or email_to under [digest]"),
-    (["--email", "--to", "a@example.com"], "--email needs --from ADDRESS or email_from under [digest]"),
+    (["--email", "--from", "a@example.com"], "--email needs --to ADDRESS or email_to under [digest]"),
     (["--email", "--to", "not an address", "--from", "a@example.com"], "e-mail address"),
     (["--email", "--format", "md", "--to", "a@example.com", "--from", "a@example.com"], "exclude each other"),
     (["--to", "a@example.com"], "--to and --from go with --email"),
@@ -833,6 +833,13 @@ def test_email_usage_errors(store, run_cli, args, message):
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_email_without_from_is_from_loadguard_at_the_to_address(store, run_cli):
+    result = run_cli("digest", "--today", TODAY, "--week", WEEK, "--email", "--to", "Runner <r@example.com>")
+    assert result.exit_code == 0, result.stderr
+    msg = parse_mail(result.stdout)
+    assert msg["To"] == "Runner <r@example.com>" and msg["From"] == "loadguard <r@example.com>"
 
 
 def test_bad_address_in_config_is_one_line(store, home, run_cli):

@@ -72,7 +72,7 @@ def test_shoes_command_table(store, run_cli, home):
     retired = next(line for line in lines if line.startswith("Retired pair"))
     assert retired.rstrip().endswith("yes")
     assert lines.index(pegasus) < lines.index(retired)
-    assert lines[-1].startswith("loadguard is not medical advice")
+    assert result.stdout.rstrip().split("\n\n")[-1].startswith("loadguard is not medical advice")
 
 
 def eight_weeks(store, shares: dict[str, float], total_km: float = 80.0):

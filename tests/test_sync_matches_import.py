@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import fake_strava as fs
@@ -62,7 +63,9 @@ def test_sync_from_strava_warns_like_importing_the_export(tmp_path, monkeypatch)
 
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("LOADGUARD_HOME", raising=False)
-    export = read_export(EXAMPLE, ZoneInfo(ZONE), ["Run", "TrailRun", "VirtualRun"])
+    read = read_export(EXAMPLE, ZoneInfo(ZONE), ["Run", "TrailRun", "VirtualRun"])
+    rows = list(read.activities)
+    export = SimpleNamespace(activities=rows, gear=read.gear)
     activities, listed, details, strava_id = as_api(export)
 
     imported, synced = tmp_path / "imported", tmp_path / "synced"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import fake_strava as fs
 import pytest
 import responses
+from conftest import flat
 
 from loadguard.strava import api as strava
 
@@ -77,7 +78,7 @@ def test_a_failing_detail_is_skipped_and_asked_again_next_sync(home, run_cli, mo
     fake.fail("GET", "/activities/9008", 500, 500, 500, 500)
     result = run_cli("sync")
     assert result.exit_code == 0, result.stderr
-    assert "not read this time: Strava is unreachable or failing for activity 9008" in result.stdout
+    assert "not read this time: Strava is unreachable or failing for activity 9008" in flat(result.stdout)
     assert details(fake) == [9008] * 4 + [9007, 9006, 9005, 9004]
     fake.calls.clear()
     assert run_cli("sync").exit_code == 0

@@ -12,7 +12,8 @@ from loadguard.app import App, pass_app
               "(else env STRAVA_CLIENT_SECRET, else [strava] client_secret in config.toml).")
 @click.option("--code", metavar="CODE", help="Exchange an authorization code pasted by hand "
               "(from the `code=` part of the address Strava redirected to), for machines without a browser.")
-@click.option("--no-browser", is_flag=True, help="Print the authorize URL without opening a browser.")
+@click.option("--no-browser", is_flag=True,
+              help="Print the authorize URL and how to finish with --code, and end there: no browser, no waiting.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port of the one-shot callback on 127.0.0.1 (0: any free port).")
 @click.option("--timeout", "timeout_s", type=click.IntRange(1), default=300, show_default=True,
@@ -37,8 +38,11 @@ def auth(app: App, client_id: str | None, client_secret: str | None, code: str |
     cid, secret = strava.client_credentials(settings, client_id, client_secret)
     api = strava.StravaAPI(None, base_url=settings["base_url"], client_id=cid, client_secret=secret)
     scope = None
+    if code is None and no_browser:
+        _print_for_elsewhere(api, port)
+        return
     if code is None:
-        code, scope = _browser_flow(api, port, timeout_s, open_browser=not no_browser)
+        code, scope = _browser_flow(api, port, timeout_s)
     token, athlete = api.exchange_code(code.strip(), scope=scope)
     path = tokens.save(app.home, token)
     from loadguard.render.printable import printable
@@ -50,7 +54,21 @@ def auth(app: App, client_id: str | None, client_secret: str | None, code: str |
                    "`loadguard auth` again and tick every box to include them.", err=True)
 
 
-def _browser_flow(api, port: int, timeout_s: int, *, open_browser: bool) -> tuple[str, str | None]:
+def _print_for_elsewhere(api, port: int) -> None:
+    """For a machine without a browser: the address to open elsewhere, and how to finish.
+    Nothing listens for the answer (the browser that gets it is on another machine)."""
+    import secrets
+
+    from loadguard.strava.callback import CALLBACK_PATH
+
+    url = api.authorize_url(f"http://127.0.0.1{f':{port}' if port else ''}{CALLBACK_PATH}", secrets.token_urlsafe(24))
+    click.echo("Open this address in a browser on any machine to let loadguard read your Strava activities and shoes:")
+    click.echo(f"  {url}")
+    click.echo("Strava then sends that browser to a 127.0.0.1 page that does not load: copy the `code=` value "
+               "from its address and run `loadguard auth --code CODE` here.")
+
+
+def _browser_flow(api, port: int, timeout_s: int) -> tuple[str, str | None]:
     import secrets
     import webbrowser
 
@@ -61,12 +79,7 @@ def _browser_flow(api, port: int, timeout_s: int, *, open_browser: bool) -> tupl
         url = api.authorize_url(redirect_uri, state)
         click.echo("Open this address to let loadguard read your Strava activities and shoes:")
         click.echo(f"  {url}")
-        if open_browser:
-            webbrowser.open(url)
-        else:
-            click.echo("No browser on this machine? Open the address elsewhere; when Strava sends you to a "
-                       "127.0.0.1 page that does not load, copy the `code=` value from its address and run "
-                       "`loadguard auth --code CODE`.")
+        webbrowser.open(url)
         click.echo(f"Waiting for Strava's answer on {redirect_uri} …")
 
     answer = oauth_callback.receive(state, port=port, timeout_s=timeout_s, on_ready=ready)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.app import LEVELS, App, as_date, as_of_option, min_severity_option, pass_app
+from loadguard.app import LEVELS, App, as_of_day, as_of_option, min_severity_option, pass_app
 
 
 @click.command()
@@ -21,7 +21,7 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     from loadguard.model import Severity
     from loadguard.render import json_out, text
 
-    day = as_date(as_of, app)
+    day = as_of_day(as_of, app)
     assessment = Assessment(app.store, app.config, day, day)
     warnings = at_least(assessment.findings(day), Severity.parse(min_severity))
     if only_new:

@@ -36,6 +36,13 @@ def _address(ctx, param, value):
     return value
 
 
+def _from_yourself(to: str) -> str:
+    """The default From: loadguard at the first To address, a mail to yourself from yourself."""
+    from email.utils import formataddr, getaddresses
+
+    return formataddr(("loadguard", getaddresses([to])[0][1]))
+
+
 @click.command()
 @click.option("--week", "week_spec", type=WeekParam(), default="last", show_default=True,
               metavar="YYYY-Www|last|this",
@@ -49,7 +56,8 @@ def _address(ctx, param, value):
 @click.option("--to", "to", callback=_address, metavar="ADDRESS",
               help="The message's To: (default: email_to under [digest] in config.toml).")
 @click.option("--from", "sender", callback=_address, metavar="ADDRESS",
-              help="The message's From: (default: email_from under [digest] in config.toml).")
+              help="The message's From: (default: email_from under [digest] in config.toml, else "
+                   "'loadguard <the To address>').")
 @click.option("-o", "--output", "output", metavar="FILE",
               help="Write here instead of stdout; '{week}' becomes the week (2026-W47); folders are "
                    "created. A Markdown digest gets its chart beside it as FILE's name with .svg.")
@@ -68,9 +76,11 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
             raise click.UsageError("--email and --format exclude each other")
         settings = app.config["digest"]
         to, sender = to or settings["email_to"], sender or settings["email_from"]
-        for value, flag, key in ((to, "--to", "email_to"), (sender, "--from", "email_from")):
-            if value is None:
-                raise click.UsageError(f"--email needs {flag} ADDRESS or {key} under [digest] in config.toml")
+        if to is None:
+            # everything it needs said at once, so the next run is the one that works
+            raise click.UsageError("--email needs --to ADDRESS or email_to under [digest] in config.toml; "
+                                   "From: is then loadguard at that address, unless --from or email_from says otherwise")
+        sender = sender or _from_yourself(to)
     elif to is not None or sender is not None:
         raise click.UsageError("--to and --from go with --email")
 
@@ -96,8 +106,9 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
         svg_path = out.chart_path(path)
         if svg_path == path:
             raise LoadguardError(f"{path}: a Markdown digest needs a name not ending in .svg (its chart gets that)")
-        out.write_atomic(svg_path, chart.svg_file(data.chart, data.load))
-        text = page.markdown(data, svg_path.name)
+        out.write_beside(path, page.markdown(data, svg_path.name), svg_path,
+                         chart.svg_file(data.chart, data.load))
+        return
     else:
         text = page.markdown(data, None)
     if path is None:

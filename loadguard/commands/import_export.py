@@ -9,6 +9,10 @@ import click
 from loadguard.app import App, pass_app
 from loadguard.errors import EXIT_FAILURE
 
+# Unreadable files named one line each, up to this many; the rest are counted in one
+# more line, so a zip of 20,000 broken members does not flood a terminal or a cron mail.
+MAX_PROBLEM_LINES = 10
+
 
 @click.command("import")
 @click.argument("path")
@@ -18,7 +22,8 @@ from loadguard.errors import EXIT_FAILURE
          "(default: config `timezone`, else this machine's zone).",
 )
 @click.option("--quiet", "-q", is_flag=True,
-              help="Print nothing on success (for cron); unreadable files still get one line each on stderr.")
+              help="Print nothing on success and no progress (for cron); unreadable files still get "
+                   "one line each on stderr.")
 @pass_app
 def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     """Load a Strava bulk export (zip, folder or activities.csv), or FIT, GPX and TCX
@@ -33,6 +38,8 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     from pathlib import Path
 
     from loadguard import importer
+    from loadguard.errors import LoadguardError
+    from loadguard.progress import Progress
     from loadguard.render.printable import printable
     from loadguard.sources import source_for
     from loadguard.sources.export import resolve_zone
@@ -40,14 +47,28 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
     target = Path(path)
     zone = resolve_zone(zone_name or app.config["timezone"])
     source = source_for(target)
-    # A source reads and validates everything before the first write; the store is
-    # not even created until then, so a refused path leaves no trace.
-    context = importer.context_for(app.store if app.store_exists() else None, zone, app.config["running_types"])
-    batch = source.read(target, context)
-    result = importer.write(app.store, source, batch)
+    # A refused path leaves no trace: a source checks what it can before the first
+    # write (the store is not even created until then), and one that checks its rows
+    # as they stream (an export) fails inside the write's transaction, rolled back;
+    # a store created for it goes again.
+    existed = app.store_exists()
+    with Progress.for_terminal("reading", quiet=quiet) as progress:
+        context = importer.context_for(app.store if existed else None, zone,
+                                       app.config["running_types"], progress)
+        batch = source.read(target, context)
+        try:
+            result = importer.write(app.store, source, batch, progress)
+        except LoadguardError:
+            if not existed:
+                app.store.discard()
+            raise
     # File names and summaries are the runner's (or anyone's) text: printed safe for a terminal.
-    for problem in result.problems:
+    for problem in result.problems[:MAX_PROBLEM_LINES]:
         click.echo(printable(f"loadguard: {' '.join(problem.split())}"), err=True)
+    if len(result.problems) > MAX_PROBLEM_LINES:
+        more = len(result.problems) - MAX_PROBLEM_LINES
+        click.echo(printable(f"loadguard: and {more} more {_plural(more, 'file', 'files')} in {path} "
+                             "could not be read"), err=True)
     if not quiet:
         click.echo(printable(_summary(result, path)))
     if result.problems:
@@ -56,6 +77,8 @@ def import_cmd(app: App, path: str, zone_name: str | None, quiet: bool) -> None:
 
 def _summary(result, path: str) -> str:
     total = result.read
+    if not (total or result.skipped or result.ignored or result.problems):
+        return f"nothing to import: no activity found in {path}"
     parts = [f"{result.new} new", f"{result.updated} updated",
              f"{max(total - result.new - result.updated - result.merged, 0)} unchanged"]
     if result.merged:
@@ -66,6 +89,9 @@ def _summary(result, path: str) -> str:
     text += f" from {path}"
     if result.skipped:
         text += f"; {result.skipped} {_plural(result.skipped, 'file', 'files')} read before, skipped"
+    if result.ignored:
+        what = _plural(result.ignored, "file that is not an activity", "files that are not activities")
+        text += f"; {result.ignored} {what} left alone"
     return text + result.note
 
 

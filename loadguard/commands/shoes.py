@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard.app import App, Day, as_date, as_of_option, pass_app
+from loadguard.app import App, Day, as_of_day, as_of_option, pass_app
 
 
 @click.group(invoke_without_command=True)
@@ -22,7 +22,7 @@ def shoes(ctx: click.Context, as_of, fmt: str) -> None:
     from loadguard.render import json_out, text
 
     app: App = ctx.obj
-    day = as_date(as_of, app)
+    day = as_of_day(as_of, app)
     table = Assessment(app.store, app.config, day, day).shoe_table()
     if fmt == "json":
         click.echo(json_out.render_shoes(day, table))

@@ -39,9 +39,13 @@ def _not_ahead(day, today) -> None:
         raise _bad(f"symptom --date {day.isoformat()} is after today ({today.isoformat()})")
 
 
-def _fields(func):
+def _fields(date_help: str):
+    return lambda func: _with_fields(func, date_help)
+
+
+def _with_fields(func, date_help: str):
     for option in reversed([
-        click.option("--date", "day", type=Day(), default=None, help="Day of the symptom (default: today)."),
+        click.option("--date", "day", type=Day(), default=None, help=date_help),
         click.option("--where", "place", help=f"Where: {WHERE_HELP}."),
         click.option("--side", help="left, right or both."),
         click.option("--what", "kind", help=f"What it feels like: {WHAT_HELP}."),
@@ -59,7 +63,7 @@ def symptom() -> None:
 
 
 @symptom.command("add")
-@_fields
+@_fields("Day of the symptom (default: today).")
 @day_option("Stand-in for today (default: today).", old=("--today",))
 @pass_app
 def add(app: App, day, place, side, kind, timing, intensity, note, as_of) -> None:
@@ -84,24 +88,26 @@ def add(app: App, day, place, side, kind, timing, intensity, note, as_of) -> Non
 @pass_app
 def list_cmd(app: App, since, fmt: str) -> None:
     """Every logged symptom, oldest first."""
+    from loadguard.render.printable import json_text, printable
+    from loadguard.render.width import fill
     from loadguard.symptoms import log as symptoms
+
     entries = symptoms.between(app.store, since.date() if since else None)
     if fmt == "json":
-        import json  # not at import: `loadguard --help` lists this module
-
-        click.echo(json.dumps({"symptoms": [e.to_dict() for e in entries]}, indent=2, ensure_ascii=False))
+        click.echo(json_text({"symptoms": [e.to_dict() for e in entries]}))
         return
     if not entries:
         click.echo("no symptoms logged")
         return
     for e in entries:
+        # a note is free text, pasted from anywhere: shown safe for a terminal
         note = f" — {e.note}" if e.note else ""
-        click.echo(f"{e.id:>4}  {e.day.isoformat()}  {e.describe()}{note}")
+        click.echo(fill(printable(f"{e.id:>4}  {e.day.isoformat()}  {e.describe()}{note}"), "", " " * 18))
 
 
 @symptom.command("edit")
 @click.argument("symptom_id", type=int)
-@_fields
+@_fields("Day of the symptom (default: the day stored stays).")
 @pass_app
 def edit(app: App, symptom_id: int, day, place, side, kind, timing, intensity, note) -> None:
     """Correct fields of an entry; those not given stay as they were."""

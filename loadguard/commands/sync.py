@@ -1,30 +1,8 @@
 from __future__ import annotations
 
-import sys
-
 import click
 
 from loadguard.app import App, pass_app
-
-
-class _StatusLine:
-    """A one-line progress display on a terminal's stderr, redrawn in place."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.shown = False
-
-    def __call__(self, stage: str, count: int) -> None:
-        if not self.enabled or stage == "done":
-            return
-        what = f"{count} activities read" if stage == "activities" else f"new shoes: {count}"
-        click.echo(f"\rsyncing from Strava: {what}\033[K", nl=False, err=True)
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            click.echo("\r\033[K", nl=False, err=True)
-            self.shown = False
 
 
 @click.command()
@@ -38,6 +16,7 @@ def sync(app: App, full: bool, quiet: bool) -> None:
     and a run stopped by a rate limit or an outage resumes on the next call.
     """
     from loadguard.errors import LoadguardError
+    from loadguard.progress import Progress
     from loadguard.sources import source_named
     from loadguard.strava import sync as engine
     from loadguard.strava import token as tokens
@@ -55,18 +34,33 @@ def sync(app: App, full: bool, quiet: bool) -> None:
         deadline = Deadline(app.config["sync"]["max_seconds"])
         token = tokens.require(app.home)
         api = source_named("strava").connect(token, app.config["strava"], save_renewed, deadline)
-        status = _StatusLine(enabled=not quiet and sys.stderr.isatty())
-        try:
+        with Progress.for_terminal("syncing from Strava", quiet=quiet) as bar:
             sync_cfg = app.config["sync"]
             result = engine.run(app.store, api, overlap_days=sync_cfg["overlap_days"],
-                                full=full, running_types=app.config["running_types"], progress=status,
+                                full=full, running_types=app.config["running_types"], progress=_shown_on(bar),
                                 deadline=deadline, notes_days=sync_cfg["notes_days"],
                                 notes_per_sync=sync_cfg["notes_per_sync"])
-        finally:
-            status.clear()
     if not quiet:
         from loadguard.render.printable import printable
+        from loadguard.render.width import fill
 
-        click.echo(printable(result.summary()))  # it names gear as Strava sent it
+        click.echo(fill(printable(result.summary()), "", "  "))  # it names gear as Strava sent it
         # told once, by the first summary a person (or a cron mail) gets to read
         engine.mark_told(app.store, result.undescribed)
+
+
+def _shown_on(bar):
+    """The engine's progress calls as a bar: activities read (the total is not known
+    before the last page), then new shoes."""
+    stage_now = None
+
+    def progress(stage: str, count: int) -> None:
+        nonlocal stage_now
+        if stage == "done":
+            return
+        if stage != stage_now:
+            stage_now = stage
+            bar.start(None, "activities" if stage == "activities" else "new shoes")
+        bar.reach(count)
+
+    return progress

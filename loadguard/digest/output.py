@@ -30,6 +30,24 @@ def is_stream(path: Path) -> bool:
     return atomic_file.is_stream(path)
 
 
+def check_target(path: Path) -> None:
+    """Refuse (LoadguardError) a path the digest cannot be written to, before anything is written."""
+    atomic_file.check_target(path)
+
+
+def write_beside(path: Path, text: str, chart_path: Path, chart: str) -> None:
+    """A Markdown digest and its chart: both, or neither when either is refused."""
+    check_target(path)
+    had_chart = os.path.lexists(chart_path)
+    write_atomic(chart_path, chart)
+    try:
+        write_atomic(path, text)
+    except BaseException:
+        if not had_chart:
+            atomic_file.remove(chart_path)
+        raise
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` whole, so a reader (or a browser tab reloading) never sees half a
     digest; a digest is an ordinary document, so it gets the umask's usual mode."""

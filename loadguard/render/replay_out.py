@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from loadguard import numbers as num
 from loadguard.assess.cron_replay import SYMPTOM_LOOKBACK_DAYS, Replay
 from loadguard.model import Severity
 from loadguard.render.printable import json_text
+from loadguard.render.width import wrap
 
 LEVELS = tuple(s.label for s in Severity)
 
@@ -14,23 +16,27 @@ def _cells(lines) -> str:
 
 
 def render_text(r: Replay) -> str:
-    out = [f"loadguard replay {r.first} .. {r.last}: check --new --min-severity {r.min_severity.label}, once a day", ""]
+    out = wrap(f"loadguard replay {r.first} .. {r.last}: check --new --min-severity {r.min_severity.label}, "
+               "once a day", "", "  ") + [""]
     out.append(f"{'month':<9}{'runs':>5}{'mail days':>10}{'lines':>6}  per rule and severity")
     for m in r.months:
-        out.append(f"{m.month:<9}{m.running_days:>5}{m.mail_days:>10}{sum(m.lines.values()):>6}  {_cells(m.lines)}")
+        # the per-rule cells wrap under their own column
+        out.extend(wrap(f"{m.month:<9}{m.running_days:>5}{m.mail_days:>10}{sum(m.lines.values()):>6}  "
+                        f"{_cells(m.lines)}", "", " " * 32))
     out.append("")
     per_month = r.mail_days_per_running_month
-    out.append(f"{r.mail_days} mail days in {r.running_months} months with running"
+    out.append(f"{num.count_text(r.mail_days, 'mail day')} in {num.count_text(r.running_months, 'month')} "
+               "with running"
                + (f": {per_month:.2f} a month" if per_month is not None else ""))
     totals = r.lines
     out.append(f"{'rule':<26}" + "".join(f"{lv:>7}" for lv in LEVELS))
     for rule in sorted({rule for rule, _ in totals}):
         out.append(f"{rule:<26}" + "".join(f"{totals[(rule, lv)]:>7}" for lv in LEVELS))
     if r.symptoms:
-        out += ["", f"symptoms logged, and what was mailed in the {SYMPTOM_LOOKBACK_DAYS} days before each"]
+        out += ["", *wrap(f"symptoms logged, and what was mailed in the {SYMPTOM_LOOKBACK_DAYS} days before each")]
         for mark in r.symptoms:
             told = ", ".join(f"{d} {w.rule} {w.severity.label}" for d, w in mark.before) or "nothing"
-            out.append(f"{mark.day}  {mark.text}: {told}")
+            out.extend(wrap(f"{mark.day}  {mark.text}: {told}", "", " " * 12))
     return "\n".join(out) + "\n"
 
 

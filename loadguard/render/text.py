@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 
 import click
@@ -11,9 +10,9 @@ from loadguard import numbers as num
 from loadguard.advice import DISCLAIMER
 from loadguard.model import Severity, Warning
 from loadguard.render.printable import printable
+from loadguard.render.width import columns, fill, wrap
 
 COLOURS = {Severity.ALERT: "red", Severity.WARN: "yellow", Severity.INFO: "cyan"}
-WIDTH = 88
 
 
 def render_check(as_of: date, warnings: list[Warning]) -> str:
@@ -35,25 +34,24 @@ def render_check(as_of: date, warnings: list[Warning]) -> str:
         lines.append(click.style(f"{severity.name} ({len(group)})", fg=COLOURS[severity], bold=True))
         for w in group:
             # Every field may carry a name from Strava or an export (or a plugin's text).
-            lines.append(f"  {click.style(printable(w.rule), bold=True)} [{printable(w.subject)}] "
-                         f"{printable(w.title)}")
-            lines.extend(_wrap(printable(w.message), "    "))
-            lines.extend(_wrap(f"What to do: {printable(w.advice)}", "    "))
+            rule = printable(w.rule)
+            heading = wrap(f"{rule} [{printable(w.subject)}] {printable(w.title)}", "  ", "    ")
+            # the rule id is made bold after wrapping, so its codes never count as width
+            heading[0] = heading[0].replace(rule, click.style(rule, bold=True), 1)
+            lines.extend(heading)
+            lines.extend(wrap(printable(w.message), "    "))
+            lines.extend(wrap(f"What to do: {printable(w.advice)}", "    "))
             if w.reference:
-                lines.extend(_wrap(f"Evidence: {printable(w.reference)}", "    "))
+                lines.extend(wrap(f"Evidence: {printable(w.reference)}", "    "))
     lines.append("")
-    lines.append(DISCLAIMER)
+    lines.append(fill(DISCLAIMER, "", ""))
     return "\n".join(lines) + "\n"
-
-
-def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
 
 
 def render_shoes(as_of: date, table) -> str:
     """The shoe table: active pairs first, most worn first."""
     if table.empty:
-        return f"No shoes in the store as of {as_of.isoformat()}.\n\n{DISCLAIMER}\n"
+        return f"No shoes in the store as of {as_of.isoformat()}.\n\n{fill(DISCLAIMER, '', '')}\n"
     # an age column only where a pair has an age limit (`[shoes] max_months` is off by default)
     aged = bool(table["max_months"].notna().any())
     rows = [("shoe", "distance", "limit", "life", *(("age",) if aged else ()), "last run", "retired")]
@@ -71,11 +69,20 @@ def render_shoes(as_of: date, table) -> str:
             "yes" if shoe.retired else "",
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    # A long shoe name gives way, so the table keeps to the width.
+    room = columns() - sum(widths[1:]) - 2 * (len(widths) - 1)
+    if widths[0] > max(room, 12):
+        widths[0] = max(room, 12)
+        rows = [(_cut(r[0], widths[0]), *r[1:]) for r in rows]
     right = {1, 2, 3, 4} if aged else {1, 2, 3}
     lines = [f"Shoes as of {as_of.isoformat()}", ""]
     for n, r in enumerate(rows):
         cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
         line = "  ".join(cells).rstrip()
         lines.append(click.style(line, bold=True) if n == 0 else line)
-    lines += ["", DISCLAIMER]
+    lines += ["", fill(DISCLAIMER, "", "")]
     return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

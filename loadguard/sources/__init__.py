@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, runtime_checkable
+from typing import Callable, Iterable, Mapping, Protocol, runtime_checkable
 
 from loadguard import plugins
 from loadguard.errors import LoadguardError
+from loadguard.progress import Progress
 
 ENTRY_POINT_GROUP = "loadguard.sources"
 # The `source` of rows synced from Strava's API: the fresher word, never overwritten by an import.
@@ -43,6 +44,8 @@ class ImportContext:
     running_types: tuple[str, ...]
     known_files: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # key -> (size, stamp)
     known_gear: Mapping[str, str] = field(default_factory=dict)  # gear_key(name) -> id, gear not from this source
+    # Counts files as they are read, on a terminal only (`start(total, unit)`, `advance()`).
+    progress: Progress = field(default_factory=Progress.off)
 
     def is_new(self, key: str, size: int, stamp: int) -> bool:
         return self.known_files.get(key) != (size, stamp)
@@ -68,7 +71,11 @@ class Batch:
     problems: list[str] = field(default_factory=list)  # one line each; the rest was read
     replaced_gear: list[str] = field(default_factory=list)  # this source's gear ids now stored under another id
     skipped: int = 0                                   # files skipped as seen before
+    ignored: int = 0                                   # new files plainly not activities (README.md, settings.fit)
     note: str = ""                                     # added to the summary line, e.g. rows left out
+    # Called once `activities` have all been read, inside the import's transaction: a
+    # source that checks its rows as they stream sets gear, replaced_gear and note here.
+    finish: Callable[[Batch], None] | None = None
 
 
 @runtime_checkable

@@ -62,11 +62,29 @@ class Table:
 
     def cell(self, row: list[str], name: str, *, prefer_last: bool = True) -> tuple[str, int]:
         """(value, occurrence) of the first non-empty occurrence, the later block first."""
-        for occurrence, pos in self._order.get((name, prefer_last), ()):
-            value = row[pos].strip() if pos < len(row) else ""
-            if value:
-                return value, occurrence
-        return "", -1
+        return self.getter(name, prefer_last=prefer_last)(row)
+
+    def getter(self, name: str, *, prefer_last: bool = True, occurrence: bool = True) -> Callable[[list[str]], object]:
+        """`cell` for one column as a function of the row, its positions looked up once
+        (for readers of many records); with occurrence=False it gives the value alone."""
+        order = self._order.get((name, prefer_last), ())
+        if len(order) == 1:  # most columns: one position to look at
+            ((which, pos),) = order
+            if not occurrence:
+                return lambda row: row[pos].strip() if pos < len(row) else ""
+
+            def one(row: list[str]) -> tuple[str, int]:
+                value = row[pos].strip() if pos < len(row) else ""
+                return (value, which) if value else ("", -1)
+            return one
+
+        def first(row: list[str]) -> tuple[str, int]:
+            for which, pos in order:
+                value = row[pos].strip() if pos < len(row) else ""
+                if value:
+                    return value, which
+            return "", -1
+        return first if occurrence else lambda row: first(row)[0]
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the record starts, fields), skipping blank lines."""
@@ -78,7 +96,7 @@ class Table:
             try:
                 for fields in reader:
                     start, next_line = next_line, reader.line_num + 1
-                    if fields and any(f.strip() for f in fields):
+                    if fields and "".join(fields).strip():  # not a blank line
                         yield start, fields
             except csv.Error as exc:
                 raise LoadguardError(f"{self.label}: not a readable CSV file: {exc}") from None

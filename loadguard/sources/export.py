@@ -4,11 +4,13 @@ This module only reads and validates; the parts live beside it:
 `export_files` finds and safely opens the CSV files, `csv_table` streams a CSV,
 `export_rows` maps one record to an activity row, `export_gear` makes the gear.
 
-`read_export` reads the whole activities.csv once to check every record before
-anything is returned, so a damaged file is refused before the store is opened.
-`Export.activities` then reads it a second time, record by record, for the
-import command to write in one transaction. Neither pass holds the file, or
-its rows, in memory: a million activities import in under 100 MB.
+`read_export` checks the files and the CSV's header; `Export.activities` then
+reads activities.csv once, record by record, checking each as it goes, while the
+import writes them in one transaction: a damaged record raises LoadguardError
+there, the transaction is rolled back, and the store is as it was (the import
+command removes a store this import created). The gear, summed as the records
+stream past, is known once they are all read (`Export.gear`). The file and its
+rows are never held in memory: a million activities import in under 100 MB.
 
 An activity whose values cannot be true is not a damaged file: it is skipped
 (`Export.skipped`) and the rest imports, as `sync` does with the API's rows.
@@ -16,7 +18,8 @@ An activity whose values cannot be true is not a damaged file: it is skipped
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from array import array
+from bisect import bisect_left
 from datetime import tzinfo
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -31,7 +34,7 @@ from loadguard.sources.export_rows import (
     REQUIRED_COLUMNS,
     SOURCE,
     RowError,
-    activity,
+    activity_reader,
     export_row,
     local_wall_clock,
     resolve_zone,
@@ -45,58 +48,107 @@ __all__ = [
 ]
 
 class ExportActivities:
-    """The export's activity rows, read afresh from the file on each iteration."""
+    """The export's activity rows, checked as they are read: one pass over the file."""
 
-    def __init__(self, table: Table, zone: tzinfo | None, tally: GearTally, count: int):
-        self._table, self._zone, self._tally, self._count = table, zone, tally, count
-        self.remap: dict[str, str] = {}   # export gear id -> id of the same gear from the API
-
-    def __len__(self) -> int:
-        return self._count
+    def __init__(self, table: Table, zone: tzinfo | None, tally: GearTally, known_gear: dict[str, str]):
+        self._table, self._zone = table, zone
+        self.tally = tally
+        self.known_gear = known_gear
+        self._adopted: dict[str, str] = {}  # export gear id -> id of the same gear from the API
+        self.skipped = validate.Skips()
+        self.read = False   # iteration started: the file is read once
+        self.done = False   # ... and reached its end
 
     def __iter__(self) -> Iterator[dict]:
-        for _, row in _checked_rows(self._table, self._zone):
-            if validate.problem(row) is not None:
-                continue  # skipped, and counted, by read_export's pass
+        if self.read:
+            raise RuntimeError("an export's activities are read once")
+        self.read = True
+        table, tally, seen = self._table, self.tally, _IdSet()
+        for line, row in _checked_rows(table, self._zone):
+            reason = validate.problem(row)
+            if reason is not None:
+                self.skipped.add(Skipped(row["id"], reason, f"line {line}"))
+                continue
+            if not seen.add(row["id"]):
+                raise LoadguardError(
+                    f"{table.label} line {line}: Activity ID {row['id']} already appears on line "
+                    f"{_first_line_of(table, self._zone, row['id'])}"
+                )
+            tally.add(row)
             if row["gear_id"]:
-                gid = self._tally.resolve(row["gear_id"])
-                row["gear_id"] = self.remap.get(gid, gid)
+                row["gear_id"] = self._adopted_id(row["gear_id"])
             yield row
+        self.done = True
+
+    def _adopted_id(self, gid: str) -> str:
+        """Gear the store already has from the API under the same name keeps its API id
+        (and Strava's own total), so a runner who both syncs and imports sees one shoe."""
+        if gid not in self._adopted:
+            self._adopted[gid] = self.known_gear.get(gear_key(self.tally.name_of(gid)), gid)
+        return self._adopted[gid]
 
 
-@dataclass
+class _IdSet:
+    """Activity ids seen, at 8 bytes each: sorted arrays in 4,096 buckets by the low
+    bits. A set of a million ints would cost ~60 MB, more than the rest of an import,
+    and the ids live as long as the write does."""
+
+    def __init__(self) -> None:
+        self._buckets = [array("q") for _ in range(4096)]
+
+    def add(self, ident: int) -> bool:
+        """False when `ident` was added before."""
+        bucket = self._buckets[ident & 4095]
+        at = bisect_left(bucket, ident)
+        if at < len(bucket) and bucket[at] == ident:
+            return False
+        bucket.insert(at, ident)
+        return True
+
+
 class Export:
     """An export read into the store's row shapes (source 'export')."""
 
-    activities: ExportActivities
-    gear: list[dict]
-    # Activities left out because their values cannot be true.
-    skipped: validate.Skips
-    # Export gear ids replaced by `adopt_gear`: an earlier import may have stored them.
-    superseded: list[str] = field(default_factory=list)
+    def __init__(self, activities: ExportActivities, running_types: set[str]):
+        self.activities = activities
+        self.running_types = running_types
+        self._gear: list[dict] | None = None
+        # Export gear ids replaced by the API's id of the same gear: an earlier import may have stored them.
+        self._superseded: list[str] = []
 
-    def adopt_gear(self, known: dict[str, str]) -> None:
-        """Point activities at gear the store already has under the same name.
+    @property
+    def skipped(self) -> validate.Skips:
+        """Activities left out because their values cannot be true."""
+        return self.activities.skipped
 
-        `known` maps `gear_key(name)` to the id of gear synced from the API. Such
-        gear keeps its API id and Strava's own total, so a runner who both syncs and
-        imports sees one shoe, not two.
-        """
-        remap = {g["id"]: known[gear_key(g["name"])] for g in self.gear if gear_key(g["name"]) in known}
-        if not remap:
-            return
-        self.activities.remap.update(remap)
-        # Kept in the list (it still counts as a shoe of this export) but flagged so
-        # the command does not overwrite the API's row.
-        for g in self.gear:
-            if g["id"] in remap:
-                self.superseded.append(g["id"])
-                g["id"] = remap[g["id"]]
-                g["adopted"] = True
+    @property
+    def gear(self) -> list[dict]:
+        """The gear, with the distance of its activities: known once they are all read.
+        Gear the API has under the same name is flagged `adopted` (not written over;
+        it still counts as this export's shoe)."""
+        return self._settled()[0]
+
+    @property
+    def superseded(self) -> list[str]:
+        return self._settled()[1]
+
+    def _settled(self) -> tuple[list[dict], list[str]]:
+        if not self.activities.done:
+            raise RuntimeError("an export's gear is known once its activities are read")
+        if self._gear is None:
+            self._gear = self.activities.tally.rows(self.running_types)
+            for g in self._gear:
+                known = self.activities.known_gear.get(gear_key(g["name"]))
+                if known is not None:
+                    self._superseded.append(g["id"])
+                    g["id"] = known
+                    g["adopted"] = True
+        return self._gear, self._superseded
 
 
 def _checked_rows(table: Table, zone: tzinfo | None) -> Iterator[tuple[int, dict]]:
     """(line, row) for every record; one that cannot be read raises LoadguardError naming line and column."""
+    read = activity_reader(table, zone)
     for line, fields in table.rows():
         if len(fields) > table.width:
             raise LoadguardError(
@@ -104,7 +156,7 @@ def _checked_rows(table: Table, zone: tzinfo | None) -> Iterator[tuple[int, dict
                 "the file is damaged"
             )
         try:
-            row = activity(table, fields, zone)
+            row = read(fields)
         except RowError as exc:
             raise LoadguardError(f"{table.label} line {line}, column '{exc.column}': {exc.message}") from None
         yield line, row
@@ -114,27 +166,14 @@ def _first_line_of(table: Table, zone: tzinfo | None, ident: int) -> int:
     return next(line for line, row in _checked_rows(table, zone) if row["id"] == ident)
 
 
-def read_export(path: str | Path, zone: tzinfo | None, running_types: Iterable[str]) -> Export:
-    """Read and check a whole export; raises LoadguardError naming file, line and column."""
+def read_export(path: str | Path, zone: tzinfo | None, running_types: Iterable[str],
+                known_gear: dict[str, str] | None = None) -> Export:
+    """The export's files and header checked; its records are checked as `activities` reads them.
+    `known_gear` maps `gear_key(name)` to the id of gear synced from the API.
+    Raises LoadguardError naming file, line and column."""
     files: ExportFiles = locate(Path(path))
     listed = read_gear_list(files.shoes, "shoe") + read_gear_list(files.bikes, "bike")
     table = Table(files.activities)
     table.require(REQUIRED_COLUMNS, ACTIVITIES_CSV)
-    tally = GearTally(listed)
-    skipped = validate.Skips()
-    seen: set[int] = set()
-    for line, row in _checked_rows(table, zone):
-        reason = validate.problem(row)
-        if reason is not None:
-            skipped.add(Skipped(row["id"], reason, f"line {line}"))
-            continue
-        if row["id"] in seen:
-            raise LoadguardError(
-                f"{table.label} line {line}: Activity ID {row['id']} already appears on line "
-                f"{_first_line_of(table, zone, row['id'])}"
-            )
-        seen.add(row["id"])
-        tally.add(row)
-    return Export(activities=ExportActivities(table, zone, tally, len(seen)),
-                  gear=tally.rows(set(running_types)), skipped=skipped)
-
+    activities = ExportActivities(table, zone, GearTally(listed), dict(known_gear or {}))
+    return Export(activities=activities, running_types=set(running_types))

@@ -98,6 +98,9 @@ class GearTally:
             self._ids[name] = gid
         return gid
 
+    def name_of(self, gid: str) -> str:
+        return self._gear[gid]["name"]
+
     def add(self, activity: dict) -> None:
         """Count an activity (its `gear_id` still a name) towards its gear, and give it the id."""
         name = activity["gear_id"]

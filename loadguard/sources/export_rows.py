@@ -22,9 +22,10 @@ the file is damaged. A readable value that cannot be true is left for
 from __future__ import annotations
 
 import functools
+import math
 import re
 from datetime import datetime, timezone, tzinfo
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from loadguard.sources.csv_table import Table
 from loadguard.zones import known_zone
@@ -140,18 +141,18 @@ def local_wall_clock(utc: datetime, zone: tzinfo | None) -> str | None:
         local = aware.astimezone(zone) if zone is not None else aware.astimezone()
     except (OverflowError, ValueError, OSError):
         return None
-    return local.strftime("%Y-%m-%dT%H:%M:%S")
+    return _clock_text(local)
 
 
 def _number(value: str, column: str) -> float | None:
     if not value:
         return None
-    text = value.replace(",", "") if _THOUSANDS.match(value) else value
+    text = value.replace(",", "") if "," in value and _THOUSANDS.match(value) else value
     try:
         number = float(text)
     except ValueError:
         raise RowError(column, f"not a number: {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise RowError(column, f"not a number: {value!r}")
     return number
 
@@ -170,10 +171,13 @@ def _flag(value: str, column: str) -> bool | None:
 
 
 def _date(value: str, column: str) -> datetime:
-    # Newer exports put a (narrow) no-break space before AM/PM, and "Sept" for Sep.
-    text = " ".join(value.replace("\u202f", " ").replace("\xa0", " ").split())
-    text = re.sub(r"^Sept\b", "Sep", text)
-    usual = _USUAL_DATE.fullmatch(text)
+    usual = _USUAL_DATE.fullmatch(value)  # nearly every row: nothing to tidy
+    text = value
+    if usual is None:
+        # Newer exports put a (narrow) no-break space before AM/PM, and "Sept" for Sep.
+        text = " ".join(value.replace("\u202f", " ").replace("\xa0", " ").split())
+        text = re.sub(r"^Sept\b", "Sep", text)
+        usual = _USUAL_DATE.fullmatch(text)
     if usual and usual[1] in _MONTHS and 1 <= int(usual[4]) <= 12:
         hour = int(usual[4]) % 12 + (12 if usual[7] == "PM" else 0)
         try:
@@ -188,65 +192,83 @@ def _date(value: str, column: str) -> datetime:
     raise RowError(column, f"cannot read the date {value!r} (expected e.g. 'Mar 3, 2024, 10:15:23 AM')")
 
 
-def activity(table: Table, row: list[str], zone: tzinfo | None) -> dict:
-    """The store's activity row for one record; `gear_id` still holds the gear's name."""
-    raw_id, _ = table.cell(row, "Activity ID")
-    if not raw_id:
-        raise RowError("Activity ID", "empty")
-    try:
-        activity_id = int(raw_id)
-    except ValueError:
-        raise RowError("Activity ID", f"not a whole number: {raw_id!r}") from None
+def activity_reader(table: Table, zone: tzinfo | None) -> Callable[[list[str]], dict]:
+    """The function giving the store's activity row for one record of `table` (its
+    `gear_id` still holding the gear's name); each column's place is looked up once."""
+    def cell(name: str, *, prefer_last: bool = True) -> Callable[[list[str]], str]:
+        return table.getter(name, prefer_last=prefer_last, occurrence=False)
 
-    label, _ = table.cell(row, "Activity Type")
-    if not label:
-        raise RowError("Activity Type", "empty")
-    sport = sport_type(label)
+    raw_id, label_of, date_of = cell("Activity ID"), cell("Activity Type"), cell("Activity Date")
+    distance_of = table.getter("Distance")
+    trainer_of = cell("Trainer") if "Trainer" in table.columns else None
+    upload_of, gear_of, name_of = cell("From Upload"), cell("Activity Gear"), cell("Activity Name", prefer_last=False)
+    moving_of, elapsed_of, climb_of = cell("Moving Time"), cell("Elapsed Time"), cell("Elevation Gain")
+    cadence_of, file_of = cell("Average Cadence"), cell("Filename")
+    description_of, note_of = cell("Activity Description"), cell("Activity Private Note")
+    # The export's "Competition" / "Long Run" flags as the API's workout type (1 race, 2 long run);
+    # optional columns we only take a hint from: a value we cannot read is no flag.
+    flags = [(cell(column), kind) for column, kind in (("Competition", 1), ("Long Run", 2)) if column in table.columns]
 
-    raw_date, _ = table.cell(row, "Activity Date")
-    if not raw_date:
-        raise RowError("Activity Date", "empty")
-    start = _date(raw_date, "Activity Date")
+    def read(row: list[str]) -> dict:
+        text = raw_id(row)
+        if not text:
+            raise RowError("Activity ID", "empty")
+        try:
+            activity_id = int(text)
+        except ValueError:
+            raise RowError("Activity ID", f"not a whole number: {text!r}") from None
+        label = label_of(row)
+        if not label:
+            raise RowError("Activity Type", "empty")
+        sport = sport_type(label)
+        raw_date = date_of(row)
+        if not raw_date:
+            raise RowError("Activity Date", "empty")
+        start = _date(raw_date, "Activity Date")
+        raw_distance, occurrence = distance_of(row)
+        distance = _number(raw_distance, "Distance") or 0.0
+        if occurrence == 0 and sport != "Swim":
+            distance *= 1000.0  # the display block: km, except for swims (metres)
+        trainer = _flag(trainer_of(row), "Trainer") if trainer_of is not None else None
+        from_upload = _flag(upload_of(row), "From Upload")
+        gear_name = " ".join(gear_of(row).split())
+        return {
+            "id": activity_id,
+            "name": name_of(row) or None,
+            "sport_type": sport,
+            "start_utc": _clock_text(start) + "Z",
+            "start_local": local_wall_clock(start, zone),
+            "distance_m": round(distance, 1),
+            "moving_s": _whole(_number(moving_of(row), "Moving Time")),
+            "elapsed_s": _whole(_number(elapsed_of(row), "Elapsed Time")),
+            "elev_gain_m": _number(climb_of(row), "Elevation Gain"),
+            "gear_id": gear_name or None,  # a name for now; export_gear turns it into an id
+            "avg_cadence": _number(cadence_of(row), "Average Cadence"),
+            # the runner's notes, read for symptom words (issue 9); absent columns read as none
+            "description": description_of(row) or None,
+            "private_note": note_of(row) or None,
+            "trainer": bool(trainer) or sport in TRAINER_TYPES,
+            # An activity typed in by hand was not uploaded from a device.
+            "manual": from_upload is False,
+            "source": SOURCE,
+            "deleted": False,
+            "workout_type": _workout_type(flags, row),
+            # The run's original FIT/GPX/TCX inside the export (activities/…): enriches this row.
+            "track_file": file_of(row) or None,
+        }
+    return read
 
-    raw_distance, occurrence = table.cell(row, "Distance")
-    distance = _number(raw_distance, "Distance") or 0.0
-    if occurrence == 0 and sport != "Swim":
-        distance *= 1000.0  # the display block: km, except for swims (metres)
 
-    trainer = _flag(table.cell(row, "Trainer")[0], "Trainer") if "Trainer" in table.columns else None
-    from_upload = _flag(table.cell(row, "From Upload")[0], "From Upload")
-    gear_name = " ".join(table.cell(row, "Activity Gear")[0].split())
-
-    return {
-        "id": activity_id,
-        "name": table.cell(row, "Activity Name", prefer_last=False)[0] or None,
-        "sport_type": sport,
-        "start_utc": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "start_local": local_wall_clock(start, zone),
-        "distance_m": round(distance, 1),
-        "moving_s": _whole(_number(table.cell(row, "Moving Time")[0], "Moving Time")),
-        "elapsed_s": _whole(_number(table.cell(row, "Elapsed Time")[0], "Elapsed Time")),
-        "elev_gain_m": _number(table.cell(row, "Elevation Gain")[0], "Elevation Gain"),
-        "gear_id": gear_name or None,  # a name for now; export_gear turns it into an id
-        "avg_cadence": _number(table.cell(row, "Average Cadence")[0], "Average Cadence"),
-        # the runner's notes, read for symptom words (issue 9); absent columns read as none
-        "description": table.cell(row, "Activity Description")[0] or None,
-        "private_note": table.cell(row, "Activity Private Note")[0] or None,
-        "trainer": bool(trainer) or sport in TRAINER_TYPES,
-        # An activity typed in by hand was not uploaded from a device.
-        "manual": from_upload is False,
-        "source": SOURCE,
-        "deleted": False,
-        "workout_type": _workout_type(table, row),
-        # The run's original FIT/GPX/TCX inside the export (activities/…): enriches this row.
-        "track_file": table.cell(row, "Filename")[0] or None,
-    }
-
-
-def _workout_type(table: Table, row: list[str]) -> int | None:
-    """The export's "Competition" / "Long Run" flags as the API's workout type (1 race, 2 long run)."""
-    # Optional columns we only take a hint from: a value we cannot read is no flag.
-    for column, kind in (("Competition", 1), ("Long Run", 2)):
-        if column in table.columns and table.cell(row, column)[0].strip().lower() in _TRUE:
+def _workout_type(flags: list, row: list[str]) -> int | None:
+    for flag, kind in flags:
+        if flag(row).lower() in _TRUE:
             return kind
     return None
+
+
+def _clock_text(moment: datetime) -> str:
+    """'YYYY-MM-DDTHH:MM:SS', the wall clock of `moment`, as strftime writes it."""
+    # isoformat is quicker; strftime's year below 1000 is unpadded, which a skip message shows.
+    if moment.year >= 1000 and not moment.microsecond:
+        return moment.isoformat()[:19]  # without the zone's offset
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")

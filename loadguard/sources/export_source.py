@@ -30,13 +30,15 @@ class ExportSource:
         return True
 
     def read(self, path: Path, context: ImportContext) -> Batch:
-        read = export.read_export(path, context.zone, context.running_types)
-        read.adopt_gear(dict(context.known_gear))
+        read = export.read_export(path, context.zone, context.running_types, dict(context.known_gear))
         tracks = Batch()
         figures = _track_figures(path, context, tracks)
+
+        def finish(batch: Batch) -> None:
+            batch.gear, batch.replaced_gear, batch.note = read.gear, read.superseded, read.skipped.summary()
+
         return Batch(activities=_with_tracks(read.activities, figures) if figures else read.activities,
-                     gear=read.gear, replaced_gear=read.superseded, files=tracks.files,
-                     problems=tracks.problems, skipped=tracks.skipped, note=read.skipped.summary())
+                     files=tracks.files, problems=tracks.problems, skipped=tracks.skipped, finish=finish)
 
 
 def _with_tracks(rows: Iterable[dict], figures: dict[str, dict]) -> Iterator[dict]:

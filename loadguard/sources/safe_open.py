@@ -81,6 +81,22 @@ def open_regular_file(path: Path | str) -> BinaryIO:
         raise
 
 
+def read_small_text(path: Path, limit: int) -> str:
+    """A small text file of the home (config.toml, token.json), decoded as UTF-8.
+
+    FileNotFoundError (or NotADirectoryError) when there is none, as `open` says;
+    a FIFO, a device or a folder in its place, or more than `limit` bytes, is one
+    LoadguardError: every command reads these, so a `/dev/zero` or a named pipe
+    there must not hang them all or fill memory.
+    """
+    os.stat(path)  # a missing file is the caller's to judge (defaults, not connected)
+    with open_regular_file(path) as raw:
+        data = raw.read(limit + 1)
+    if len(data) > limit:
+        raise LoadguardError(f"cannot read {path}: larger than {limit // 1024} KiB, far beyond what it holds")
+    return data.decode("utf-8")
+
+
 class _Capped(io.RawIOBase):
     """A read-only stream that refuses its source once more than `limit` bytes came out."""
 

@@ -64,8 +64,20 @@ class Skips:
         return f"; skipped {self.count} {what} with impossible values{hint}: {named}{more}"
 
 
+# (key, what, unit, top) of each figure checked for range
+_FIGURES = (
+    ("distance_m", "distance", "m", MAX_DISTANCE_M),
+    ("moving_s", "moving time", "s", MAX_DURATION_S),
+    ("elapsed_s", "elapsed time", "s", MAX_DURATION_S),
+    ("elev_gain_m", "elevation gain", "m", MAX_ELEV_GAIN_M),
+    ("avg_cadence", "cadence", "per min", MAX_CADENCE),
+)
+
+
 def problem(row: dict[str, Any]) -> str | None:
     """What makes this store-ready activity row impossible, or None when it can be stored."""
+    if _plainly_fine(row):  # nearly every row of an import, decided without the messages' detail
+        return None
     ident = row.get("id")
     if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident <= MAX_ID:
         return f"id {ident!r} is not a Strava activity id"
@@ -73,14 +85,7 @@ def problem(row: dict[str, Any]) -> str | None:
         text = row.get(key)
         if not isinstance(text, str) or not text[:4].isdigit() or not years.within(int(text[:4])):
             return years.outside(f"{what} {text!r}")
-    checks = (
-        ("distance_m", "distance", "m", MAX_DISTANCE_M),
-        ("moving_s", "moving time", "s", MAX_DURATION_S),
-        ("elapsed_s", "elapsed time", "s", MAX_DURATION_S),
-        ("elev_gain_m", "elevation gain", "m", MAX_ELEV_GAIN_M),
-        ("avg_cadence", "cadence", "per min", MAX_CADENCE),
-    )
-    for key, what, unit, top in checks:
+    for key, what, unit, top in _FIGURES:
         value = row.get(key)
         if value is None:
             continue
@@ -89,6 +94,23 @@ def problem(row: dict[str, Any]) -> str | None:
         if not 0 <= value <= top:
             return f"{what} {_short(value)} {unit} is outside 0-{_short(top)} {unit}"
     return None
+
+
+def _plainly_fine(row: dict[str, Any]) -> bool:
+    """True for a row `problem` passes whose values are exactly int or float: the same
+    tests, with none of the type questions that odd values raise."""
+    ident = row.get("id")
+    if type(ident) is not int or not 0 < ident <= MAX_ID:
+        return False
+    for key in ("start_utc", "start_local"):
+        text = row.get(key)
+        if type(text) is not str or not text[:4].isdigit() or not years.within(int(text[:4])):
+            return False
+    for key, _, _, top in _FIGURES:
+        value = row.get(key)
+        if value is not None and (type(value) not in (int, float) or not 0 <= value <= top):
+            return False  # NaN fails the range test too
+    return True
 
 
 def _short(value: float) -> str:

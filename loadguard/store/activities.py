@@ -8,7 +8,7 @@ from typing import Any, Iterable, Sequence
 from loadguard.errors import LoadguardError
 from loadguard.store.connection import StoreConnection, utc_now
 from loadguard.store.running import running
-from loadguard.store.schema import ACTIVITY_COLUMNS, NOTE_COLUMNS, TRACK_COLUMNS
+from loadguard.store.schema import ACTIVITY_COLUMNS, NOTE_COLUMNS
 
 # One run arriving from Strava (API or export) and from its own file is one activity
 # when the starts lie this close and the distances agree within the larger of these.
@@ -31,29 +31,29 @@ class Activities(StoreConnection):
         has none, and must not erase what an export or a detail call brought.
         """
         raw = list(rows)
-        rows = [_activity_row(r) for r in raw]
+        rows = [_activity_values(r) for r in raw]
         if not rows:
             return 0, 0
-        notes = {row["id"]: tuple(r.get(c) for c in NOTE_COLUMNS)
-                 for r, row in zip(raw, rows) if any(c in r for c in NOTE_COLUMNS)}
+        notes = {values[0]: tuple(r.get(c) for c in NOTE_COLUMNS)
+                 for r, values in zip(raw, rows) if any(map(r.__contains__, NOTE_COLUMNS))}
         existing = self._existing("activities", ACTIVITY_COLUMNS + (NOTE_COLUMNS if notes else ()),
-                                  [r["id"] for r in rows])
+                                  [values[0] for values in rows])
         inserts, updates, note_updates = [], [], []
-        for row in rows:
-            old = existing.get(row["id"])
-            values = tuple(row[c] for c in ACTIVITY_COLUMNS)
+        for values in rows:
+            ident = values[0]
+            old = existing.get(ident)
             if old is None:
                 inserts.append(values)
             elif keep_source and old["source"] == keep_source:
                 # the kept row gains notes it never had (an export's, for a run synced from the API)
-                if row["id"] in notes and tuple(old)[len(ACTIVITY_COLUMNS):] == (None,) * len(NOTE_COLUMNS) \
-                        and any(notes[row["id"]]):
-                    note_updates.append(notes[row["id"]] + (row["id"],))
+                if ident in notes and tuple(old)[len(ACTIVITY_COLUMNS):] == (None,) * len(NOTE_COLUMNS) \
+                        and any(notes[ident]):
+                    note_updates.append(notes[ident] + (ident,))
                 continue
             elif tuple(old)[:len(ACTIVITY_COLUMNS)] != values:
                 updates.append(values)
-            if row["id"] in notes and (old is None or tuple(old)[len(ACTIVITY_COLUMNS):] != notes[row["id"]]):
-                note_updates.append(notes[row["id"]] + (row["id"],))
+            if ident in notes and (old is None or tuple(old)[len(ACTIVITY_COLUMNS):] != notes[ident]):
+                note_updates.append(notes[ident] + (ident,))
         now = utc_now()
         cols = ", ".join(ACTIVITY_COLUMNS)
         marks = ", ".join("?" for _ in ACTIVITY_COLUMNS)
@@ -84,8 +84,9 @@ class Activities(StoreConnection):
 
     def set_track_figures(self, rows: Iterable[dict[str, Any]]) -> None:
         """Store what a recorded track adds to each row that carries it; absent figures keep the old ones."""
-        values = [(row.get("cadence_spm"), row.get("steep_share"), int(row["id"])) for row in rows
-                  if any(row.get(c) is not None for c in TRACK_COLUMNS)]
+        values = [(row.get("cadence_spm"), row.get("steep_share"), row["id"]) for row in rows]
+        values = [(cadence, steep, int(ident)) for cadence, steep, ident in values
+                  if cadence is not None or steep is not None]
         with self.transaction() as conn:
             conn.executemany(
                 "UPDATE activities SET cadence_spm = COALESCE(?, cadence_spm), "
@@ -179,13 +180,18 @@ class Activities(StoreConnection):
         return [r[0] for r in rows]
 
 
-def _activity_row(row: dict[str, Any]) -> dict[str, Any]:
-    out = {c: row.get(c) for c in ACTIVITY_COLUMNS}
-    missing = [c for c in ("id", "sport_type", "start_utc", "start_local", "source") if out[c] in (None, "")]
+_FLAGS = tuple(ACTIVITY_COLUMNS.index(c) for c in ("trainer", "manual", "deleted"))
+_DISTANCE = ACTIVITY_COLUMNS.index("distance_m")
+
+
+def _activity_values(row: dict[str, Any]) -> tuple:
+    """The row's values in ACTIVITY_COLUMNS order (id first), as stored."""
+    values = [row.get(c) for c in ACTIVITY_COLUMNS]
+    missing = [c for c in ("id", "sport_type", "start_utc", "start_local", "source") if row.get(c) in (None, "")]
     if missing:
         raise LoadguardError(f"activity {row.get('id')!r} lacks {', '.join(missing)}")
-    out["id"] = int(out["id"])
-    out["distance_m"] = float(out["distance_m"] or 0.0)
-    for flag in ("trainer", "manual", "deleted"):
-        out[flag] = int(bool(out[flag]))
-    return out
+    values[0] = int(values[0])
+    values[_DISTANCE] = float(values[_DISTANCE] or 0.0)
+    for at in _FLAGS:
+        values[at] = int(bool(values[at]))
+    return tuple(values)

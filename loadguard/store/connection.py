@@ -132,6 +132,13 @@ class StoreConnection:
                 version += 1
                 self.conn.execute(f"PRAGMA user_version = {version}")
 
+    def discard(self) -> None:
+        """Close the store and delete its files: for a store the failed command itself
+        created, so that a refused import leaves no trace."""
+        self.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
     def close(self) -> None:
         self.conn.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from loadguard.errors import LoadguardError
+from loadguard.errors import EXIT_INTERRUPTED, LoadguardError
 
 
 class RemoteStop(LoadguardError):
@@ -18,6 +18,13 @@ class BadResponse(LoadguardError):
 
 class ItemFault(LoadguardError):
     """Strava cannot give this one item (odd answer, refused, failing), while other requests may work."""
+
+
+class Interrupted(LoadguardError):
+    """The runner pressed Ctrl-C; every page stored so far is whole, and kept."""
+
+    def __init__(self, message: str):
+        super().__init__(message, exit_code=EXIT_INTERRUPTED)
 
 
 class OutOfTime(RemoteStop):

@@ -33,6 +33,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,8 +45,9 @@ from loadguard.errors import LoadguardError
 from loadguard.shoe_keys import display_name
 from loadguard.sources import API_SOURCE as SOURCE
 from loadguard.sources import validate
+from loadguard.sources.safe_open import kind_of
 from loadguard.store import Store
-from loadguard.strava.faults import BadResponse, Deadline, ItemFault, RemoteStop
+from loadguard.strava.faults import BadResponse, Deadline, Interrupted, ItemFault, RemoteStop
 
 LOCK_FILE = "sync.lock"
 CHECKPOINT_KEY = "strava.sync.checkpoint"
@@ -140,10 +142,14 @@ def lock(home: Path) -> Iterator[None]:
         raise LoadguardError(f"cannot write {home}: {exc.strerror or exc}") from None
     path = home / LOCK_FILE
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Non-blocking to open, and only a regular file kept: a FIFO put there must not hang sync.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o600)
     except OSError as exc:
         raise LoadguardError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise LoadguardError(f"{path}: it is {kind_of(mode)}, not the sync lock file; remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -195,6 +201,10 @@ def run(store: Store, source: Client, *, running_types: list[str] | tuple[str, .
         raise RemoteStop(f"{stop}; {_kept(result)}") from None
     except BadResponse as bad:
         raise BadResponse(f"{bad}; {_kept(result)}") from None
+    except KeyboardInterrupt:
+        # A page is stored with its checkpoint in one transaction, so a stop between
+        # or inside them leaves whole pages only, and the next sync resumes.
+        raise Interrupted(f"sync interrupted; {_kept(result)}") from None
 
     with store.transaction():
         result.deleted += store.mark_deleted(_vanished(store, checkpoint))
@@ -262,6 +272,7 @@ def _fetch_activities(store: Store, source: Client, checkpoint: dict[str, Any],
     page = max(checkpoint["page"], 1)
     pages = _seen_pages(store) or {}
     earlier = set().union(*(ids for number, ids in pages.items() if number < page))
+    latest = None  # the latest start the pages read so far brought
     while True:
         deadline.check()
         source.check_budget()
@@ -277,6 +288,8 @@ def _fetch_activities(store: Store, source: Client, checkpoint: dict[str, Any],
                 good.append(row)
                 continue
             result.skipped.add(validate.Skipped(row["id"], reason))
+        if not repeated:
+            latest = _moves_forward(good, checkpoint["after"], latest, page)
         with store.transaction():
             new, updated = store.upsert_activities(good)
             store.fold_file_copies()  # a run first imported from its file becomes this Strava row
@@ -296,6 +309,23 @@ def _fetch_activities(store: Store, source: Client, checkpoint: dict[str, Any],
         if checkpoint["activities_done"]:
             return
         page += 1
+
+
+def _moves_forward(rows: list[dict[str, Any]], after: int, latest: str | None, page: int) -> str | None:
+    """The latest start of `rows`, once they are known to move the list forward in time.
+
+    Pages asked `after` a moment come oldest first, so each starts past that moment
+    and ends later than the page before. One that does not is a broken answer (a
+    server paging for ever through the same days), refused before it is stored.
+    """
+    if not rows:
+        return latest
+    starts = [row["start_utc"] for row in rows]
+    newest = max(starts)
+    if (after and min(starts) < _iso(after)) or (latest is not None and newest <= latest):
+        raise BadResponse(f"Strava sent page {page} of the activity list with activities no later than "
+                          "those before it, which is not how the list moves; reading stopped there")
+    return newest
 
 
 def _fetch_gear(store: Store, source: Client, running_types, result: SyncResult, progress: Progress,

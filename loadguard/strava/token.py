@@ -9,6 +9,9 @@ the secrets so even a stray debug print cannot leak them.
 from __future__ import annotations
 
 import json
+import os
+import stat
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,10 +19,14 @@ from pathlib import Path
 from loadguard.atomic_file import remove, write_atomic
 from loadguard.errors import LoadguardError
 from loadguard.paths import TOKEN_FILE
+from loadguard.sources.safe_open import read_small_text
 
 # Renew this long before the access token's expiry, so a request sent just before
 # the deadline cannot arrive just after it.
 REFRESH_MARGIN_S = 300
+
+# A token.json is a few hundred bytes; past this it is not one (or it is /dev/zero).
+MAX_TOKEN_BYTES = 64 * 1024
 
 NOT_CONNECTED = "not connected to Strava: run `loadguard auth` first (or `loadguard import` a Strava bulk export)"
 
@@ -52,13 +59,16 @@ def token_path(home: Path) -> Path:
 def load(home: Path) -> Token | None:
     """The saved token, or None when loadguard was never connected."""
     path = token_path(home)
+    again = "run `loadguard auth` again"
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_small_text(path, MAX_TOKEN_BYTES))
     except FileNotFoundError:
         return None
+    except RecursionError:
+        raise LoadguardError(f"{path}: cannot read the Strava token (nested too deeply); {again}") from None
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not valid JSON"
-        raise LoadguardError(f"{path}: cannot read the Strava token ({reason}); run `loadguard auth` again") from None
+        raise LoadguardError(f"{path}: cannot read the Strava token ({reason}); {again}") from None
     try:
         token = Token(
             access_token=str(raw["access_token"]),
@@ -69,9 +79,29 @@ def load(home: Path) -> Token | None:
             scope=raw.get("scope"),
             athlete_id=int(raw["athlete_id"]) if raw.get("athlete_id") is not None else None,
         )
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise LoadguardError(f"{path}: the Strava token is incomplete; run `loadguard auth` again") from None
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # 1e400 is JSON's infinity
+        raise LoadguardError(f"{path}: the Strava token is incomplete; {again}") from None
+    _keep_private(path)
     return token
+
+
+def _keep_private(path: Path) -> None:
+    """A token.json others may read (made by hand, copied, or a link to a 0644 file) is
+    made 0600, and the runner told once on stderr; when that is refused, told how to."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return
+    if not mode & 0o077:
+        return
+    shown = f"{path} was readable by others (mode {mode:04o})"
+    try:
+        os.chmod(path, 0o600)  # follows a symbolic link: the file holding the secret is what counts
+    except OSError as exc:
+        sys.stderr.write(f"loadguard: {shown} and cannot be made private ({exc.strerror}); "
+                         f"run `chmod 600 {os.path.realpath(path)}`\n")
+        return
+    sys.stderr.write(f"loadguard: {shown}; it is now readable only by you (0600)\n")
 
 
 def require(home: Path) -> Token:

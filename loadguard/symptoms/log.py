@@ -124,7 +124,9 @@ def add(store: "Store", *, day: date, place: str, side: str, kind: str, timing: 
 
 
 def get(store: "Store", symptom_id: int) -> Symptom:
-    row = store.symptom_row(COLUMNS, symptom_id)
+    # SQLite's integers end at 2**63 - 1; an id past them names no entry (and would not bind).
+    fits = -(2**63) <= symptom_id < 2**63
+    row = store.symptom_row(COLUMNS, symptom_id) if fits else None
     if row is None:
         raise LoadguardError(f"no symptom entry {symptom_id} (see `loadguard symptom list`)")
     return _from_row(row)

@@ -298,7 +298,7 @@ class Untracked(EpisodeRule):
             n = int(runs[ts])
             message = (
                 f"{num.km_text(bare[ts])} of {num.km_text(total[ts])} ({num.percent_text(share[ts])}) in the last "
-                f"{int(config['weeks'])} weeks ran with no shoe set ({n} {'run' if n == 1 else 'runs'}), "
+                f"{int(config['weeks'])} weeks ran with no shoe set ({num.count_text(n, 'run')}), "
                 "so their wear is not counted."
             )
             start = day - timedelta(days=days - 1)

@@ -150,7 +150,7 @@ class Cadence(SpanRule):
     def _week(self, day: date, recent: pd.DataFrame, drop: np.ndarray, expected: Expected, config) -> Warning:
         spm, pred = float(recent["spm"].median()), float(np.median(expected.at(recent["speed"].to_numpy(float))))
         message = (
-            f"Your {len(recent)} runs of the {config['recent_days']} days to {day.isoformat()} averaged "
+            f"Your {numbers.count_text(len(recent), 'run')} of the {config['recent_days']} days to {day.isoformat()} averaged "
             f"{numbers.steps(spm)} steps a minute, {numbers.percent_text(np.median(drop))} below the "
             f"{numbers.steps(pred)} your runs of the {config['base_days']} days before took at the same pace "
             f"({numbers.steps(expected.median_spm)} at your usual pace): a longer stride than usual, most likely."

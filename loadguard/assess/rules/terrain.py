@@ -72,6 +72,7 @@ class TrailSwitch(EpisodeRule):
         holds = (reached(trail, config["min_trail_km"]) & (history >= config["min_history_days"])
                  & (by_share | by_growth | first_in_weeks))
         return pd.DataFrame({"trail": trail, "week": week, "share": share, "base_share": base_share,
+                             "base_km": base_km,
                              "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
                              "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
                              "holds": holds.astype(bool)}, index=daily.index)
@@ -84,9 +85,12 @@ class TrailSwitch(EpisodeRule):
         out = []
         for ts in t.index:
             reasons = []
-            if by_share[ts]:
+            if by_share[ts] and t["base_km"][ts] > 0:
                 reasons.append(f"trail share {num.pct_text(share[ts])} against {num.pct_text(base_share[ts])} "
                                f"over the {BASE_WEEKS} weeks before")
+            elif by_share[ts]:  # a share of nothing is no 0%
+                reasons.append(f"trail share {num.pct_text(share[ts])}, with no running in the "
+                               f"{BASE_WEEKS} weeks before")
             if by_growth[ts]:
                 reasons.append(f"{num.times_text(trail[ts] / base_week[ts])} your {num.km_text(base_week[ts])} "
                                "of trail a week")
@@ -140,7 +144,7 @@ class ClimbJump(EpisodeRule):
                  & ((base_per_km <= 0) | reached(per_km, config["ratio"] * base_per_km))
                  & (history >= config["min_history_days"]))
         return pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
-                             "holds": holds.astype(bool)}, index=daily.index)
+                             "base_km": base_km, "holds": holds.astype(bool)}, index=daily.index)
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
@@ -149,10 +153,15 @@ class ClimbJump(EpisodeRule):
         for ts in t.index:
             day = ts.date()
             base = base_per_km[ts]
-            times = num.times_text(per_km[ts] / base) if base > 0 else "up from none"
+            if base > 0:
+                against = f"{num.times_text(per_km[ts] / base)} the {num.m_per_km_text(base)} of"
+            elif t["base_km"][ts] > 0:
+                against = "up from flat running in"
+            else:  # no "up from none the 0 m/km": there was nothing to climb
+                against = "with no running in"
             message = (f"{num.m_per_km(per_km[ts])} m of climb per km over the last 7 days "
-                       f"({num.metres_text(climb[ts])} in {num.km_text(week[ts])}), {times} the "
-                       f"{num.m_per_km_text(base)} of the {BASE_WEEKS} weeks before.")
+                       f"({num.metres_text(climb[ts])} in {num.km_text(week[ts])}), {against} "
+                       f"the {BASE_WEEKS} weeks before.")
             out.append((day, build_warning(self, Severity.INFO, day, EPISODE, message, {
                 "climb_m": num.metres(climb[ts]),
                 "week_km": num.km(week[ts]),

@@ -116,9 +116,12 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
                                                                   min_periods=1).max()
     history = history_series(frames, km.index)
     silence = pd.Series(None, index=km.index, dtype=object)
+    # The most telling reason last, so it wins: a runner with years behind them is
+    # told of the break in their base, never that they have no base yet.
+    silence[ratio.isna()] = Silence.SMALL_BASE
     silence[base < config["min_chronic_km"]] = Silence.SMALL_BASE
     silence[breaks > 0] = Silence.break_in_base(frames.break_days)
-    silence[(history < config["min_history_days"]) | ratio.isna()] = Silence.HISTORY
+    silence[history < config["min_history_days"]] = Silence.HISTORY
     judged = ratio.round(6)
     severity = pd.Series(0, index=km.index)
     for level in (Severity.INFO, Severity.WARN, Severity.ALERT):

@@ -23,6 +23,8 @@ from loadguard.sources.files.collect import FileJob, Unreadable
 SOURCE = "files"
 # Below this many new files the worker processes cost more than they save.
 PARALLEL_FROM = 16
+# Worker processes at most (one a core below that).
+MAX_WORKERS = 8
 
 
 def activity_id(start_utc: datetime) -> int:
@@ -59,9 +61,11 @@ class FilesSource:
                 return batch
         else:
             wanted, other = [collect.file_job(path)], []
+        # A watch folder or a download holds README.md, manifest.json, licences: left
+        # alone, counted in the summary, and remembered so they are not counted again.
         for job in other:
             if context.is_new(job.key, job.size, job.stamp):
-                _fail(batch, job, "not a FIT, GPX or TCX file")
+                _ignore(batch, job)
         read_jobs(wanted, context, batch)
         return batch
 
@@ -72,9 +76,14 @@ def read_jobs(jobs: list[FileJob], context: ImportContext, batch: Batch) -> dict
     batch.skipped += len(jobs) - len(new)
     zone = context.zone
     rows: dict[str, dict] = {}
+    context.progress.start(len(new), "files")
     for job, (row, problem) in zip(new, _map(read_one, new, zone)):
+        context.progress.advance()
         if problem is not None:
             _fail(batch, job, problem)
+            continue
+        if row is None:
+            _ignore(batch, job)
             continue
         batch.files.append(FileSeen(job.key, job.size, job.stamp))
         batch.activities.append(row)
@@ -83,9 +92,10 @@ def read_jobs(jobs: list[FileJob], context: ImportContext, batch: Batch) -> dict
 
 
 def read_one(job: FileJob, zone) -> tuple[dict | None, str | None]:
-    """(activity row, None) for a readable file, (None, reason) otherwise. Runs in a worker."""
+    """(activity row, None) for a readable file, (None, None) for one that is plainly no
+    activity (a watch's settings, totals or monitoring), (None, reason) otherwise. Runs in a worker."""
     from loadguard.sources import validate
-    from loadguard.sources.files.track import TrackError
+    from loadguard.sources.files.track import NotAnActivity, TrackError
 
     try:
         data = collect.read_bytes(job)
@@ -96,6 +106,8 @@ def read_one(job: FileJob, zone) -> tuple[dict | None, str | None]:
         if problem is not None:
             return None, f"impossible values: {problem}"
         return row, None
+    except NotAnActivity:
+        return None, None
     except (Unreadable, TrackError) as why:
         return None, str(why)
     except Exception as exc:  # noqa: BLE001 - a parser's own bug on one odd file must not stop the rest
@@ -156,11 +168,18 @@ def activity_row(track, job: FileJob, zone) -> dict:
 
 
 def _map(func, jobs: list[FileJob], zone) -> Iterable[tuple[dict | None, str | None]]:
-    workers = min(os.cpu_count() or 1, 8)
+    """Each job's outcome, in order, as it is ready (so progress can be shown)."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [func(job, zone) for job in jobs]
+        yield from (func(job, zone) for job in jobs)
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(func, jobs, [zone] * len(jobs), chunksize=8))
+        yield from pool.map(func, jobs, [zone] * len(jobs), chunksize=8)
+
+
+def _ignore(batch: Batch, job: FileJob) -> None:
+    batch.ignored += 1
+    batch.files.append(FileSeen(job.key, job.size, job.stamp))
 
 
 def _fail(batch: Batch, job: FileJob, problem: str) -> None:

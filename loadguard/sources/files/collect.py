@@ -9,9 +9,11 @@ loadguard.sources.safe_open's, as for exports.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import os
+import posixpath
 import stat
 import zipfile
 import zlib
@@ -81,28 +83,47 @@ def folder_for_files(folder: Path) -> bool:
 
 
 def file_job(path: Path) -> FileJob:
+    key, label = _text(path.absolute()), _text(path)
     try:
         info = path.stat()
     except OSError:
-        return FileJob(str(path.absolute()), str(path), -1, -1, str(path))  # e.g. a dangling symlink
-    return FileJob(str(path.absolute()), str(path), info.st_size, info.st_mtime_ns, str(path),
-                   regular=stat.S_ISREG(info.st_mode))
+        return FileJob(key, label, -1, -1, str(path))  # e.g. a dangling symlink
+    return FileJob(key, label, info.st_size, info.st_mtime_ns, str(path), regular=stat.S_ISREG(info.st_mode))
+
+
+def _text(path: Path) -> str:
+    """A path as text that can be stored and printed: a name that is not UTF-8 (latin-1
+    from an old card) keeps its odd bytes as `\\xe9`, the same on every run."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def in_zip(path: Path) -> tuple[list[FileJob], list[FileJob]]:
     """(activity members, other members) of a zip, raising Unreadable for a broken zip."""
     wanted, other = [], []
+    # Plain string work per member: pathlib objects for 20,000 members cost seconds.
+    key, label = f"{path.absolute()}{ZIP_SEPARATOR}", f"{path}:"
     try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.is_dir() or Path(info.filename).name.startswith("."):
-                    continue
-                job = FileJob(f"{path.absolute()}{ZIP_SEPARATOR}{info.filename}",
-                              f"{path}:{info.filename}", info.file_size, info.CRC, str(path), info.filename)
-                (wanted if is_activity_name(info.filename) else other).append(job)
+        for info in _archive(str(path)).infolist():
+            if info.is_dir() or posixpath.basename(info.filename).startswith("."):
+                continue
+            job = FileJob(key + info.filename, label + info.filename, info.file_size, info.CRC, str(path),
+                          info.filename)
+            (wanted if is_activity_name(info.filename) else other).append(job)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise Unreadable(f"cannot read the zip: {exc}") from None
     return wanted, other
+
+
+@functools.lru_cache(maxsize=1)
+def _open_archive(path: str, size: int, mtime_ns: int) -> zipfile.ZipFile:
+    return zipfile.ZipFile(path)
+
+
+def _archive(path: str) -> zipfile.ZipFile:
+    """The zip at `path`, opened once for all its members: opening it per member reads
+    its whole directory each time, and 20,000 tiny members made that hours."""
+    info = os.stat(path)
+    return _open_archive(path, info.st_size, info.st_mtime_ns)
 
 
 def read_bytes(job: FileJob) -> bytes:
@@ -116,8 +137,7 @@ def read_bytes(job: FileJob) -> bytes:
             with open_regular_file(job.path) as raw, capped(raw, MAX_FILE_BYTES, job.label) as fh:
                 data = fh.read()
         else:
-            with zipfile.ZipFile(job.path) as archive, \
-                    open_zip_member(archive, job.member, MAX_FILE_BYTES, job.label) as fh:
+            with open_zip_member(_archive(job.path), job.member, MAX_FILE_BYTES, job.label) as fh:
                 data = fh.read()
         if data[:2] == GZIP_MAGIC:
             # Inflated through the same cap, so a bomb stops there rather than after filling memory.

@@ -1,4 +1,6 @@
-"""GPX files (Garmin Connect, Strava, Locus, phone apps), read with gpxpy.
+"""GPX files (Garmin Connect, Strava, Locus, phone apps): read by gpx_stream, and by
+gpxpy when gpx_stream refuses a file (GPX 1.0, odd namespaces, a value gpxpy may
+reject); gpxpy then reads it or says why not.
 
 GPX has no standard field for the sport: `<trk><type>` holds a word ("running"),
 Strava writes its own activity number there ("9"), and Locus Map writes
@@ -10,10 +12,8 @@ from __future__ import annotations
 
 from datetime import timezone
 
-import gpxpy
-import gpxpy.gpx
-
-from loadguard.sources.files.track import Track, TrackError
+from loadguard.sources.files import geo, gpx_stream
+from loadguard.sources.files.track import Refused, Track, TrackError, fast_or_general
 
 # The words GPX writers use, lower-cased with '-' and ' ' as '_' -> Strava's sport type.
 WORDS = {
@@ -29,6 +29,79 @@ TREADMILL_WORDS = {"treadmill_running"}
 
 
 def parse(data: bytes) -> Track:
+    return fast_or_general(lambda d: track_of(gpx_stream.read(d)), parse_general, data)
+
+
+def track_of(doc: gpx_stream.Document) -> Track:
+    """The Track of what gpx_stream read: the same steps as parse_general's, gpxpy's sums by geo."""
+    segments = [segment for *_, segments in doc.tracks for segment in segments]
+    times = [t for segment in segments for t in segment.times]
+    timed = [i for i, t in enumerate(times) if t is not None]
+    if not timed:
+        raise TrackError("no timestamps in the track" if times else "no track points")
+    if len({times[i].tzinfo is None for i in timed}) > 1:
+        raise Refused("zoned and unzoned times")  # gpxpy fails subtracting them
+    start = times[timed[0]]
+    start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)
+    word = _word_of(doc)
+    track = Track(fmt="gpx", sport_type=_sport_type(word), start=start.astimezone(timezone.utc),
+                  trainer=word in TREADMILL_WORDS,
+                  name=next((name.strip() for name, *_ in doc.tracks if name and name.strip()), None))
+    elevations = [e for segment in segments for e in segment.elevations]
+    lats = [x for segment in segments for x in segment.lats]
+    lons = [x for segment in segments for x in segment.lons]
+    cadences = [c for segment in segments for c in segment.cadences]
+    for i in timed:
+        moment = times[i] if times[i].tzinfo else times[i].replace(tzinfo=timezone.utc)
+        track.seconds.append((moment - start).total_seconds())
+        track.distance.append(None)
+        track.altitude.append(elevations[i])
+        track.lat.append(lats[i])
+        track.lon.append(lons[i])
+        track.cadence.append(cadences[i])
+    # Sums per segment, then per track, then over the tracks: gpxpy's order of additions.
+    per_track = [tuple(segments) for *_, segments in doc.tracks]
+    track.distance_m = _total(per_track, lambda s: geo.length_2d(s.lats, s.lons))
+    track.elapsed_s = track.seconds[-1]
+    moving = _total(per_track, lambda s: geo.moving_seconds(s.times, s.lats, s.lons, s.elevations))
+    if moving:
+        track.moving_s = moving
+    if any(elevations[i] is not None for i in timed):
+        track.ascent_m = _total(per_track, lambda s: geo.uphill(s.elevations))
+    return track
+
+
+def _total(per_track, figure) -> float:
+    total: float = 0
+    for segments in per_track:
+        of_track: float = 0
+        for segment in segments:
+            value = figure(segment)
+            if value:
+                of_track += value
+        if of_track:
+            total += of_track
+    return total
+
+
+def _word_of(doc: gpx_stream.Document) -> str | None:
+    for _, kind, activity, _ in doc.tracks:
+        if kind and kind.strip():
+            return kind.strip().lower().replace("-", "_").replace(" ", "_")
+        if activity:
+            return activity.strip().lower().replace("-", "_").replace(" ", "_")
+    return None
+
+
+def parse_general(data: bytes) -> Track:
+    """The file read by gpxpy: its whole object model, slower, but it takes what gpx_stream refuses."""
+    if b"trkpt" not in data:
+        # Said without gpxpy's parse: a zip of 20,000 empty tracks is read in seconds, not minutes.
+        raise TrackError("no track points")
+    import gpxpy  # only here: 0.1 s to import, and most files never need it
+    import gpxpy.gpx
+
+
     try:
         doc = gpxpy.parse(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -52,7 +125,7 @@ def parse(data: bytes) -> Track:
         track.altitude.append(p.elevation)
         track.lat.append(p.latitude)
         track.lon.append(p.longitude)
-        track.cadence.append(_extension_number(p, "cad"))
+        track.cadence.append(gpx_stream.extension_number(p.extensions, "cad"))
     track.distance_m = doc.length_2d()
     track.elapsed_s = track.seconds[-1]
     moving = doc.get_moving_data()
@@ -82,14 +155,3 @@ def _sport_type(word: str | None) -> str:
     if word in STRAVA_NUMBERS:
         return STRAVA_NUMBERS[word]
     return WORDS.get(word, "".join(w.capitalize() for w in word.split("_")) or "Workout")
-
-
-def _extension_number(point, name: str) -> float | None:
-    for element in point.extensions:
-        for child in element.iter():
-            if child.tag.rsplit("}", 1)[-1] == name and child.text:
-                try:
-                    return float(child.text)
-                except ValueError:
-                    return None
-    return None

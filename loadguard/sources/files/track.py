@@ -26,7 +26,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from gpxpy.geo import haversine_distance
+from loadguard.sources.files.geo import haversine
 
 SMOOTH_WINDOW_S = 20.0
 CLIMB_HYSTERESIS_M = 0.5
@@ -38,6 +38,25 @@ MIN_CADENCE_SPM = 60.0
 
 class TrackError(ValueError):
     """The file is not a readable activity; the message says why, in a few words."""
+
+
+class Refused(Exception):
+    """A fast reader does not vouch for this file; the format's general reader decides."""
+
+
+def fast_or_general(fast, general, data: bytes) -> Track:
+    """`fast(data)`, or `general(data)` when the fast reader refuses the file or fails
+    on it: a fast reader's own bug on an odd file must not cost the runner that run
+    (tests/test_fast_readers.py fuzzes them for such bugs). What it finds wrong with
+    the file itself (TrackError) stands."""
+    try:
+        return fast(data)
+    except TrackError:
+        raise
+    except Exception:  # noqa: BLE001 - Refused, or a bug: the proven reader decides
+        return general(data)
+class NotAnActivity(TrackError):
+    """A well-formed file that holds no activity (a watch's settings, totals or monitoring)."""
 
 
 @dataclass
@@ -67,7 +86,8 @@ def summary(track: Track) -> dict:
     if track.start.tzinfo is None:
         raise TrackError("start time has no zone")
     distance = _cumulative_distance(track)
-    total_m = track.distance_m if track.distance_m is not None else (distance[-1] if distance else 0.0)
+    last_m = next((d for d in reversed(distance) if d is not None), 0.0)  # none: a run without a distance
+    total_m = track.distance_m if track.distance_m is not None else last_m
     elapsed = track.elapsed_s if track.elapsed_s is not None else (track.seconds[-1] if track.seconds else None)
     ascent = track.ascent_m if track.ascent_m is not None else smoothed_gain(track.seconds, track.altitude)
     return {
@@ -175,7 +195,7 @@ def _cumulative_distance(track: Track) -> list[float | None]:
             out.append(None)
             continue
         if last is not None:
-            total += haversine_distance(last[0], last[1], lat, lon)
+            total += haversine(last[0], last[1], lat, lon)
         last = (lat, lon)
         out.append(total)
     return out

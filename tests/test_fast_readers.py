@@ -1,0 +1,348 @@
+"""The fast readers (fit_decode, gpx_stream, tcx_stream) against the proven ones they
+stand in front of (fitdecode, gpxpy, tcxreader): every figure loadguard stores must be
+the same, and no input may make a fast reader hang, crash or read what the proven one
+refuses.
+
+Differential: each file is read both ways and the two Tracks compared whole (every
+sample, every device total), and their summaries (distance, times, climb, steps per
+minute, steep share, local start). Fuzz: bounded, with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from activity_files import gpx_text, tcx_text
+from conftest import SHARED
+from fit_files import FitWriter, crc, run_file
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loadguard.sources.files import fit, fit_decode, gpx, gpx_stream, parse, tcx, tcx_stream
+from loadguard.sources.files.track import Refused, TrackError, summary
+
+FILES = SHARED / "activity-files"
+SAMPLES = sorted(FILES.glob("*.*")) if FILES.is_dir() else []
+START = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
+
+FAST = {"fit": (lambda d: fit.track_of(fit_decode.decode(d)), fit.parse_general),
+        "gpx": (lambda d: gpx.track_of(gpx_stream.read(d)), gpx.parse_general),
+        "tcx": (lambda d: tcx.track_of(tcx_stream.read(d)), tcx.parse_general)}
+
+
+def both(kind: str, data: bytes):
+    """(fast track, general track); the fast reader must not refuse."""
+    fast, general = FAST[kind]
+    return fast(data), general(data)
+
+
+def assert_same(kind: str, data: bytes) -> dict:
+    fast, general = both(kind, data)
+    assert summary(fast) == summary(general)
+    assert vars(fast) == vars(general)
+    return summary(fast)
+
+
+# -- the real sample runs ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SAMPLES, reason="../shared/activity-files absent")
+@pytest.mark.parametrize("path", [p for p in SAMPLES if p.suffix in (".fit", ".gpx", ".tcx")], ids=lambda p: p.name)
+def test_every_sample_file_reads_the_same_fast(path):
+    figures = assert_same(path.suffix[1:], path.read_bytes())
+    assert figures["distance_m"] > 2000
+
+
+# -- generated FIT files -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("options", [
+    {},
+    {"compressed": True},
+    {"developer": True},
+    {"sessions": 3},
+    {"pause": (600, 240)},
+    {"big_endian": True},
+    {"enhanced": False},
+    {"cadence": False},
+    {"sub_sport": 3},                       # trail
+    {"sub_sport": 1, "climb_per_km": 0.0},  # treadmill
+    {"sport": 2},                           # a ride
+    {"sport": 200},                         # a sport the profile does not name
+    {"local_offset_s": None},
+    {"local_offset_s": 20 * 3600},          # not a zone: ignored
+    {"with_session": False},
+    {"every": 5, "compressed": True, "developer": True, "pause": (100, 95), "sessions": 2},
+], ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "plain")
+def test_generated_fit_files_read_the_same_fast(options):
+    data = run_file(START, **options)
+    figures = assert_same("fit", data)
+    assert figures["start_utc"] == START + (timedelta(seconds=0))
+    if options.get("pause"):
+        assert figures["moving_s"] == figures["elapsed_s"] - options["pause"][1]
+
+
+def test_crc_is_the_fit_sdks():
+    for data in (b"", b"a", b".FIT", bytes(range(256)) * 3 + b"x", run_file(START, seconds=60)):
+        assert fit_decode.crc16(data) == crc(data)
+
+
+@pytest.mark.parametrize("spoil, why", [
+    (lambda d: d[:-1] + bytes([d[-1] ^ 1]), "a bad CRC"),
+    (lambda d: d[:-40], "truncated"),
+    (lambda d: d + run_file(START + timedelta(days=1), seconds=60), "two files chained"),
+])
+def test_what_the_decoder_refuses_goes_to_fitdecode_with_todays_outcome(spoil, why):
+    data = spoil(run_file(START, seconds=300))
+    with pytest.raises(Refused):
+        fit_decode.decode(data)
+    try:
+        expected = ("ok", vars(fit.parse_general(data)))
+    except TrackError as exc:
+        expected = ("refused", str(exc))
+    try:
+        got = ("ok", vars(parse(data)))
+    except TrackError as exc:
+        got = ("refused", str(exc))
+    assert got == expected, why
+
+
+def test_a_non_activity_fit_file_is_named_by_fitdecode():
+    w = FitWriter()
+    w.define(0, 0, [(0, 1, 0x00)])
+    w.data(0, [5])  # a workout file
+    with pytest.raises(TrackError, match="a FIT workout file, not an activity"):
+        parse(w.bytes())
+
+
+def test_an_undeclared_developer_field_is_left_to_fitdecode():
+    w = FitWriter()
+    w.define(0, 20, [(253, 4, 0x86)], [(0, 2, 9)])  # developer index 9 was never declared
+    w.data(0, [fit_decode.fit_seconds(START) + 0], b"\0\0")
+    with pytest.raises(Refused):
+        fit_decode.decode(w.bytes())
+
+
+def test_the_sport_names_are_the_fit_profiles():
+    from fitdecode import profile
+
+    assert fit_decode.SPORT_NAMES == profile.FIELD_TYPES["sport"].enum
+    for number, name in fit_decode.SUB_SPORT_NAMES.items():
+        assert profile.FIELD_TYPES["sub_sport"].enum[number] == name
+
+
+# -- generated GPX and TCX files -----------------------------------------------------------
+
+
+def _gpx_variant(text: str, how: str) -> str:
+    if how == "segments":
+        return text.replace("\n<trkpt", "\n</trkseg><trkseg><trkpt", 1).replace(
+            '<trkpt lat="47.0100', '</trkseg><trkseg><trkpt lat="47.0100', 1)
+    if how == "two tracks":
+        return text.replace("</trk>", "</trk><trk><name> </name><type>hiking</type><trkseg>"
+                                      '<trkpt lat="47.5" lon="8.5"><ele>0</ele><time>2026-03-02T09:00:00Z</time></trkpt>'
+                                      '<trkpt lat="47.5001" lon="8.5"><ele>0</ele><time>2026-03-02T09:00:30Z</time></trkpt>'
+                                      "</trkseg></trk>")
+    if how == "zoned times":
+        return text.replace("Z</time>", "+01:00</time>")
+    if how == "fractions":
+        return text.replace(":00Z</time>", ":00.123456789Z</time>")
+    if how == "untimed points":
+        return re.sub(r"<time>2026-03-02T07:01:[0-9]+Z</time>", "", text)
+    if how == "odd times":
+        return text.replace("<time>2026-03-02T07:02:00Z", "<time>not a time").replace(
+            "<time>2026-03-02T07:03:00Z", "<time> 2026-03-02T07:03:00Z")
+    if how == "locus":
+        return text.replace("<type>running</type>", '<extensions><locus:activity xmlns:locus="http://www.locusmap.eu">'
+                                                    "trail-running</locus:activity></extensions>")
+    if how == "pause":
+        return text.replace("2026-03-02T07:1", "2026-03-02T08:1")
+    return text
+
+
+@pytest.mark.parametrize("how", ["plain", "segments", "two tracks", "zoned times", "fractions", "untimed points",
+                                 "odd times", "locus", "pause"])
+def test_generated_gpx_files_read_the_same_fast(how):
+    text = _gpx_variant(gpx_text(START, km=6, climb_per_km=40, every_s=10), how)
+    assert_same("gpx", text.encode())
+
+
+def test_a_gpx_10_file_goes_to_gpxpy():
+    text = gpx_text(START).replace('version="1.1"', 'version="1.0"').replace("/GPX/1/1", "/GPX/1/0")
+    with pytest.raises(Refused):
+        gpx_stream.read(text.encode())
+    assert vars(parse(text.encode())) == vars(gpx.parse_general(text.encode()))
+
+
+def _tcx_variant(text: str, how: str) -> str:
+    if how == "run cadence":
+        return text.replace("</DistanceMeters></Trackpoint>",
+                            '</DistanceMeters><Extensions><TPX xmlns="http://www.garmin.com/xmlschemas/'
+                            'ActivityExtension/v2"><Speed>3.1</Speed><RunCadence>86</RunCadence></TPX>'
+                            "</Extensions></Trackpoint>")
+    if how == "two laps":
+        lap_start = text.index("<Lap ")
+        lap = text[lap_start:text.index("</Lap>") + len("</Lap>")]
+        second = lap.replace("T07:", "T08:").replace("<DistanceMeters>3000.0", "<DistanceMeters>2000.0")
+        return text.replace(lap, lap + second + '<Lap StartTime="x"><DistanceMeters>5</DistanceMeters></Lap>')
+    if how == "fractions and zones":
+        return re.sub(r":([0-9]{2})Z</Time>", r":\1.25+01:00</Time>", text)
+    return text
+
+
+@pytest.mark.parametrize("how", ["plain", "run cadence", "two laps", "fractions and zones"])
+def test_generated_tcx_files_read_the_same_fast(how):
+    assert_same("tcx", _tcx_variant(tcx_text(START, km=4), how).encode())
+
+
+BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE gpx [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+        + ']>\n<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>&i;</name></trk></gpx>')
+XXE = ('<?xml version="1.0"?>\n<!DOCTYPE TrainingCenterDatabase [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+       '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+       "<Activities><Activity Sport=\"&x;\"/></Activities></TrainingCenterDatabase>")
+
+
+@pytest.mark.parametrize("text", [BOMB, XXE], ids=["entity bomb", "external entity"])
+def test_a_document_type_is_refused_before_any_parser(text, run_cli, home, tmp_path):
+    path = tmp_path / ("bomb.gpx" if "gpx" in text[:200] else "xxe.tcx")
+    path.write_text(text)
+    result = run_cli("import", str(path))
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1
+    assert "declares a document type" in result.stderr and "root:" not in result.stderr + result.stdout
+
+
+# -- fuzz: no input makes a fast reader hang, crash, or read what the proven one refuses ---
+
+
+def _outcome(read, data: bytes):
+    try:
+        return "ok", vars(read(data))
+    except (Refused, TrackError) as exc:
+        return type(exc).__name__, None
+
+
+def _check_fast_against_general(kind: str, data: bytes) -> None:
+    fast, general = FAST[kind]
+    got, track = _outcome(fast, data)  # anything but Refused or TrackError fails the test here
+    if got == "ok":
+        # What the fast reader accepts, the proven one reads the same (or fails on
+        # something the fast one leaves alone, like a malformed field nobody reads).
+        try:
+            assert vars(general(data)) == track
+        except TrackError:
+            pass
+
+
+def _fit_mutant(data: bytes, rnd: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(rnd.randint(1, 4)):
+        where = rnd.randrange(14, len(out) - 2)
+        choice = rnd.random()
+        if choice < 0.6:
+            out[where] = rnd.randrange(256)
+        elif choice < 0.8:
+            del out[where:where + rnd.randint(1, 8)]
+        else:
+            out[where:where] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 8)))
+    # Keep the header's size and the CRC right, or the decoder never gets past them.
+    body = len(out) - 16
+    out[4:8] = body.to_bytes(4, "little")
+    out[12:14] = crc(bytes(out[:12])).to_bytes(2, "little")
+    out[-2:] = fit_decode.crc16(bytes(out[:-2])).to_bytes(2, "little")
+    return bytes(out)
+
+
+FUZZ_FIT = run_file(START, seconds=120, compressed=True, developer=True, sessions=2)
+
+
+@settings(max_examples=300, deadline=2000, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32))
+def test_fuzzed_fit_files_never_crash_the_decoder(number):
+    _check_fast_against_general("fit", _fit_mutant(FUZZ_FIT, random.Random(number)))
+
+
+@settings(max_examples=200, deadline=2000, derandomize=True)
+@given(st.binary(max_size=300))
+def test_random_bytes_behind_a_fit_header_never_crash_the_decoder(tail):
+    header = bytes([14, 0x20]) + (2140).to_bytes(2, "little") + len(tail).to_bytes(4, "little") + b".FIT"
+    data = header + crc(header).to_bytes(2, "little") + tail
+    data += fit_decode.crc16(data).to_bytes(2, "little")
+    _check_fast_against_general("fit", data)
+
+
+FUZZ_XML = {"gpx": gpx_text(START, km=0.5, every_s=30).encode(), "tcx": tcx_text(START, km=0.3).encode()}
+
+
+@settings(max_examples=150, deadline=2000, derandomize=True)
+@given(st.sampled_from(["gpx", "tcx"]), st.integers(min_value=0, max_value=2**32))
+def test_fuzzed_gpx_and_tcx_files_never_crash_the_readers(kind, number):
+    rnd = random.Random(number)
+    data = bytearray(FUZZ_XML[kind])
+    for _ in range(rnd.randint(1, 3)):
+        where = rnd.randrange(len(data))
+        choice = rnd.random()
+        if choice < 0.5:  # a character from the markup's own alphabet, so the XML often stays well-formed
+            data[where] = rnd.choice(b"<>/=\"' .-:0123456789TZ+abcdefghijklmnopqrstuvwxyz")
+        elif choice < 0.8:
+            del data[where:where + rnd.randint(1, 20)]
+        else:
+            start = rnd.randrange(len(data))
+            data[where:where] = data[start:start + rnd.randint(1, 60)]
+    _check_fast_against_general(kind, bytes(data))
+
+
+def test_the_fuzzers_reach_past_the_checks():
+    """The FIT mutants are not all refused at the door: some decode, some are refused inside."""
+    outcomes = {"ok": 0, "Refused": 0}
+    for number in range(60):
+        kind, _ = _outcome(FAST["fit"][0], _fit_mutant(FUZZ_FIT, random.Random(number)))
+        outcomes[kind] = outcomes.get(kind, 0) + 1
+    assert outcomes["ok"] >= 5 and outcomes["Refused"] >= 5
+
+
+def test_a_fast_readers_own_failure_hands_the_file_to_the_proven_one(monkeypatch):
+    data = run_file(START, seconds=120)
+
+    def broken(_data):
+        raise IndexError("a bug in the fast reader")
+
+    monkeypatch.setattr(fit_decode, "decode", broken)
+    assert vars(parse(data)) == vars(fit.parse_general(data))
+
+
+@pytest.mark.parametrize("text", [
+    "2019-11-16T08:58:30Z", "2019-11-16T08:58:30.123456789Z", "2019-11-16 08:58:30", "2019-1-6T8:5:3Z",
+    "2019-11-16T08:58:30+01:00", "2019-11-16T08:58:30-0130", "2019-11-16T08:58:30−05", "2019-11-16T08:58:30A12",
+    "2019-11-16T08:58:30Z\n", " 2019-11-16T08:58:30Z", "2019-02-30T08:58:30Z", "2019-11-16T24:00:00Z",
+    "20191116T085830Z", "", "not a time",
+])
+def test_gpx_times_read_as_gpxpy_reads_them(text):
+    from gpxpy.gpxfield import TIME_TYPE
+
+    expected = TIME_TYPE.from_string(text)
+    got = gpx_stream.parse_time(text)
+    assert got == expected
+    assert (got is None or got.utcoffset()) == (expected is None or expected.utcoffset())
+
+
+def test_reading_the_usual_files_loads_none_of_the_general_readers(tmp_path):
+    import subprocess
+    import sys
+
+    fit_path = tmp_path / "run.fit"
+    fit_path.write_bytes(run_file(START, seconds=120))
+    gpx_path = tmp_path / "run.gpx"
+    gpx_path.write_text(gpx_text(START))
+    tcx_path = tmp_path / "run.tcx"
+    tcx_path.write_text(tcx_text(START))
+    code = ("import sys\nfrom pathlib import Path\nfrom loadguard.sources.files import parse\n"
+            f"for p in {[str(fit_path), str(gpx_path), str(tcx_path)]!r}:\n    parse(Path(p).read_bytes())\n"
+            "print(sorted(m for m in ('fitdecode', 'gpxpy', 'tcxreader') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
