@@ -11,7 +11,7 @@ import fake_strava as fs
 import pytest
 import responses
 from activity_files import gpx_text, write
-from conftest import STRAVA_REAL, by_rule
+from conftest import SHARED, STRAVA_REAL, by_rule
 from strava_export import activity as export_activity
 from strava_export import write_export
 
@@ -288,6 +288,38 @@ def test_the_register_survives_reimport_and_a_file_run_merged_into_strava_keeps_
         assert sorted(r[0] for r in conn.execute("SELECT activity_id FROM shoe_assignments")) == [9001, 9003]
     finally:
         conn.close()
+
+
+# -- the recorded watch files (../shared/activity-files) ---------------------------------------
+
+
+@pytest.mark.skipif(not (SHARED / "activity-files" / "manifest.json").is_file(),
+                    reason="../shared/activity-files absent")
+def test_recorded_watch_files_a_default_pair_counts_their_runs_to_its_limits(run_cli, check_json):
+    # ten runs from 2012 to 2025 (FIT, GPX, TCX); five from 2019-07-12 on: 48.4 km
+    ok(run_cli("import", str(SHARED / "activity-files")))
+    [bare] = by_rule(check_json(date(2025, 4, 11)), "shoes.untracked")
+    assert bare["subject"] == "no-pair" and "loadguard shoes add" in bare["advice"]
+
+    added = ok(run_cli("shoes", "add", "Kinvara 14", "--default", "--from", "2019-01-01", "--limit", "40",
+                       "--max-months", "24"))
+    assert added.startswith("'Kinvara 14': not in the register -> 5 activities, 48.4 km, limit 40 km, at most 24 "
+                            "months, in use from 2019-01-01, default from 2019-01-01")
+    found = check_json(date(2025, 4, 11))
+    assert not by_rule(found, "shoes.untracked")
+    [worn] = by_rule(found, "shoes.mileage")
+    assert worn["severity"] == "alert" and worn["message"].startswith("'Kinvara 14' has 48.4 km, 121% of its 40 km")
+    [aged] = by_rule(found, "shoes.age")
+    assert aged["message"].startswith("'Kinvara 14' has been in use for 75 months (since 2019-01-01)")
+    # its 24 months ran out on 2021-01-01; the day before, only its distance (70%) was short of a finding
+    assert not by_rule(check_json(date(2020, 12, 31)), "shoes.age")
+
+    assert ok(run_cli("shoes", "retire", "Kinvara 14", "--on", "2021-02-01")) == \
+        "'Kinvara 14': 5 activities, 48.4 km -> 4 activities, 28.1 km, retired on 2021-02-01\n"
+    assert shoes_json(run_cli, date(2025, 4, 11))["Kinvara 14"]["distance_km"] == 28.1
+    assert by_rule(check_json(date(2025, 4, 11)), "shoes.untracked")   # the 2025 run has no pair again
+    ok(run_cli("shoes", "retire", "Kinvara 14", "--undo"))
+    assert shoes_json(run_cli, date(2025, 4, 11))["Kinvara 14"]["distance_km"] == 48.4
 
 
 # -- the recorded real history (../shared/strava-real) ----------------------------------------
