@@ -50,8 +50,8 @@ def _day(value) -> str | None:
 def _runs(func):
     for option in reversed([
         click.option("--run", "runs", type=int, multiple=True, help="An activity's id (repeatable)."),
-        click.option("--from", "first", type=Day(), default=None, help="First day of the runs (YYYY-MM-DD)."),
-        click.option("--to", "last", type=Day(), default=None, help="Last day of the runs (YYYY-MM-DD)."),
+        click.option("--from", "first", type=Day(), default=None, metavar="YYYY-MM-DD", help="First day of the runs."),
+        click.option("--to", "last", type=Day(), default=None, metavar="YYYY-MM-DD", help="Last day of the runs."),
     ]):
         func = option(func)
     return func
@@ -61,7 +61,7 @@ def _runs(func):
 @click.argument("name")
 @click.option("--limit", "limit", metavar="KM", help="Its distance limit in km (default: config.toml's).")
 @click.option("--max-months", metavar="N", help="Its age limit in months (default: config.toml's [shoes] max_months).")
-@click.option("--from", "since", type=Day(), default=None,
+@click.option("--from", "since", type=Day(), default=None, metavar="YYYY-MM-DD",
               help="The day you started running in it (default: its first run).")
 @click.option("--default", "default", is_flag=True,
               help="Runs without a pair from --from on (default: today) are run in it.")
@@ -80,7 +80,7 @@ def add(app: App, name, limit, max_months, since, default, brand, model) -> None
 
 @shoes.command("default")
 @click.argument("pair")
-@click.option("--from", "since", type=Day(), default=None, help="From this day on (default: today).")
+@click.option("--from", "since", type=Day(), default=None, metavar="YYYY-MM-DD", help="From this day on (default: today).")
 @pass_app
 def default_cmd(app: App, pair, since) -> None:
     """Make PAIR the pair of runs that have none, from --from on (until another default or its retirement)."""
@@ -115,7 +115,7 @@ def unassign(app: App, runs, first, last, pair) -> None:
 
 @shoes.command("retire")
 @click.argument("pair")
-@click.option("--on", "on", type=Day(), default=None, help="The first day it is retired (default: today).")
+@click.option("--on", "on", type=Day(), default=None, metavar="YYYY-MM-DD", help="The first day it is retired (default: today).")
 @click.option("--undo", is_flag=True, help="Take the retirement back: the pair is in use again.")
 @pass_app
 def retire(app: App, pair, on, undo) -> None:
