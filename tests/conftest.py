@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -108,6 +109,15 @@ def check_json(run_cli):
         return json.loads(result.stdout)["warnings"]
 
     return invoke
+
+
+def table_rows(home: Path, *tables: str) -> list:
+    """Every row of these tables of the store in `home`, read apart from loadguard (what a fault must leave)."""
+    conn = sqlite3.connect(home / "loadguard.db")
+    try:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables]
+    finally:
+        conn.close()
 
 
 def by_rule(warnings: list[dict], rule: str) -> list[dict]:

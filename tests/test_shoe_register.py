@@ -11,7 +11,7 @@ import fake_strava as fs
 import pytest
 import responses
 from activity_files import gpx_text, write
-from conftest import SHARED, STRAVA_REAL, by_rule
+from conftest import SHARED, STRAVA_REAL, by_rule, table_rows
 from strava_export import activity as export_activity
 from strava_export import write_export
 
@@ -196,12 +196,7 @@ def test_a_mistake_is_one_line_exit_2_and_changes_nothing(run_cli, home, args, w
 
 
 def _register_rows(home) -> list:
-    conn = sqlite3.connect(home / "loadguard.db")
-    try:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in ("shoe_pairs", "shoe_assignments", "shoe_defaults", "gear")]
-    finally:
-        conn.close()
+    return table_rows(home, "shoe_pairs", "shoe_assignments", "shoe_defaults", "gear")
 
 
 def test_the_shoe_table_shows_a_pairs_age_once_it_has_an_age_limit(store, run_cli):
