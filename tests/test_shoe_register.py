@@ -411,9 +411,11 @@ def test_register_commands_stay_off_pandas(tmp_path):
             f"cli(['--home', {str(tmp_path)!r}, 'shoes', 'add', 'Light pair', '--default'], standalone_mode=False)\n"
             f"cli(['--home', {str(tmp_path)!r}, 'shoes', 'set-limit', 'Light pair', '--km', '500'], "
             "standalone_mode=False)\n"
+            f"cli(['--home', {str(tmp_path)!r}, 'shoes', 'retire', 'Light pair'], standalone_mode=False)\n"
+            f"cli(['--home', {str(tmp_path)!r}, 'shoes', 'retire', 'Light pair', '--undo'], standalone_mode=False)\n"
             "print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.splitlines()[-1] == "False" and out.count("'Light pair'") == 2
+    assert out.splitlines()[-1] == "False" and out.count("'Light pair'") == 4
 
 
 def test_a_default_lasts_until_the_next_default_or_its_retirement(store, run_cli, home):
