@@ -1,4 +1,5 @@
-"""The shoe register's rules: naming a pair, its own ids, and config.toml's default pairs.
+"""The shoe register's rules: naming a pair, its own ids, config.toml's default pairs, and
+the changes `loadguard shoes add/assign/retire/…` make, each told as one before -> after line.
 
 A pair is named on the command line (and in `[shoes.default]`) by its gear id or
 its name, whoever described it: Strava, an export, or the register itself
@@ -47,7 +48,6 @@ def limit_value(value: str | None, option: str, kind: type) -> float | int | Non
         what = "a whole number" if kind is int else "a number"
         raise BadShoeValue(f"shoes {option} must be {what} above zero (or 'default'), got {value!r}")
     return number
-
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ class Register:
             return f"'{pair.name}' is retired on Strava; mark it active there and sync"
         if gear is None and not pair.id.startswith(OWN_PREFIX):
             return (f"'{pair.name}' is not among the shoes Strava lists, so it counts as retired after its "
-                    "last run; `shoes retire` can only give it a later day")
+                    "last run; `shoes retire PAIR --on DAY` sets another day")
         return f"'{pair.name}' is not retired"
 
     def rename(self, key: str, name: str) -> Change:
