@@ -949,3 +949,11 @@ def test_after_a_big_step_next_week_holds_back(store, run_cli):
     # busiest), 34.5 km, and the rule's caution line over it is 44.85 km;
     # the long run to the line before the week (7.5 km + 2 km), not the 9.9 its 8 km runs allow
     assert week_km == 44 and long_km == 9.4
+def test_rotation_says_which_days_it_counted_beside_the_weeks_shoe_table(run_cli):
+    # The example's rotation finding of the week is Monday's; the Speedgoat ran 42.9 km later
+    # that week. The finding names its window, so it never reads as "idle all week".
+    assert run_cli("import", str(EXAMPLES / "athlete"), "--timezone", "America/New_York").exit_code == 0
+    md = run_cli("digest", "--today", TODAY, "--week", WEEK).stdout
+    assert "'Hoka Speedgoat 5' were not worn" in md and "in the 8 weeks to 2026-11-16" in md
+    assert "| Hoka Speedgoat 5 | 58.1 km | 700 km |" in md and "| 42.9 km |" in md
+    assert "idle" not in md

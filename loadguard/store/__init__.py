@@ -1,4 +1,4 @@
-"""The embedded SQLite store: activities, gear, reported warnings, sync state, files read,
+"""The embedded SQLite store: activities, gear, the shoe register, reported warnings, sync state, files read,
 symptoms; every SQL statement of loadguard (store/history.py: the engine's reads, with pandas).
 
 Every write runs inside one transaction, so a crash or a bad input leaves the
@@ -14,6 +14,7 @@ from loadguard.store.files import ImportedFiles
 from loadguard.store.gear import Gear
 from loadguard.store.reported import Reported
 from loadguard.store.schema import ACTIVITY_COLUMNS, GEAR_COLUMNS, MIGRATIONS, NOTE_COLUMNS, SCHEMA_VERSION
+from loadguard.store.shoes import ShoeRegister
 from loadguard.store.state import SyncState
 from loadguard.store.symptoms import SymptomRows
 
@@ -22,5 +23,5 @@ from loadguard.store.symptoms import SymptomRows
 __all__ = ["ACTIVITY_COLUMNS", "GEAR_COLUMNS", "MIGRATIONS", "NOTE_COLUMNS", "SCHEMA_VERSION", "Store"]
 
 
-class Store(Activities, Gear, Reported, SyncState, ImportedFiles, SymptomRows):
+class Store(Activities, Gear, ShoeRegister, Reported, SyncState, ImportedFiles, SymptomRows):
     """One open loadguard store: `Store.open(path)`, then the methods of every table family."""
