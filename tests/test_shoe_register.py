@@ -354,16 +354,16 @@ def test_real_history_retired_pair_ends_with_its_last_run_not_a_hike(real_histor
 @needs_real
 def test_real_history_undescribed_gear_is_listed_and_judged(real_history, run_cli, check_json):
     table = shoes_json(run_cli, date(2025, 10, 20))
-    assert table["shoe g12012300"]["distance_km"] == 1188.3
+    assert table["unnamed pair ending 2300"]["distance_km"] == 1188.3
     [w] = [w for w in by_rule(check_json(date(2023, 9, 9)), "shoes.mileage") if w["subject"] == "g12012300"]
-    assert w["severity"] == "alert" and w["message"].startswith("'shoe g12012300' has 852.6 km")
+    assert w["severity"] == "alert" and w["message"].startswith("'unnamed pair ending 2300' has 852.6 km")
     # never among Strava's active shoes: retired after its last run (2023-11-05), not an alert for ever
     assert not [w for w in by_rule(check_json(date(2023, 11, 6)), "shoes.mileage") if w["subject"] == "g12012300"]
     # the runner can name and retire it
     ok(run_cli("shoes", "rename", "g12012300", "Old Boston"))
     ok(run_cli("shoes", "retire", "Old Boston", "--on", "2023-10-01"))
     renamed = shoes_json(run_cli, date(2025, 10, 20))["Old Boston"]
-    assert renamed["distance_km"] == table["shoe g12012300"]["distance_km"]
+    assert renamed["distance_km"] == table["unnamed pair ending 2300"]["distance_km"]
     assert not [w for w in by_rule(check_json(date(2023, 10, 1)), "shoes.mileage") if w["subject"] == "g12012300"]
 
 
@@ -373,7 +373,7 @@ def test_real_history_a_pair_retired_by_strava_or_by_config_is_not_unretired_by_
     before = shoes_json(run_cli, date(2025, 10, 20))
     for pair, words in (("Adidas Supernova ST", "'Adidas Supernova ST' is retired on Strava; mark it active there "
                                                 "and sync"),
-                        ("g12012300", "'shoe g12012300' is not among the shoes Strava lists")):
+                        ("g12012300", "'unnamed pair ending 2300' is not among the shoes Strava lists")):
         refused = run_cli("shoes", "retire", pair, "--undo")
         assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and words in refused.stderr
     (real_history / "config.toml").write_text('[shoes]\nretired = ["*Switch FWD*"]\n')
