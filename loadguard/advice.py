@@ -128,7 +128,18 @@ RULES: dict[str, Rule] = {
             "before the pair is done, break the new pair in alongside the old one, and look "
             "for a roomy toe box, a cushioned midsole and support that suits your arch."
         ),
-        reference="Common shoe-life guidance of 500-800 km; set your own limit per shoe in config.toml",
+        reference="Common shoe-life guidance of 500-800 km; set your own limit per shoe in config.toml "
+                  "or with `loadguard shoes set-limit`",
+    ),
+    "shoes.age": Rule(
+        title="Shoe past the age you set",
+        advice=(
+            "Midsole foam stiffens and cushions less with time, even in a pair that ran little. "
+            "Press the midsole and compare it with a new pair; replace it if it feels hard or "
+            "creased, and break the new pair in alongside the old one."
+        ),
+        reference="Mechanical tests show midsole foams losing cushioning with use and age; no study ties a "
+                  "shoe's age to injury (see the README)",
     ),
     "shoes.rotation": Rule(
         title="One pair carries almost all the running",
@@ -142,8 +153,9 @@ RULES: dict[str, Rule] = {
     "shoes.untracked": Rule(
         title="Many runs without a shoe",
         advice=(
-            "Runs without a shoe can't count toward its wear. Set a default shoe for runs on "
-            "Strava and add the pair to the runs that lack one, so replacement warnings stay right."
+            "Runs without a shoe can't count toward its wear. Name the pair of those runs with "
+            "`loadguard shoes assign PAIR --from DAY --to DAY --only-unassigned`, and give new runs "
+            "one: `loadguard shoes default PAIR --from DAY` (or a default shoe on Strava)."
         ),
         reference="Shoe wear can only be tracked when runs name their shoe",
     ),
@@ -184,6 +196,20 @@ RULES: dict[str, Rule] = {
         reference=HEIDERSCHEIT,
     ),
 }
+
+
+# shoes.untracked for a runner no pair is known of at all (activity files only): what
+# to type, once.
+NO_PAIR_YET = Rule(
+    title="Your runs have no shoe",
+    advice=(
+        "Tell loadguard which pair you run in and it counts their wear from then on: "
+        "`loadguard shoes add \"Pegasus 41\" --default --from 2026-01-01` (your pair's name, and the "
+        "day you started running in it). Each run from that day without a pair is counted on it; "
+        "`loadguard shoes assign` names another pair for single runs."
+    ),
+    reference="Shoe wear can only be tracked when runs name their shoe",
+)
 
 
 # A race that is also the month's longest run by far: planned, so no alarm, but the

@@ -83,8 +83,19 @@ DEFAULTS: dict[str, Any] = {
         # Pairs you no longer run in (gear id, exact name or name pattern): a bulk
         # export does not say which shoes are retired, Strava's API does.
         "retired": [],
+        # Retire a pair by age too: months from its first run (or `shoes add --from`).
+        # 0 is off; the README says what is known about foams ageing.
+        "max_months": 0,
+        # Per pair (gear id, exact name or name pattern) -> months; `shoes set-limit` wins.
+        "max_months_for": {},
+        # The pair for runs that have none, by sport type ("TrailRun") or by source
+        # ("files", "export", "strava") -> a pair's name or id; a sport type wins.
+        "default": {},
     },
 }
+
+# Free-form tables whose values are names, not numbers.
+NAME_TABLES = {"shoes.default"}
 
 
 class SettingError(Exception):
@@ -186,6 +197,11 @@ def load(path: Path) -> Config:
 
 
 def _check_sport_types(values: dict[str, Any], name: str) -> None:
+    for key in values["shoes"]["default"]:
+        # Strava's sport types are capitalised, source names are not
+        problem = unknown_sport_type(key) if key[:1].isupper() else None
+        if problem:
+            raise LoadguardError(f"{name}: shoes.default: {problem}")
     for where, types in (("running_types", values["running_types"]),
                          ("trail.sport_types", values["trail"]["sport_types"])):
         for sport in types:
@@ -253,6 +269,11 @@ def _checked(where: str, value: Any, default: Any, name: str, *, signed: bool = 
     if isinstance(default, dict):
         if not isinstance(value, dict):
             raise bad("a table")
+        if not default and where in NAME_TABLES:
+            for key, item in value.items():
+                if not isinstance(item, str) or not item.strip():
+                    raise LoadguardError(f"{name}: {where}.{key} must be a pair's name or id, got {item!r}")
+            return dict(value)
         if not default:  # free-form table, e.g. per-shoe limits: name -> number
             for key, item in value.items():
                 if not _is_number(item) or not 0 < item < math.inf:

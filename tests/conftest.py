@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import sqlite3
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -12,7 +14,8 @@ from click.testing import CliRunner
 from loadguard.cli import cli
 from loadguard.store import Store
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the repo; LOADGUARD_SHARED points elsewhere (a git worktree has no ../shared)
+SHARED = Path(os.environ.get("LOADGUARD_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 STRAVA_REAL = SHARED / "strava-real"
 
 _ids = itertools.count(1_000_000)
@@ -106,6 +109,15 @@ def check_json(run_cli):
         return json.loads(result.stdout)["warnings"]
 
     return invoke
+
+
+def table_rows(home: Path, *tables: str) -> list:
+    """Every row of these tables of the store in `home`, read apart from loadguard (what a fault must leave)."""
+    conn = sqlite3.connect(home / "loadguard.db")
+    try:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables]
+    finally:
+        conn.close()
 
 
 def by_rule(warnings: list[dict], rule: str) -> list[dict]:

@@ -392,8 +392,10 @@ def test_replay_refuses_a_range_that_ends_before_it_starts(run_cli):
 def test_an_episode_older_than_the_runs_usually_read_keeps_its_first_day(store, check_json, home):
     # two years without a shoe: the episode began long before the 400 days a check reads
     # (ending on START: a check never looks at a day after today); told for longer than
-    # the 4 weeks it is told by default
+    # the 4 weeks it is told by default, to a runner with a pair known (one with none at
+    # all is told once, whatever the episode)
     (home / "config.toml").write_text('[detectors."shoes.untracked"]\ntold_days = 1000\n')
+    store.upsert_gear([shoe("gZ", "Pair in the drawer")])
     first = START - timedelta(weeks=104)
     store.upsert_activities(weeks_of(first, 104, 30.0, gear_id=None))
     end = first + timedelta(weeks=104)

@@ -954,3 +954,16 @@ def test_after_a_big_step_next_week_holds_back(store, run_cli):
     ahead = json.loads(run_cli("ahead", "--as-of", (MONDAY + timedelta(days=6)).isoformat(),
                                "--format", "json").stdout)
     assert week_km == math.floor(ahead["week_km"]) < 40 and long_km == 9.4
+
+
+def test_rotation_says_which_days_it_counted_beside_the_weeks_shoe_table(run_cli):
+    # The example's rotation finding of the week is Monday's; the Speedgoat ran 42.9 km later
+    # that week. Shoe findings are the shoes as they stand on the week's last day, so the
+    # card is gone by Sunday and the page never reads "not worn" beside 42.9 km.
+    assert run_cli("import", str(EXAMPLES / "athlete"), "--timezone", "America/New_York").exit_code == 0
+    monday = run_cli("check", "--as-of", "2026-11-16").stdout
+    assert "'Hoka Speedgoat 5' were not worn" in " ".join(monday.split())
+    md = run_cli("digest", "--today", TODAY, "--week", WEEK).stdout
+    assert "were not worn" not in md
+    assert "| Hoka Speedgoat 5 | 58.1 km | 700 km |" in md and "| 42.9 km |" in md
+    assert "idle" not in md

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import fake_strava as fs
 import pytest
 import responses
-from conftest import flat
+from conftest import flat, table_rows
 
 from loadguard.strava import api as strava
 from loadguard.strava import sync as engine
@@ -62,12 +62,7 @@ def checkpoint(home) -> str | None:
 
 
 def snapshot(home) -> list:
-    conn = sqlite3.connect(home / "loadguard.db")
-    try:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in ("activities", "gear", "sync_state", "reported")]
-    finally:
-        conn.close()
+    return table_rows(home, "activities", "gear", "sync_state", "reported")
 
 
 def epoch(utc: str) -> int:

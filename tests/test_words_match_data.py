@@ -32,8 +32,8 @@ def test_rotation_does_not_call_a_pair_that_ran_idle(store, check_json):
     store.upsert_activities([run(SUNDAY - timedelta(days=3), 20.0, gear_id="g2")])
     [w] = [w for w in check_json(SUNDAY) if w["rule"] == "shoes.rotation"]
     assert "'Novablast 4' ran only 20.0 km" in w["message"]
-    assert "'Spare pair' sits idle" in w["message"]
-    assert "'Novablast 4' sits" not in w["message"] and "Novablast 4', 'Spare pair' sit idle" not in w["message"]
+    assert "'Spare pair' was not worn" in w["message"]
+    assert "'Novablast 4' sits" not in w["message"] and "Novablast 4', 'Spare pair' were not worn" not in w["message"]
 
 
 def test_this_week_counts_runs_and_warnings_up_to_today_alike(store, run_cli):
@@ -109,4 +109,4 @@ def test_json_still_carries_a_rotation_with_the_other_pairs(store, run_cli):
     store.upsert_activities(steady_weeks(SUNDAY, 8, 25.0, gear_id="g1"))
     doc = json.loads(run_cli("check", "--as-of", SUNDAY.isoformat(), "--format", "json").stdout)
     [w] = [w for w in doc["warnings"] if w["rule"] == "shoes.rotation"]
-    assert w["evidence"]["other_active_shoes"] == ["Novablast 4"] and "'Novablast 4' sits idle" in w["message"]
+    assert w["evidence"]["other_active_shoes"] == ["Novablast 4"] and "'Novablast 4' was not worn" in w["message"]

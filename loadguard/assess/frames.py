@@ -10,9 +10,11 @@ import pandas as pd
 
 from loadguard.config import Config
 from loadguard.errors import LoadguardError
-from loadguard.shoe_keys import first_match
+from loadguard.shoe_keys import display_name, first_match
+from loadguard.shoe_register import attribution
 from loadguard.store import Store
 from loadguard.store import history as reads
+from loadguard.store.shoes import Attribution
 from loadguard.symptoms.log import COLUMNS as SYMPTOM_LOG_COLUMNS
 
 # Runs older than this before the first day judged are read only when a finding's
@@ -39,8 +41,9 @@ class Frames:
     runs:  one row per run from `since` (default: the first on record), sorted by
            start time; `day` is the local calendar day.
     shoes: one row per shoe with its distance as of `as_of`, its first and last
-           run, and whether it was in use by then.
-    gear_use: activities (any sport) with a shoe from `rewind_from` on: what
+           run, the day it is retired from, whether it was in use by then, and the
+           register's own limits for it (NaN where it has none).
+    gear_use: activities (any sport; `running` marks runs) with a shoe from `rewind_from` on: what
            `shoes_on` takes off each shoe's total to see it as it was on an
            earlier day. Empty unless asked for.
     symptoms: the runner's logged symptoms (loadguard.symptoms.log) up to `as_of`,
@@ -101,15 +104,16 @@ class Frames:
         # next day on, whether or not a shoe was worn on the first days read.
         if use is None or self.gear_use_from is None or self.gear_use_from > day + timedelta(days=1):
             raise ValueError(f"frames were not built to rewind shoes to {day}")
-        later = use[use["day"] > pd.Timestamp(day)].groupby("gear_id")["distance_km"].sum()
-        before = use[use["day"] <= pd.Timestamp(day)].groupby("gear_id")["day"].max()
+        ts = pd.Timestamp(day)
+        later = use[use["day"] > ts].groupby("gear_id")["distance_km"].sum()
+        before = use[(use["day"] <= ts) & use["running"]].groupby("gear_id")["day"].max()
         shoes = self.shoes.copy()
         shoes["distance_km"] = (shoes["distance_km"] - shoes["id"].map(later.to_dict()).fillna(0.0)).clip(lower=0.0)
         last = pd.to_datetime(shoes["id"].map(before.to_dict()))
         # a last run before the rewound span is known only when it is the shoe's last run at all
-        shoes["last_used"] = last.where(last.notna(), shoes["last_used"].where(shoes["last_used"] <= pd.Timestamp(day)))
-        shoes["owned"] = (shoes["first_used"].isna() | (shoes["first_used"] <= pd.Timestamp(day))
-                          | (shoes["distance_km"] > 0))
+        shoes["last_used"] = last.where(last.notna(), shoes["last_used"].where(shoes["last_used"] <= ts))
+        shoes["retired"] = shoes["retired_from"] <= ts
+        shoes["owned"] = shoes["first_used"].isna() | (shoes["first_used"] <= ts) | (shoes["distance_km"] > 0)
         return shoes
 
 
@@ -130,22 +134,23 @@ def build(store: Store, config: Config, as_of: date, rewind_from: date | None = 
 
 
 def _build(store: Store, config: Config, as_of: date, rewind_from: date | None, since: date | None) -> Frames:
-    running = list(config["running_types"])
+    how = attribution(store, config)
     end = (as_of + timedelta(days=1)).isoformat()
-    first = reads.first_run_start(store, running, end)
+    first = reads.first_run_start(store, list(how.running), end)
     # Most of the history wanted: read it whole (see store.history.runs); the rows are
     # sorted by start below either way.
     whole = first is None or since is None or (as_of - since) * 2 > as_of - date.fromisoformat(first[:10])
-    runs = reads.runs(store, running, end, since, whole)
+    runs = reads.runs(store, how, end, since, whole)
     runs = _shape_runs(runs, config).sort_values(["start_local", "id"], kind="stable").reset_index(drop=True)
-    shoes = _shoes(store, as_of, config["shoes"]["retired"])
+    shoes = _shoes(store, how, as_of, config["shoes"])
     gear_use = None
     if rewind_from is not None and rewind_from < as_of:
-        gear_use = reads.gear_use(store, rewind_from, end)
+        use = reads.gear_use(store, how, rewind_from, end)
         gear_use = pd.DataFrame({
-            "gear_id": gear_use["gear_id"].astype(str),
-            "day": pd.to_datetime(gear_use["start_local"], format="ISO8601").dt.normalize(),
-            "distance_km": gear_use["distance_m"].astype(float).fillna(0.0) / 1000.0,
+            "gear_id": use["gear_id"].astype(str),
+            "day": pd.to_datetime(use["start_local"], format="ISO8601").dt.normalize(),
+            "distance_km": use["distance_m"].astype(float).fillna(0.0) / 1000.0,
+            "running": use["running"].astype(bool),
         })
     symptoms = reads.symptoms(store, SYMPTOM_COLUMNS, since, end[:10])
     symptoms["day"] = pd.to_datetime(symptoms["day"], format="ISO8601")
@@ -212,35 +217,54 @@ def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
     return runs["steep_share"].fillna(0.0) >= threshold
 
 
-def _shoes(store: Store, as_of: date, retired_keys: list[str]) -> pd.DataFrame:
-    """Shoes with their distance as of `as_of`; retired by Strava or by config.toml.
+# A pair retired by a flag (Strava's, or `[shoes] retired`) that never ran: retired all along.
+ALWAYS = pd.Timestamp("1900-01-01")
 
-    A shoe's total (Strava's own, which includes runs from before the first sync)
-    is rewound by every stored activity on it after `as_of`, so a check of a past
-    day sees the shoe as it was then. Retired is today's word, without a date
-    (from Strava or config.toml alike): a retired pair counts as in use up to and
-    including the day of its last run.
+
+def _shoes(store: Store, how: Attribution, as_of: date, shoe_cfg) -> pd.DataFrame:
+    """Shoes with their distance as of `as_of`, the span they are in use, and the register's limits.
+
+    A shoe's distance is its source's own total (Strava's holds runs from before the
+    first sync) less what that source put on it in the store, plus what the register
+    attributes to it up to `as_of`; so a past day sees the shoe as it was then.
+
+    In use from `in_use_from` (the register) or its first run, to `retired_from`, the
+    first day it is retired: the register's `--on`; else, retired by Strava or
+    `[shoes] retired` (which say so without a date), the day after its last *run*.
     """
-    end = (as_of + timedelta(days=1)).isoformat()
-    shoes = reads.shoes(store, end)
-    total = shoes["total_m"].astype(float)
-    summed = shoes["upto_m"].astype(float) + shoes["after_m"].astype(float)
-    total = total.where(total.notna(), summed)
-    distance_km = (total - shoes["after_m"].astype(float)).clip(lower=0.0) / 1000.0
-    out = pd.DataFrame({
+    shoes = reads.shoes(store, how, (as_of + timedelta(days=1)).isoformat())
+    total = pd.to_numeric(shoes["total_m"], errors="coerce")
+    offset = (total - shoes["source_m"].astype(float)).fillna(0.0)
+    distance_km = (offset + shoes["upto_m"].astype(float)).clip(lower=0.0) / 1000.0
+    day = lambda col: pd.to_datetime(shoes[col], format="ISO8601").dt.normalize()  # noqa: E731
+    flagged = shoes["retired"].astype(bool) | pd.Series(
+        [first_match(shoe_cfg["retired"], i, n) is not None for i, n in zip(shoes["id"], shoes["name"])],
+        index=shoes.index, dtype=bool)
+    after_last_run = (day("last_run_ever") + pd.Timedelta(days=1)).fillna(ALWAYS)
+    retired_from = day("retired_on").where(shoes["retired_on"].notna(), after_last_run.where(flagged))
+    first_used = day("in_use_from").where(shoes["in_use_from"].notna(), day("first_run"))
+    as_of_ts = pd.Timestamp(as_of)
+    return pd.DataFrame({
         "id": shoes["id"].astype(str),
-        "name": shoes["name"].astype(str),
+        "name": [display_name(i, n) for i, n in zip(shoes["id"].astype(str), shoes["name"])],
         "brand": shoes["brand"],
         "model": shoes["model"],
-        "retired": (shoes["retired"].astype(bool) | pd.Series(
-            [first_match(retired_keys, i, n) is not None for i, n in zip(shoes["id"], shoes["name"])],
-            index=shoes.index, dtype=bool)) & (shoes["last_ever"].isna() | (shoes["last_ever"] < as_of.isoformat())),
+        "retired": retired_from <= as_of_ts,
+        "retired_from": retired_from,
         "primary": shoes["is_primary"].astype(bool),
         "distance_km": distance_km,
-        "last_used": pd.to_datetime(shoes["last_used"], format="ISO8601").dt.normalize(),
-        "first_used": pd.to_datetime(shoes["first_used"], format="ISO8601").dt.normalize(),
-        # A shoe with no distance by `as_of` and first used after it was not owned yet
-        # then, as far as the data tells.
-        "owned": shoes["first_used"].isna() | (shoes["first_used"] < end) | (distance_km > 0),
+        "last_used": day("last_run"),
+        "first_used": first_used,
+        # A shoe with no distance by `as_of` and in use only after it was not owned yet then.
+        "owned": first_used.isna() | (first_used <= as_of_ts) | (distance_km > 0),
+        "limit_km": pd.to_numeric(shoes["limit_km"], errors="coerce"),
+        "max_months": pd.to_numeric(shoes["max_months"], errors="coerce").where(
+            shoes["max_months"].notna(), [_max_months(i, n, shoe_cfg) for i, n in zip(shoes["id"], shoes["name"])]),
     })
-    return out
+
+
+def _max_months(gear_id: str, name: str, shoe_cfg) -> float:
+    """config.toml's age limit for a pair: by gear id, name or pattern, else `max_months`; NaN when off."""
+    key = first_match(shoe_cfg["max_months_for"], gear_id, name)
+    months = shoe_cfg["max_months_for"][key] if key is not None else shoe_cfg["max_months"]
+    return float(months) if months else float("nan")

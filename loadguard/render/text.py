@@ -52,14 +52,19 @@ def render_shoes(as_of: date, table) -> str:
     """The shoe table: active pairs first, most worn first."""
     if table.empty:
         return f"No shoes in the store as of {as_of.isoformat()}.\n\n{fill(DISCLAIMER, '', '')}\n"
-    rows = [("shoe", "distance", "limit", "life", "last run", "retired")]
+    # an age column only where a pair has an age limit (`[shoes] max_months` is off by default)
+    aged = bool(table["max_months"].notna().any())
+    rows = [("shoe", "distance", "limit", "life", *(("age",) if aged else ()), "last run", "retired")]
     for shoe in table.itertuples():
         last = shoe.last_run.date().isoformat() if shoe.last_run == shoe.last_run and shoe.last_run is not None else "-"
+        age = ((f"{int(shoe.months)} of {int(shoe.max_months)} mo" if shoe.max_months == shoe.max_months else
+                f"{int(shoe.months)} mo") if shoe.months == shoe.months else "-",) if aged else ()
         rows.append((
             printable(shoe.name),
             num.km_text(shoe.distance_km),
             num.limit_km_text(shoe.limit_km),
             num.percent_text(shoe.life),
+            *age,
             last,
             "yes" if shoe.retired else "",
         ))
@@ -69,7 +74,7 @@ def render_shoes(as_of: date, table) -> str:
     if widths[0] > max(room, 12):
         widths[0] = max(room, 12)
         rows = [(_cut(r[0], widths[0]), *r[1:]) for r in rows]
-    right = {1, 2, 3}
+    right = {1, 2, 3, 4} if aged else {1, 2, 3}
     lines = [f"Shoes as of {as_of.isoformat()}", ""]
     for n, r in enumerate(rows):
         cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]

@@ -95,7 +95,8 @@ class Activities(StoreConnection):
     def fold_file_copies(self) -> list[int]:
         """Merge runs known only from a file (negative ids) into the same run from Strava.
 
-        The Strava row keeps its figures and gains the track's; the file's row goes.
+        The Strava row keeps its figures and gains the track's; the file's row goes, and
+        a pair the register assigned to it moves to the Strava row.
         Returns the ids of the file rows merged.
         """
         pairs = self.conn.execute(
@@ -124,6 +125,11 @@ class Activities(StoreConnection):
                    WHERE id = :s""",
                 [{"f": f, "s": s} for f, s in merged.items()])
             conn.executemany("DELETE FROM activities WHERE id = ?", [(f,) for f in merged])
+            # the register's word on the file's run (`shoes assign`) goes with it, unless it
+            # already spoke for the Strava run
+            conn.executemany("UPDATE OR IGNORE shoe_assignments SET activity_id = ? WHERE activity_id = ?",
+                             [(s, f) for f, s in merged.items()])
+            conn.executemany("DELETE FROM shoe_assignments WHERE activity_id = ?", [(f,) for f in merged])
         return list(merged)
 
     def activity_count(self) -> int:

@@ -11,3 +11,11 @@ def running(sport_types: Sequence[str], table: str = "") -> tuple[str, list[str]
     prefix = f"{table}." if table else ""
     marks = ", ".join("?" for _ in sport_types)
     return f"{prefix}deleted = 0 AND {prefix}sport_type IN ({marks})", list(sport_types)
+
+
+def running_type(sport_types: Sequence[str], table: str = "") -> tuple[str, dict[str, str]]:
+    """Whether an activity is of a running sport type, with named parameters (`:run0`, …),
+    for queries that name theirs: the shoe register's (loadguard.store.shoes)."""
+    prefix = f"{table}." if table else ""
+    params = {f"run{n}": sport for n, sport in enumerate(sport_types)}
+    return f"{prefix}sport_type IN ({', '.join(':' + k for k in params)})", params

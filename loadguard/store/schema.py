@@ -18,6 +18,8 @@ GEAR_COLUMNS = (
     "id", "name", "brand", "model", "kind", "retired", "is_primary",
     "distance_m", "source",
 )
+# The register's settings over a pair (shoe_pairs), one column each.
+PAIR_COLUMNS = ("gear_id", "own", "name", "brand", "model", "limit_km", "max_months", "in_use_from", "retired_on")
 
 # MIGRATIONS[n] takes a store from schema version n to n + 1. Append, never edit.
 MIGRATIONS: list[str] = [
@@ -118,6 +120,37 @@ MIGRATIONS: list[str] = [
     # told again only a week after the last telling.
     """
     ALTER TABLE reported ADD COLUMN told_on TEXT;
+    """,
+    # issue 17: the runner's shoe register, beside the gear Strava and the export bring
+    # (which stay as those sources said): pairs of their own, and their settings over
+    # any pair (name, limits, in use from, retired on); which pair a run was in, over
+    # what the source said; and the default pair for runs without one, by day. A shoe's
+    # first and last *run* (a hike keeps no pair in use) are read from the gear index,
+    # which now holds the sport type.
+    """
+    CREATE TABLE shoe_pairs (
+        gear_id     TEXT PRIMARY KEY,         -- a pair of the register's own, or Strava's/the export's id
+        own         INTEGER NOT NULL DEFAULT 0,   -- 1: known only to the register
+        name        TEXT,                     -- the runner's name for it (a rename of a Strava pair)
+        brand       TEXT,
+        model       TEXT,
+        limit_km    REAL,
+        max_months  INTEGER,
+        in_use_from TEXT,                     -- local day, YYYY-MM-DD
+        retired_on  TEXT,                     -- the first local day it is retired
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE shoe_assignments (
+        activity_id INTEGER PRIMARY KEY,
+        gear_id     TEXT,                     -- NULL: no pair, whatever the source says
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE shoe_defaults (
+        since   TEXT PRIMARY KEY,             -- the first local day runs without a pair get it
+        gear_id TEXT NOT NULL
+    );
+    DROP INDEX activities_gear_use;
+    CREATE INDEX activities_gear_use ON activities (gear_id, deleted, sport_type, start_local, distance_m);
     """,
     # issue 16: the training plan, checked ahead against the lines. One plan at a time:
     # `plan import` replaces it. Self-contained: a new table only.

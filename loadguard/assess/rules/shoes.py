@@ -1,4 +1,4 @@
-"""Shoe rules: wear against a limit, rotation between pairs, runs without a shoe."""
+"""Shoe rules: wear against a limit of distance or of age, rotation between pairs, runs without a shoe."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
-from loadguard.advice import RULES
+from loadguard.advice import NO_PAIR_YET, RULES
 from loadguard.assess.episodes import episode_starts
 from loadguard.assess.frames import Frames
 from loadguard.assess.rules.common import (
@@ -46,45 +46,21 @@ class Mileage(SpanRule):
         require_order(config, "info", "warn", "alert")
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
-        table = shoe_table(frames, config)
         days = pd.date_range(first, last, freq="D")
-        # Retired is today's word without a date: a retired pair was in use up to its last
-        # run, so a span reaching past that day still judges the days before it, as a
-        # check on each of those days did.
-        table = table[table["life"].notna() & (~table["retired"] | (table["last_run"] >= days[0]))]
         use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
-        by_shoe = {gid: rows.groupby("day")["distance_km"].sum() for gid, rows in use.groupby("gear_id")} \
-            if use is not None else {}
+        by_shoe = dict(tuple(use.groupby("gear_id"))) if use is not None else {}
         out = []
-        for shoe in table.itertuples():
-            # the shoe's distance on each day: today's, less what it ran after that day
-            # (plain arrays: a single day's check goes through here for every shoe)
-            last_run = None   # the same every day unless the span is rewound
-            km = np.full(len(days), num.km(shoe.distance_km))
-            if use is not None:
-                mine = by_shoe.get(shoe.id, pd.Series(dtype=float))
-                per_day = mine.reindex(pd.date_range(first, frames.as_of, freq="D"), fill_value=0.0)
-                after = per_day[::-1].cumsum()[::-1].shift(-1, fill_value=0.0)
-                rewound = (shoe.distance_km - after.reindex(days)).clip(lower=0.0)
-                run_days = per_day.index.to_series().where(per_day > 0).ffill().reindex(days)
-                today = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
-                known = today.where(today <= days)
-                last_run = run_days.where(run_days.notna(), known)
-                km = rewound.map(num.km).to_numpy()  # the share of life from the distance as shown
+        for shoe in shoe_table(frames, config).itertuples():
+            exact, last_run = _as_of_each(shoe, by_shoe.get(shoe.id), days, frames.as_of)
+            km = shown_km(exact)  # the share of life from the distance as shown
             life = km / shoe.limit_km
-            # not in use yet on a day before its first run, unless it had km already
-            owned = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else km > -1
             level = np.zeros(len(days), dtype=int)
             for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
                 level[reached(life, config[severity.label])] = int(severity)
-            if shoe.retired:
-                owned &= days <= shoe.last_run
-            level = np.where(owned, level, 0)
+            level = np.where(in_use(shoe, days, km), level, 0)
             for i in changes(level, len(days)):
-                day = days[i].date()
-                seen = last_run.iloc[i] if last_run is not None else \
-                    (shoe.last_run if pd.notna(shoe.last_run) else pd.NaT)
-                out.append((day, self._warning(shoe, float(km[i]), float(life[i]), seen, day, config)))
+                out.append((days[i].date(), self._warning(shoe, float(km[i]), float(life[i]), last_run.iloc[i],
+                                                          days[i].date(), config)))
         return out
 
     def _warning(self, shoe: Any, km: float, life: float, last_run: Any, day: date,
@@ -103,6 +79,42 @@ class Mileage(SpanRule):
             "life_used": num.share(life),
             "thresholds": {k: config[k] for k in ("info", "warn", "alert")},
         })
+
+
+def _as_of_each(shoe: Any, use: pd.DataFrame | None, days: pd.DatetimeIndex,
+                as_of: date) -> tuple[np.ndarray, pd.Series]:
+    """A shoe's exact distance and last run on each of `days` (which end by `as_of`).
+
+    Rewound from its exact distance as of `as_of`, never from the rounded one: the
+    figure of a day must not depend on how far the judged span reaches. `use` is the
+    shoe's activities from the span's first day (None: the span is `as_of` alone).
+    """
+    if use is None:
+        return np.full(len(days), float(shoe.exact_km)), pd.Series(shoe.last_run, index=days)
+    read = pd.date_range(days[0], as_of, freq="D")
+    per_day = use.groupby("day")["distance_km"].sum().reindex(read, fill_value=0.0)
+    after = per_day[::-1].cumsum()[::-1].shift(-1, fill_value=0.0)
+    exact = (shoe.exact_km - after.reindex(days)).clip(lower=0.0).to_numpy()
+    ran = use[use["running"]].groupby("day").size().reindex(read, fill_value=0)
+    run_days = read.to_series().where(ran > 0).ffill().reindex(days)
+    # a last run before the span is known only when it is the shoe's last run of all
+    known = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
+    return exact, run_days.where(run_days.notna(), known.where(known <= days))
+
+
+def shown_km(exact: np.ndarray) -> np.ndarray:
+    """Each distance as shown (numbers.km); a shoe's distance changes only on the days it
+    ran, so each distinct value is rounded once (a decade of days times forty shoes)."""
+    values, where = np.unique(exact, return_inverse=True)
+    return np.array([num.km(v) for v in values], dtype=float)[where]
+
+
+def in_use(shoe: Any, days: pd.DatetimeIndex, km: np.ndarray) -> np.ndarray:
+    """Whether the pair was in use on each day: from its first run (or the register's
+    `--from`, or any distance it had already) up to the day before it is retired."""
+    started = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else np.ones(len(days), bool)
+    alive = days < shoe.retired_from if pd.notna(shoe.retired_from) else np.ones(len(days), bool)
+    return np.asarray(started & alive, dtype=bool)
 
 
 def changes(level: np.ndarray, n: int) -> list[int]:
@@ -136,13 +148,16 @@ def shoe_limit(gear_id: str, name: str, config: Mapping[str, Any]) -> float:
 
 
 def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """Every shoe with distance, limit, share of life used, last run and retired flag.
+    """Every shoe in use by the as-of day (retired or not) with distance, limits, share
+    of life used, last run and the day it is retired from.
 
-    `settings` are the mileage detector's (for the limits).
+    `settings` are the mileage detector's; a limit the register holds for a pair
+    (`shoes add --limit`, `shoes set-limit`) wins over them.
     """
     shoes = frames.shoes[frames.shoes["owned"]]
     limits = pd.Series([shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])],
                        index=shoes.index, dtype=float)
+    limits = shoes["limit_km"].where(shoes["limit_km"].notna(), limits)
     # The share of life is taken from the distance as shown, so "840.0 km" of a
     # 700 km limit is always 120%, never 119%.
     distance = shoes["distance_km"].map(num.km)
@@ -150,13 +165,26 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
         "id": shoes["id"],
         "name": shoes["name"],
         "distance_km": distance,
+        "exact_km": shoes["distance_km"],
         "limit_km": limits,
         "life": distance / limits,
+        "max_months": shoes["max_months"],
+        "months": [months_between(f, frames.as_of) for f in shoes["first_used"]],
         "last_run": shoes["last_used"],
         "first_used": shoes["first_used"],
         "retired": shoes["retired"],
+        "retired_from": shoes["retired_from"],
     })
     return table.sort_values(["retired", "life"], ascending=[True, False]).reset_index(drop=True)
+
+
+def months_between(start: Any, day: date) -> float:
+    """Whole months from `start` to `day` (NaN without a start): 2025-01-31 to 2025-02-28 is 0."""
+    if pd.isna(start):
+        return float("nan")
+    start = start.date() if hasattr(start, "date") else start
+    months = (day.year - start.year) * 12 + day.month - start.month - (day.day < start.day)
+    return float(max(months, 0))
 
 
 class Rotation(SpanRule):
@@ -186,7 +214,7 @@ class Rotation(SpanRule):
         share = top_km / total.where(total > 0)
         holds = (total > 0) & reached(total, config["min_km"]) & reached(share, config["share"])
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
-        active = frames.shoes[~frames.shoes["retired"] & frames.shoes["owned"]]
+        active = frames.shoes[frames.shoes["owned"]]
         tops = per_shoe.idxmax(axis=1).where(holds, "")
         codes = pd.factorize(tops)[0] + 1
         codes[~holds.to_numpy()] = 0
@@ -195,7 +223,8 @@ class Rotation(SpanRule):
             ts = per_shoe.index[i]
             day = ts.date()
             top_id = str(tops.iloc[i])
-            in_use = active[active["first_used"].isna() | (active["first_used"] <= ts)]
+            in_use = active[(active["first_used"].isna() | (active["first_used"] <= ts))
+                            & ~(active["retired_from"] <= ts)]
             # With another active pair the advice is to rotate it in; without one (the
             # rest retired, or never a second pair), to get one.
             others = [(n, float(per_shoe.at[ts, i]) if i in per_shoe.columns else 0.0)
@@ -206,9 +235,10 @@ class Rotation(SpanRule):
 
     def _warning(self, day: date, top_id: str, top_name: str, share: float, top_km: float, total: float,
                  others: list[tuple[str, float]], config: Mapping[str, Any]) -> Warning:
+        # dated: a digest shows the finding of one day beside the whole week's runs
         message = (
             f"'{top_name}' carried {num.percent_text(share)} of your {num.km_text(total)} of shod running in the "
-            f"last {int(config['weeks'])} weeks, {_rotation_tail(others)}."
+            f"{int(config['weeks'])} weeks to {day.isoformat()}, {_rotation_tail(others)}."
         )
         # One finding per shoe, like every shoes.* rule: the same habit is not news every week.
         return build_warning(self, Severity.INFO, day, top_id, message, {
@@ -222,7 +252,7 @@ class Rotation(SpanRule):
 
 
 def _rotation_tail(others: list[tuple[str, float]]) -> str:
-    """How the other active pairs were used: idle only when they ran nothing in the window."""
+    """How the other active pairs were used: "not worn" only when they ran nothing in the window."""
     if not others:
         return "and it is your only active pair"
     used = [f"{name!r} ran only {num.km_text(km)}" for name, km in others if km > 0]
@@ -231,8 +261,12 @@ def _rotation_tail(others: list[tuple[str, float]]) -> str:
     if used:
         parts.append(", ".join(used[:3]))
     if idle:
-        parts.append(f"{', '.join(idle[:3])} {'sits' if len(idle) == 1 else 'sit'} idle")
+        parts.append(f"{', '.join(idle[:3])} {'was' if len(idle) == 1 else 'were'} not worn")
     return "while " + " and ".join(parts)
+
+
+# shoes.untracked's subject while no pair is known at all.
+NO_PAIR = "no-pair"
 
 
 class Untracked(EpisodeRule):
@@ -266,21 +300,25 @@ class Untracked(EpisodeRule):
         t = t[(t.index.to_series() - starts).dt.days < int(config["told_days"])]
         days = int(config["weeks"]) * 7
         total, bare, runs, share = t["total"], t["bare"], t["runs"], t["share"]
+        # A runner no pair is known of at all (activity files only) is told once how to
+        # name one: one subject for as long as that lasts, not one per episode.
+        no_pair = frames.shoes.empty
         out = []
         for ts in t.index:
             day = ts.date()
+            n = int(runs[ts])
             message = (
-                f"{num.km(bare[ts]):.1f} of {num.km_text(total[ts])} ({num.percent_text(share[ts])}) in the last "
-                f"{int(config['weeks'])} weeks "
-                f"ran with no shoe set ({num.count_text(int(runs[ts]), 'run')}), so their wear is not counted."
+                f"{num.km_text(bare[ts])} of {num.km_text(total[ts])} ({num.percent_text(share[ts])}) in the last "
+                f"{int(config['weeks'])} weeks ran with no shoe set ({num.count_text(n, 'run')}), "
+                "so their wear is not counted."
             )
             start = day - timedelta(days=days - 1)
             # Runs without a shoe have no gear id to be the subject: the episode is.
-            out.append((day, build_warning(self, Severity.INFO, day, EPISODE, message, {
+            out.append((day, build_warning(self, Severity.INFO, day, NO_PAIR if no_pair else EPISODE, message, {
                 "untracked_km": num.km(bare[ts]),
                 "total_km": num.km(total[ts]),
                 "share": num.share(share[ts]),
-                "runs": int(runs[ts]),
+                "runs": n,
                 "window": [start.isoformat(), day.isoformat()],
-            })))
+            }, NO_PAIR_YET if no_pair else None)))
         return out
