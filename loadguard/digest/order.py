@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from loadguard.advice import FAMILY_HEADINGS
-from loadguard.digest.page import fmt_day as day_text
+from loadguard.digest.weeks import day_text
 
 if TYPE_CHECKING:
     from loadguard.digest.symptoms_section import SymptomLine

@@ -13,6 +13,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from loadguard import numbers as num
+from loadguard.digest import order, status, styles
+from loadguard.digest.order import span_text
+from loadguard.digest.weeks import day_text
 from loadguard.render.printable import printable
 
 if TYPE_CHECKING:
@@ -77,10 +80,6 @@ def fmt_change(metric: "Metric") -> str:
     return num.change_text(metric.value, metric.base)
 
 
-def fmt_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 def fmt_ratio(ratio: float | None) -> str:
     return NONE if ratio is None else num.ratio_text(ratio)
 
@@ -112,7 +111,7 @@ def bar_width(life: float | None) -> str:
 FILTERS = {
     "value": fmt_value,
     "change": fmt_change,
-    "day": fmt_day,
+    "day": day_text,
     "ratio": fmt_ratio,
     "km": fmt_km,
     "limit": fmt_limit,
@@ -125,7 +124,6 @@ FILTERS = {
 
 
 def _span(first: date, last: date) -> str:
-    from loadguard.digest.order import span_text
 
     return span_text(first, last)
 
@@ -189,7 +187,6 @@ _UNIT = re.compile(r"(\d) (km|m|h|pts)\b")
 
 def headline(d: "Digest") -> str:
     """The week in one line, led by its most important item (the e-mail's subject too)."""
-    from loadguard.digest import order, status
 
     km = fmt_value(d.metric("distance").value, "km")
     found = order.items(d)
@@ -201,7 +198,6 @@ def headline(d: "Digest") -> str:
 
 def usual_words(d: "Digest") -> str:
     """Which weeks the usual week averages: "the 2 busiest of the 4 weeks before (weeks 44 and 46)"."""
-    from loadguard.digest import order
 
     if not d.usual_weeks:
         return ""
@@ -218,7 +214,7 @@ def chart_summary(d: "Digest") -> str:
     this = totals[-1]
     last = weeks[-1].week
     parts = [
-        f"Weekly distance over the 12 weeks to {fmt_day(last.sunday)}: "
+        f"Weekly distance over the 12 weeks to {day_text(last.sunday)}: "
         f"{fmt_km(min(totals))} to {fmt_km(max(totals))} a week; "
         f"this week {fmt_km(this)}" + (", the most of the 12" if this > 0 and this >= max(totals) else "")
         + (f", against a usual week of {fmt_km(d.usual_km)}" if d.usual_km is not None else "") + "."
@@ -239,7 +235,6 @@ def chart_summary(d: "Digest") -> str:
 
 def _context(digest: "Digest") -> dict[str, Any]:
     """What every format says: the status, the cards in order, the headline."""
-    from loadguard.digest import order, status
 
     found = order.items(digest)
     st = status.of(digest)
@@ -272,7 +267,6 @@ def html(digest: "Digest", charts: "list[tuple[str, str]] | None" = None, chart_
     """
     from markupsafe import Markup
 
-    from loadguard.digest import styles
     from loadguard.digest.chart import inline
 
     svgs = [(classes, Markup(inline(svg, "chart-summary", classes.replace(" ", "-"))))

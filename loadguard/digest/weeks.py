@@ -8,6 +8,12 @@ from datetime import date, timedelta
 
 from loadguard.model import iso_week
 
+
+def day_text(day: date) -> str:
+    """A day as the digest writes it in sentences: "Sun 22 Nov" (an ISO date wraps badly)."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 _PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 
 
