@@ -8,8 +8,10 @@ Then reports, each as a ratio measured in the same run:
   * `loadguard --help` wall time ÷ `python -c "import click"`           (target <= 1.3)
   * peak resident memory of `loadguard check` and `replay` on the 100k store (target < 300 MB)
   * `loadguard replay` of the 10 years, day by day, ÷ one `loadguard check` (target <= 3)
+  * `loadguard ahead` (7 and 28 days), and `loadguard plan check` of a 16-week plan, ÷ one
+    `loadguard check` (target <= 1.5)
 
-Run: python benchmarks/bench_check.py [--repeat N]
+Run: python benchmarks/bench_check.py [--repeat N] [--ahead-only]
 """
 
 from __future__ import annotations
@@ -69,6 +71,19 @@ def build_store(home: Path, n_activities: int, years: float, n_shoes: int, run_s
     return runs
 
 
+def write_plan(path: Path, weeks: int = 16) -> Path:
+    """A 16-week plan after AS_OF: five runs a week, the long run growing to a marathon."""
+    first = datetime.fromisoformat(AS_OF) + timedelta(days=1)
+    lines = ["date,km,type"]
+    for w in range(weeks):
+        for day, km, kind in ((1, 8, "easy"), (2, 10, "tempo"), (4, 8, "easy"), (5, 6, "easy"),
+                              (6, 16 + w, "long run")):
+            when = first + timedelta(days=7 * w + day)
+            lines.append(f"{when:%Y-%m-%d},{km},{'race' if w == weeks - 1 and day == 6 else kind}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def timed(cmd: list[str], env: dict[str, str], repeat: int) -> float:
     """Median wall seconds over `repeat` runs."""
     walls = []
@@ -105,6 +120,7 @@ def mb_text(mb: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--ahead-only", action="store_true", help="only check, ahead and plan check")
     args = parser.parse_args()
     env = {**os.environ, "TZ": "UTC"}
 
@@ -114,6 +130,8 @@ def main() -> None:
     print(f"stores built in {time.perf_counter() - t0:.1f} s: 10-year store {runs_10y} runs; "
           f"100k store {runs_100k} runs of 100,000 activities")
 
+    if args.ahead_only:
+        return bench_ahead(env, args.repeat)
     base_pandas = timed([PY, "-c", "import pandas, sqlite3"], env, args.repeat)
     base_click = timed([PY, "-c", "import click"], env, args.repeat)
     help_wall = timed([*LOADGUARD, "--help"], env, args.repeat)
@@ -146,6 +164,23 @@ def main() -> None:
         peak = max(check_mb, replay_mb)
         print(f"peak memory, 100k store: check {check_mb:.0f} MB, replay {replay_mb:.0f} MB "
               f"(target < 300 MB) {'OK' if peak < 300 else 'OVER'}")
+    bench_ahead(env, args.repeat)
+
+
+def bench_ahead(env: dict[str, str], repeat: int) -> None:
+    """`ahead` and `plan check` of a 16-week plan against one `check` on the same store."""
+    plan = write_plan(OUT / "plan-16-weeks.csv")
+    for label, home in (("10y/5k", OUT / "home-10y"), ("100k", OUT / "home-100k")):
+        subprocess.run([*LOADGUARD, "--home", str(home), "plan", "import", str(plan)], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        check = timed([*LOADGUARD, "--home", str(home), "check", "--as-of", AS_OF], env, repeat)
+        for name, cmd in (("ahead", ["ahead", "--as-of", AS_OF]),
+                          ("ahead --days 28", ["ahead", "--as-of", AS_OF, "--days", "28"]),
+                          ("plan check (16 weeks)", ["plan", "check", "--as-of", AS_OF])):
+            wall = timed([*LOADGUARD, "--home", str(home), *cmd], env, repeat)
+            ratio = wall / check
+            print(f"loadguard {name} ({label}): {wall * 1000:.0f} ms = {ratio:.2f}x one check "
+                  f"({check * 1000:.0f} ms) (target <= 1.5x) {'OK' if ratio <= 1.5 else 'OVER'}")
 
 
 if __name__ == "__main__":

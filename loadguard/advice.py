@@ -223,3 +223,17 @@ RACE_RECOVERY = Rule(
     ),
     reference=FRANDSEN,
 )
+
+# What `ahead` and `plan check` lines are, said under them.
+LINES_NOTE = (
+    "These lines are where loadguard's rules would start to speak, drawn from studies of many "
+    "runners and your own history: population evidence, not a personal prescription. Staying "
+    "under them does not make a run safe, and crossing one is not an injury."
+)
+# How `ahead` spreads the days' total, said beside it.
+SPREAD_NOTE = (
+    "assuming it is spread evenly over the days, a run each day; more of it early fills the "
+    "first days' 7-day windows sooner. The one-run line still caps each run."
+)
+# Said beside a total over more than a week.
+LATER_WEEKS_NOTE = "Past the first week, each day's weekly base holds the running of the days before it."

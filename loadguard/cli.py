@@ -25,6 +25,8 @@ COMMANDS = {
     "sync": "loadguard.commands.sync:sync",
     "import": "loadguard.commands.import_export:import_cmd",
     "check": "loadguard.commands.check:check",
+    "ahead": "loadguard.commands.ahead:ahead",
+    "plan": "loadguard.commands.plan:plan",
     "digest": "loadguard.commands.digest:digest",
     "shoes": "loadguard.commands.shoes:shoes",
     "replay": "loadguard.commands.replay:replay",

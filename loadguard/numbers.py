@@ -38,6 +38,20 @@ def km_text(value: float) -> str:
     return f"{km(value):.1f} km"
 
 
+def _under(line: float, at_line: bool, places: int) -> float:
+    """The most, to `places` decimals, that stays under a line: rounded down, and one
+    step lower when reaching the line already crosses it (never below zero)."""
+    down = _down(line, places)
+    if at_line and round(down - float(line), NOISE_PLACES) >= 0:
+        down -= 10 ** -places
+    return max(round(down, places), 0.0)
+
+
+def km_under(line: float, at_line: bool) -> float:
+    """The longest distance, to 0.1 km, that stays under a line."""
+    return _under(line, at_line, 1)
+
+
 def limit_km_text(value: float) -> str:
     """A configured limit (700, 750.5) as the runner wrote it, without a trailing .0."""
     return f"{float(value):g} km"
@@ -50,6 +64,11 @@ def metres(value: float) -> int:
 
 def metres_text(value: float) -> str:
     return f"{metres(value)} m"
+
+
+def metres_under(line: float, at_line: bool) -> int:
+    """The most climb, in whole metres, that stays under a line."""
+    return int(_under(line, at_line, 0))
 
 
 def m_per_km(value: float) -> int:

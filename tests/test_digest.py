@@ -929,8 +929,10 @@ def test_next_weeks_long_run_is_the_spike_rules_own_line(store, run_cli, check_j
     md = run_cli("digest", "--week", WEEK, "--today", TODAY).stdout
     assert "**STEADY.** A good week" in md
     week_km, long_km = next_week_line(md)
-    # just under the lines: 30 km x 1.3 caution line; 7.5 km + the spike rule's 2 km floor
-    assert week_km == 38 and long_km == 9.4
+    # `loadguard ahead`'s lines: next week spread evenly, Saturday's 7 days still hold
+    # Sunday's 7.5 km, so 7.5 + 6/7 of it stays under the 30 km x 1.3 caution line:
+    # under 36.75, 36 in whole km; the long run 7.5 km + the spike rule's 2 km floor
+    assert week_km == 36 and long_km == 9.4
     spike = lambda day: [w for w in check_json(day) if w["rule"] == "volume.long_run_spike"]   # noqa: E731
     monday = SUNDAY + timedelta(days=1)
     store.upsert_activities([run(monday, long_km, id=999)])
@@ -945,10 +947,15 @@ def test_after_a_big_step_next_week_holds_back(store, run_cli):
     md = run_cli("digest", "--week", WEEK, "--today", TODAY).stdout
     assert "**CAUTION.**" in md
     week_km, long_km = next_week_line(md)
-    # next week's base keeps all four weeks (48 and three of 30 km: none under 60% of the
-    # busiest), 34.5 km, and the rule's caution line over it is 44.85 km;
-    # the long run to the line before the week (7.5 km + 2 km), not the 9.9 its 8 km runs allow
-    assert week_km == 44 and long_km == 9.4
+    # `loadguard ahead`'s line: the first days' 7-day windows still hold this week's 8 km
+    # runs, so next week spread evenly stays under every day's caution line only well under
+    # this week's 48 km; the long run to the line before the week (7.5 km + 2 km), not the
+    # 9.9 its 8 km runs allow
+    ahead = json.loads(run_cli("ahead", "--as-of", (MONDAY + timedelta(days=6)).isoformat(),
+                               "--format", "json").stdout)
+    assert week_km == math.floor(ahead["week_km"]) < 40 and long_km == 9.4
+
+
 def test_rotation_says_which_days_it_counted_beside_the_weeks_shoe_table(run_cli):
     # The example's rotation finding of the week is Monday's; the Speedgoat ran 42.9 km later
     # that week. Shoe findings are the shoes as they stand on the week's last day, so the

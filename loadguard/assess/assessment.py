@@ -20,19 +20,20 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from loadguard.assess import ahead, plan_check
 from loadguard.assess import frames as history
 from loadguard.assess.episodes import GAP_DAYS, episode_starts, name_episodes
 from loadguard.assess.frames import Frames
 from loadguard.assess.ledger import Ledger
 from loadguard.assess.one_cause import one_message_per_cause
+from loadguard.assess.planned_runs import carried
 from loadguard.assess.prior_findings import PriorFindings, precedence
 from loadguard.assess.rules import load_detectors
-from loadguard.assess.rules.common import reaches
+from loadguard.assess.rules.common import ACUTE_DAYS, reaches
 from loadguard.assess.rules.shoes import Mileage, mileage_severity, shoe_table
 from loadguard.assess.rules.symptoms import AfterLoad, Event, events
 from loadguard.assess.rules.volume import (
     LoadVerdict,
-    LongRunSpike,
     WeeklyLoad,
     assess_weekly_load,
     base_weeks_text,
@@ -41,6 +42,7 @@ from loadguard.assess.rules.volume import (
 from loadguard.config import Config
 from loadguard.errors import LoadguardError
 from loadguard.model import Severity, Warning
+from loadguard.plan.sessions import Session
 from loadguard.store import Store
 
 # The longest window a built-in rule sums over (8 weeks of rotation, plus a week):
@@ -57,6 +59,7 @@ class Assessment:
 
     def __init__(self, store: Store, config: Config, first: date, last: date):
         self.store, self.config, self.first, self.last = store, config, first, last
+        self._without_plan: dict[tuple, set] = {}   # findings ahead of the history alone
 
     # -- the rules and their settings ---------------------------------------------
 
@@ -95,11 +98,15 @@ class Assessment:
     def careful_days(self) -> set[date]:
         """The days of [first, last] on which a symptom (logged or noted) is at most
         `[symptoms] careful_days` old: the volume rules judge with stricter lines then."""
+        return self.careful_between(self.first, self.last)
+
+    def careful_between(self, first: date, last: date) -> set[date]:
+        """`careful_days` of any span, the days after `last` included (with the symptoms
+        known by `last`: what `ahead` and a plan are judged with)."""
         span = int(self.config["symptoms"]["careful_days"])
         if span <= 0:
             return set()
         out: set[date] = set()
-        first, last = self.first, self.last
         for e in events(self._recent_frames, first - timedelta(days=span - 1), last):
             out.update(e.day + timedelta(days=i) for i in range(span) if first <= e.day + timedelta(days=i) <= last)
         return out
@@ -158,19 +165,9 @@ class Assessment:
         episode's first day (its subject) is the same whichever day it is looked at from.
         """
         first, last = self.first, self.last
-        frames, starts = self.frames, self.episode_starts
-        usual, careful, careful_on = self.settings, self.careful_settings, self.careful_days
-        dated: list[tuple[date, Warning]] = []
-        for rule in self.enabled:
-            if getattr(rule, "careful", None) and careful_on:
-                dated += [(day, w) for day, w in self._judged(rule, usual[rule.id], frames)
-                          if day not in careful_on]
-                dated += [(day, _said_careful(w)) for day, w in self._judged(rule, careful[rule.id], frames)
-                          if day in careful_on]
-            else:
-                dated += self._judged(rule, usual[rule.id], frames)
+        dated = self._dated(self.enabled, self.frames, first, last, self.careful_days)
         by_day: dict[date, list[Warning]] = {}
-        for day, w in name_episodes(dated, starts):
+        for day, w in name_episodes(dated, self.episode_starts):
             if first <= day <= last:
                 by_day.setdefault(day, []).append(w)
         speaks_first = {r.id: precedence(r) for r in self.rules}
@@ -180,9 +177,24 @@ class Assessment:
         """The warnings of one day of the span."""
         return self.by_day.get(day, [])
 
-    def _judged(self, rule: Any, cfg: dict, frames: Frames) -> list[tuple[date, Warning]]:
+    def _dated(self, rules: list[Any], frames: Frames, first: date, last: date,
+               careful_on: set[date]) -> list[tuple[date, Warning]]:
+        """(day, warning) pairs of `rules` over [first, last] of `frames`, each day with the
+        stricter settings when it is one of `careful_on`."""
+        usual, careful = self.settings, self.careful_settings
+        dated: list[tuple[date, Warning]] = []
+        for rule in rules:
+            if getattr(rule, "careful", None) and careful_on:
+                dated += [(day, w) for day, w in self._judged(rule, usual[rule.id], frames, first, last)
+                          if day not in careful_on]
+                dated += [(day, _said_careful(w)) for day, w in
+                          self._judged(rule, careful[rule.id], frames, first, last) if day in careful_on]
+            else:
+                dated += self._judged(rule, usual[rule.id], frames, first, last)
+        return dated
+
+    def _judged(self, rule: Any, cfg: dict, frames: Frames, first: date, last: date) -> list[tuple[date, Warning]]:
         """(day, warning) pairs of one rule over [first, last]."""
-        first, last = self.first, self.last
         if hasattr(rule, "evaluate"):
             extra = {"prior": self.prior} if getattr(rule, "looks_back", False) else {}
             return _guarded(lambda: rule.evaluate(frames, cfg, first, last, **extra), rule.id)
@@ -193,6 +205,68 @@ class Assessment:
             out += [(day, w) for w in found]
             day += timedelta(days=1)
         return out
+
+    # -- the lines ahead, and a plan judged ahead (issue 16) ------------------------
+
+    @cached_property
+    def line_rules(self) -> list[Any]:
+        """The enabled rules that draw a line (`line` or `climb_line(frames, settings, day)`)."""
+        return [r for r in self.enabled if hasattr(r, "line") or hasattr(r, "climb_line")]
+
+    def settings_on(self, careful_on: set[date]) -> ahead.SettingsOn:
+        """Each day's settings: the stricter ones on the days of `careful_on`."""
+        usual, careful = self.settings, self.careful_settings
+        return lambda day: careful if day in careful_on else usual
+
+    def lines(self, days: int = ACUTE_DAYS) -> ahead.Ahead:
+        """Where each rule would start to speak on the `days` days after `last`: the
+        longest next run and the most those days may hold (`loadguard ahead`)."""
+        first = self.last + timedelta(days=1)
+        # a run's km stays in the sums of the 7 days from its own: lines are drawn that far
+        last = self.last + timedelta(days=max(days, ACUTE_DAYS))
+        careful_on = self.careful_between(first, last)
+        return _guarded(lambda: ahead.lines_ahead(self._recent_frames, self.line_rules,
+                                                  self.settings_on(careful_on), careful_on, days, self.raised))
+
+    def raised(self, sessions: list[Session], last: date, rules: set[str] | None = None) -> set[str]:
+        """The rules (of `rules`, default every line-drawing rule) with a finding on the
+        days after `self.last` up to `last` that `sessions` bring about: one the history
+        alone does not have."""
+        def told(found: dict[date, list[Warning]]) -> set[tuple[date, str, str]]:
+            return {(day, w.rule, w.subject) for day, ws in found.items() for w in ws}
+
+        key = (last, frozenset(rules or ()))
+        if key not in self._without_plan:
+            self._without_plan[key] = told(self.findings_with([], last, rules))
+        return {rule for _, rule, _ in told(self.findings_with(sessions, last, rules)) - self._without_plan[key]}
+
+    def plan(self, sessions: list[Session]) -> list[plan_check.Judged]:
+        """`sessions` after `last` judged on top of the history, as `check` would judge them
+        once run: each with the lines it would cross (`loadguard plan check`)."""
+        if not sessions:
+            return []
+        last = max(s.day for s in sessions)
+        careful_on = self.careful_between(self.last + timedelta(days=1), last)
+        # what the plan brings about: a finding the history alone has on that day is no session's
+        alone = {(day, w.rule, w.subject) for day, ws in self.findings_with([], last).items() for w in ws}
+        findings = {day: kept for day, ws in self.findings_with(sessions, last).items()
+                    if (kept := [w for w in ws if (day, w.rule, w.subject) not in alone])}
+        return _guarded(lambda: plan_check.judge_plan(self._recent_frames, sessions, findings, self.line_rules,
+                                                      self.settings_on(careful_on)))
+
+    def findings_with(self, sessions: list[Session], last: date,
+                      rules: set[str] | None = None) -> dict[date, list[Warning]]:
+        """The line-drawing rules' (or those of `rules`) findings on each day after
+        `self.last` up to `last`, with `sessions` run as planned (each after that day's
+        runs), as `check` would judge those days: the stricter settings while a symptom
+        is recent."""
+        first = self.last + timedelta(days=1)
+        future = carried(self._recent_frames, sessions, last)
+        judged = [r for r in self.line_rules if rules is None or r.id in rules]
+        findings: dict[date, list[Warning]] = {}
+        for day, w in self._dated(judged, future, first, last, self.careful_between(first, last)):
+            findings.setdefault(day, []).append(w)
+        return {day: sort_warnings(ws) for day, ws in findings.items()}
 
     # -- what was told --------------------------------------------------------------
 
@@ -254,14 +328,6 @@ class Assessment:
     def symptom_events(self, first: date, last: date) -> list[Event]:
         """Symptoms logged or noted on the days [first, last] of the history."""
         return events(self.history, first, last)
-
-    def volume_settings_on(self, day: date) -> tuple[dict, dict]:
-        """The weekly-load and long-run-spike settings as they judge `day` of the history:
-        the stricter ones while a symptom is at most `[symptoms] careful_days` old."""
-        span = int(self.config["symptoms"]["careful_days"])
-        careful = span > 0 and bool(events(self.history, day - timedelta(days=span - 1), day))
-        settings = self.careful_settings if careful else self.settings
-        return settings[WeeklyLoad.id], settings[LongRunSpike.id]
 
     @cached_property
     def symptom_lookback_days(self) -> int:

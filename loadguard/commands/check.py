@@ -18,10 +18,16 @@ from loadguard.app import LEVELS, App, as_of_day, as_of_option, min_severity_opt
               help="Push what --new finds (implied) as one message to the [notify] urls of config.toml "
                    "instead of printing it; nothing is sent when nothing is new, and news no service "
                    "took stays unreported.")
+@click.option("--ahead", "with_ahead", is_flag=True,
+              help="End with the lines ahead (`loadguard ahead`): the next run and the next 7 days. "
+                   "Text only, and not with --new or --notify: the cron mail carries findings only.")
 @pass_app
 def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on: str | None,
-          notify: bool) -> None:
+          notify: bool, with_ahead: bool) -> None:
     """Run every enabled detector and print the warnings."""
+    if with_ahead and (fmt != "text" or only_new or notify):
+        raise click.UsageError("--ahead goes with text output and without --new or --notify "
+                               "(for JSON: loadguard ahead --format json)")
     from loadguard import notify as push
     from loadguard.assess.assessment import Assessment, at_least, at_or_above
     from loadguard.model import Severity
@@ -44,6 +50,10 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
         click.echo(json_out.render_check(day, warnings))
     else:
         click.echo(text.render_check(day, warnings), nl=False)
+        if with_ahead:
+            from loadguard.render.ahead_out import sentence
+
+            click.echo(f"\nAhead: {sentence(assessment.lines())}")
     delivery = None
     if notify and warnings:
         from loadguard.render.push import news

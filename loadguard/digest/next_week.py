@@ -1,76 +1,62 @@
-"""The digest's "Next week: up to … km, long run up to … km".
+"""The digest's "Next week: up to … km, long run up to … km", and the planned sessions
+of those days that would cross a line.
 
-The one place the digest asks how far the runner may go next. Until `loadguard
-ahead` (issue 16) exists, the numbers are the rules' own lines read from the
-history up to the digest's last day: the weekly-load caution line over the base
-next week will be judged against, and the long-run spike's info line over the
-longest run of the 30 days before. When `ahead` lands, `lines` asks it instead
-and nothing else in the digest changes.
+The one place the digest asks how far the runner may go next, and it asks
+`loadguard ahead` (`Assessment.lines`), as of the digest's last day: the most the 7
+days after it may hold, spread evenly, under every day's weekly line (in whole km,
+rounded down so the figure never reaches the line); and the spike rule's own line
+for the next run. The long-run line as it stood the day before the digest's week is
+`ahead` as of that day: where to return after a spike. The sessions are those of the
+stored plan (`loadguard plan import`) in the 7 days, judged by `Assessment.plan`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-if TYPE_CHECKING:
-    from loadguard.assess.frames import Frames
+from loadguard import numbers as num
+from loadguard.assess.ahead import Ahead
+from loadguard.assess.assessment import Assessment
+from loadguard.assess.rules.common import ACUTE_DAYS
+from loadguard.plan.stored import sessions_after
+
+SPIKE = "volume.long_run_spike"
 
 
 @dataclass(frozen=True)
 class NextWeek:
-    week_km: float | None      # None where the weekly rule has no base to draw a line from
+    week_km: float | None      # None where no weekly line is drawn (no base yet, a break)
     long_run_km: float | None  # None before any run in the lookback
     # the long-run line as it stood before the week: where to return after a spike
     long_run_before_km: float | None = None
+    crossing: list[str] = field(default_factory=list)   # one line per planned session over a line
 
 
-def lines(frames: "Frames", load_cfg: Mapping[str, Any], spike_cfg: Mapping[str, Any], last: date,
-          kept_weeks: Callable[[list[float], Mapping[str, Any]], list[bool]],
-          week_first: date | None = None) -> NextWeek:
-    """The lines for the days after `last`, from the rules' settings as they stand then
-    (the stricter ones after a symptom); `week_first`, the digest week's Monday, also
-    gives the long-run line as it stood before that week."""
-    from loadguard.assess.rules.common import ACUTE_DAYS, BASE_WEEKS
-
-    runs = frames.days_between(last - timedelta(days=BASE_WEEKS * ACUTE_DAYS - 1), last)
-    week_km = None
-    if frames.first_day is not None and frames.first_day <= last - timedelta(days=BASE_WEEKS * ACUTE_DAYS - 1):
-        # the base next week is judged against: the 4 weeks ending `last`, kept as the rule keeps them
-        blocks = [
-            float(runs.loc[(runs["day"] > _ts(last - timedelta(days=ACUTE_DAYS * (k + 1))))
-                           & (runs["day"] <= _ts(last - timedelta(days=ACUTE_DAYS * k))), "distance_km"].sum())
-            for k in range(BASE_WEEKS)]
-        kept = [km for km, keep in zip(blocks, kept_weeks(blocks, load_cfg)) if keep]
-        base = sum(kept) / len(kept)
-        if base >= float(load_cfg["min_chronic_km"]):
-            # the rule needs both the ratio and the km floor: under either, no finding
-            week_km = max(base * float(load_cfg["caution"]), base + float(load_cfg["min_increase_km"]))
-    long_km = _long_run_line(frames, spike_cfg, last)
-    before = _long_run_line(frames, spike_cfg, week_first - timedelta(days=1)) if week_first else None
-    return NextWeek(_under(week_km, 0), _under(long_km, 1), _under(before, 1))
+def lines(assessment: Assessment, week_first: date | None = None) -> NextWeek:
+    """The lines for the 7 days after the assessment's last day (the stricter ones after
+    a symptom); `week_first`, the digest week's Monday, also gives the long-run line as
+    it stood before that week."""
+    ahead = assessment.lines(ACUTE_DAYS)
+    before = None
+    if week_first is not None:
+        day = week_first - timedelta(days=1)
+        before = _long_run(Assessment(assessment.store, assessment.config, day, day).lines(1))
+    week_km = None if ahead.week_km is None else float(math.floor(round(ahead.week_km, num.NOISE_PLACES)))
+    return NextWeek(week_km, _long_run(ahead), before, _crossing(assessment, ahead))
 
 
-def _long_run_line(frames: "Frames", spike_cfg: Mapping[str, Any], last: date) -> float | None:
-    """The longest run the spike rule lets pass the day after `last`."""
-    recent = frames.days_between(last - timedelta(days=int(spike_cfg["lookback_days"]) - 1), last)
-    if not len(recent):
-        return None
-    longest = float(recent["distance_km"].max())
-    return max(longest * (1 + float(spike_cfg["info_over"])), longest + float(spike_cfg["min_increase_km"]))
+def _long_run(ahead: Ahead) -> float | None:
+    """The spike rule's line for the next run, as `ahead` draws it."""
+    return next((s.km for s in ahead.run_lines if s.rule == SPIKE), None)
 
 
-def _ts(day: date):
-    import pandas as pd
-
-    return pd.Timestamp(day)
-
-
-def _under(value: float | None, places: int) -> float | None:
-    """Just under a line, as written: a figure shown must not cross the line it stands for."""
-    if value is None:
-        return None
-    scale = 10 ** places
-    return (math.ceil(round(value * scale, 6)) - 1) / scale
+def _crossing(assessment: Assessment, ahead: Ahead) -> list[str]:
+    out = []
+    for j in assessment.plan(sessions_after(assessment.store, assessment.last, ahead.last)):
+        for c in j.crosses:
+            line = f", line {num.km_text(c.line_km)}" if c.line_km is not None else ""
+            out.append(f"{j.session.day:%a} {j.session.day.isoformat()}: {j.session.title} "
+                       f"({num.km_text(j.session.km)}) crosses {c.warning.rule} ({c.warning.severity.label}{line})")
+    return out

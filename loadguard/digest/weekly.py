@@ -14,7 +14,7 @@ findings and lines), so the digest can never disagree with `loadguard check` or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -177,8 +177,6 @@ def build(store: Store, config: Config, week: IsoWeek, today: date | None = None
         warnings = [w for w in warnings if w.family != symptoms_section.FAMILY]
     groups = _warning_groups(warnings)
     usual = _usual_weeks(assessment, frames, week) if has_base else []
-    # after a symptom, next week is drawn with the stricter lines the rules use then
-    load_cfg, spike_cfg = assessment.volume_settings_on(last + timedelta(days=1))
     return Digest(
         week=week,
         first_day=frames.first_day,
@@ -195,8 +193,7 @@ def build(store: Store, config: Config, week: IsoWeek, today: date | None = None
         # a week with symptoms has its own, fuller routine in the symptoms section
         checklist=CHECKLIST if groups and symptoms is None else (),
         symptoms=symptoms,
-        next_week=next_week.lines(frames, load_cfg, spike_cfg, last, assessment.kept_weeks,
-                                  week_first=week.monday),
+        next_week=next_week.lines(assessment, week_first=week.monday),
     )
 
 

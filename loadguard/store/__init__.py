@@ -1,5 +1,5 @@
 """The embedded SQLite store: activities, gear, the shoe register, reported warnings, sync state, files read,
-symptoms; every SQL statement of loadguard (store/history.py: the engine's reads, with pandas).
+symptoms, the training plan; every SQL statement of loadguard (store/history.py: the engine's reads, with pandas).
 
 Every write runs inside one transaction, so a crash or a bad input leaves the
 store as it was before the command started. One module per concern: schema.py
@@ -12,6 +12,7 @@ from __future__ import annotations
 from loadguard.store.activities import Activities
 from loadguard.store.files import ImportedFiles
 from loadguard.store.gear import Gear
+from loadguard.store.plan import PlanRows
 from loadguard.store.reported import Reported
 from loadguard.store.schema import ACTIVITY_COLUMNS, GEAR_COLUMNS, MIGRATIONS, NOTE_COLUMNS, SCHEMA_VERSION
 from loadguard.store.shoes import ShoeRegister
@@ -23,5 +24,5 @@ from loadguard.store.symptoms import SymptomRows
 __all__ = ["ACTIVITY_COLUMNS", "GEAR_COLUMNS", "MIGRATIONS", "NOTE_COLUMNS", "SCHEMA_VERSION", "Store"]
 
 
-class Store(Activities, Gear, ShoeRegister, Reported, SyncState, ImportedFiles, SymptomRows):
+class Store(Activities, Gear, ShoeRegister, Reported, SyncState, ImportedFiles, SymptomRows, PlanRows):
     """One open loadguard store: `Store.open(path)`, then the methods of every table family."""

@@ -152,5 +152,19 @@ MIGRATIONS: list[str] = [
     DROP INDEX activities_gear_use;
     CREATE INDEX activities_gear_use ON activities (gear_id, deleted, sport_type, start_local, distance_m);
     """,
+    # issue 16: the training plan, checked ahead against the lines. One plan at a time:
+    # `plan import` replaces it. Self-contained: a new table only.
+    """
+    CREATE TABLE planned_sessions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        day         TEXT NOT NULL,            -- local date, YYYY-MM-DD
+        km          REAL NOT NULL CHECK (km > 0),
+        kind        TEXT NOT NULL,            -- race, trail or run
+        title       TEXT NOT NULL,
+        source      TEXT NOT NULL,            -- the file it was imported from
+        imported_at TEXT NOT NULL
+    );
+    CREATE INDEX planned_sessions_day ON planned_sessions (day);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

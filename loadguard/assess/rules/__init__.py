@@ -37,7 +37,12 @@ class Detector(Protocol):
                   `symptoms.after_load`;
       looks_back  `evaluate` also gets `prior` (prior_findings.PriorFindings);
       about       the built-ins' title, advice and reference (loadguard.advice), which
-                  every Warning carries.
+                  every Warning carries;
+      line(frames, config, day)
+                  where it starts to speak on `day`, in km (common.Line): what `ahead`
+                  and `plan check` read; `climb_line` the same in climb per km
+                  (common.ClimbLine); `one_run_line` when the line holds for one run,
+                  not for km summed over days.
     """
 
     id: str

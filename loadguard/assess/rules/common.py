@@ -67,6 +67,55 @@ def daily_table(frames: Frames) -> pd.DataFrame:
 DAILY_COLUMNS = ("km", "trail_km", "elev_m", "bare_km", "bare_runs", "runs")
 
 
+@dataclass(frozen=True)
+class Line:
+    """Where a rule starts to speak on a day, in km: what `ahead` and `plan check` read.
+
+    A run (for the weekly rule: the 7-day sum) of `km` crosses the line when
+    `at_line` is true (reaching it is enough), and only a longer one otherwise.
+    `why` says in words what the line is drawn from; `evidence` the same figures
+    for JSON. `sums` tells a line on km summed over days (a week, a first week
+    back), which running on the days before also fills, from a line on one run.
+    `terrain` names the only runs the line holds for ("trail"); None for any run.
+    """
+
+    rule: str
+    km: float
+    at_line: bool
+    why: str
+    evidence: dict
+    sums: bool = True
+    terrain: str | None = None
+
+    def crossed_by(self, km: float) -> bool:
+        return reaches(km, self.km) if self.at_line else exceeds(km, self.km)
+
+
+@dataclass(frozen=True)
+class ClimbLine:
+    """Where a climb rule starts to speak on a day: the 7 days' metres of climb per km.
+
+    The 7 days before the day already hold `climb_m` of climb in `week_km`; a run of
+    x km on the day makes the rule speak when the 7 days' climb per km reaches
+    `m_per_km` and they hold at least `min_km`.
+    """
+
+    rule: str
+    m_per_km: float
+    climb_m: float
+    week_km: float
+    min_km: float
+    why: str
+    evidence: dict
+
+    def most_climb(self, km: float) -> float | None:
+        """The climb a run of `km` on the day may have before the rule speaks (below
+        zero: the 7 days are already over); None when no climb makes it speak."""
+        if not reaches(self.week_km + km, self.min_km):
+            return None
+        return self.m_per_km * (self.week_km + km) - self.climb_m
+
+
 # What a rule judging a span gives: each day's warning, as (day, warning).
 Dated = list[tuple[date, Warning]]
 

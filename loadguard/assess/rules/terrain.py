@@ -19,10 +19,13 @@ from loadguard.assess.rules.common import (
     ACUTE_DAYS,
     BASE_WEEKS,
     CHRONIC_DAYS,
+    ClimbLine,
     Dated,
     EpisodeRule,
+    Line,
     build_warning,
     daily_table,
+    history_days,
     history_series,
     reached,
     require_positive,
@@ -34,6 +37,7 @@ from loadguard.model import EPISODE, Severity, Warning
 class TrailSwitch(EpisodeRule):
     id = "terrain.trail_switch"
     about = RULES[id]   # title, advice and the study behind it: loadguard.advice
+    one_run_line = True   # its line holds for one trail run: see volume.LongRunSpike.one_run_line
     precedence = 3   # which rule speaks first: see volume.WeeklyLoad.precedence
 
     @staticmethod
@@ -76,6 +80,39 @@ class TrailSwitch(EpisodeRule):
                              "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
                              "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
                              "holds": holds.astype(bool)}, index=daily.index)
+
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The km of trail a trail run on `day` may add before this rule speaks that day (a road
+        run never makes it speak): the nearest of its three conditions, and at least
+        `min_trail_km` of trail in the 7 days."""
+        t = self.table(frames, config)
+        at = pd.Timestamp(day)
+        if at not in t.index or history_days(frames, day) < config["min_history_days"]:
+            return None
+        row = t.loc[at]
+        trail, week, base_share, base_week = (float(row["trail"]), float(row["week"]), float(row["base_share"]),
+                                              float(row["base_week"]))
+        needs = []
+        if row["first_in_weeks"]:
+            needs.append((0.0, f"your first trail after {int(config['road_weeks'])}+ weeks on road"))
+        rise = (base_share + config["share_points"]) / 100
+        if rise < 1:   # the share of the 7 days once a run of x km of trail is added: (trail + x) / (week + x)
+            needs.append(((rise * week - trail) / (1 - rise),
+                          f"the 7 days' trail share {config['share_points']:g} points above the "
+                          f"{num.pct_text(base_share)} of the {BASE_WEEKS} weeks before"))
+        if base_week > 0:
+            needs.append((config["growth"] * base_week - trail,
+                          f"{num.times_text(config['growth'])} your {num.km_text(base_week)} of trail a week"))
+        if not needs:
+            return None
+        x, why = min(needs)
+        floor = config["min_trail_km"] - trail
+        if floor > x:
+            x, why = floor, f"{num.km_text(config['min_trail_km'])} of trail in 7 days, when {why}"
+        return Line(self.id, x, True, f"a trail run kept under {why}", {
+            "trail_km_in_window": num.km(trail), "week_km_in_window": num.km(week),
+            "base_trail_share_pct": num.pct(base_share), "base_trail_weekly_km": num.km(base_week),
+            "first_trail_after_road_weeks": bool(row["first_in_weeks"])}, sums=False, terrain="trail")
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
@@ -145,6 +182,25 @@ class ClimbJump(EpisodeRule):
                  & (history >= config["min_history_days"]))
         return pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
                              "base_km": base_km, "holds": holds.astype(bool)}, index=daily.index)
+
+    def climb_line(self, frames: Frames, config: Mapping[str, Any], day: date) -> ClimbLine | None:
+        """The 7 days' climb per km a run on `day` may bring them to before this rule
+        speaks: `ratio` times that of the 4 weeks before, and at least `min_m_per_km`."""
+        t = self.table(frames, config)
+        at = pd.Timestamp(day)
+        if at not in t.index or history_days(frames, day) < config["min_history_days"]:
+            return None
+        row = t.loc[at]
+        base = float(row["base_per_km"])
+        by_ratio = config["ratio"] * base if base > 0 else 0.0
+        line = max(by_ratio, float(config["min_m_per_km"]))
+        drawn = (f"{num.times_text(config['ratio'])} the {num.m_per_km_text(base)} of the {BASE_WEEKS} weeks before"
+                 if by_ratio >= config["min_m_per_km"] else "the least climb per km it speaks at")
+        return ClimbLine(self.id, line, float(row["climb"]), float(row["week"]), float(config["min_km"]),
+                         f"the 7 days kept under {num.m_per_km_text(line)} of climb: {drawn}", {
+                             "m_per_km_line": round(line, 1), "base_m_per_km": num.m_per_km(base),
+                             "climb_m_in_window": num.metres(float(row["climb"])),
+                             "week_km_in_window": num.km(float(row["week"]))})
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)

@@ -21,6 +21,7 @@ from loadguard.assess.rules.common import (
     BASE_WEEKS,
     CHRONIC_DAYS,
     Dated,
+    Line,
     SpanRule,
     Windows,
     build_warning,
@@ -247,6 +248,27 @@ class WeeklyLoad(SpanRule):
     def holds(self, frames: Frames, config: Mapping[str, Any]) -> pd.Series:
         return load_table(frames, config)["severity"] > 0
 
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The km a run on `day` may add to the 7 days ending then before the caution band
+        starts: the line is the caution ratio of the day's base, and at least
+        `min_increase_km` above it. None where the rule is silent, and for the EWMA
+        method, whose ratio is not one of two sums."""
+        if config["method"] != "rolling":
+            return None
+        table = load_table(frames, config)
+        at = pd.Timestamp(day)
+        if at not in table.index or isinstance(table.at[at, "silence"], str):
+            return None
+        acute, base = float(table.at[at, "acute"]), float(table.at[at, "base"])
+        caution, gain = config["caution"], config["min_increase_km"]
+        week = max(base * caution, base + gain)
+        drawn = (f"{caution} times" if base * caution >= base + gain else f"{num.limit_km_text(gain)} above")
+        why = (f"the 7 days to {day.isoformat()} kept under {num.km_text(week)}: {drawn} your weekly base of "
+               f"{num.km_text(base)} ({base_weeks_text(config)})")
+        return Line(self.id, week - acute, True, why, {
+            "week_line_km": num.km(week), "base_weekly_km": num.km(base), "caution": caution,
+            "min_increase_km": gain, "km_already_in_window": num.km(acute)})
+
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         table = load_table(frames, config)
         span = table[(table.index >= pd.Timestamp(first)) & (table.index <= pd.Timestamp(last))]
@@ -322,11 +344,8 @@ class Comeback(SpanRule):
         for back_ts in starts:
             back = back_ts.date()
             prev = days[days < back_ts].iloc[-1].date()
-            if history_days(frames, prev) < CHRONIC_DAYS:
-                continue  # no settled routine before the break to compare against
-            base = daily["km"][pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)]
-            base_week = float(base.sum()) / BASE_WEEKS
-            if base_week <= 0 or base_week < config["min_base_km"]:
+            base_week = self._pre_break_week(frames, daily["km"], prev, config)
+            if base_week is None:
                 continue
             before = runs[(runs["day"] > pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS)))
                           & (runs["day"] <= pd.Timestamp(prev))]
@@ -335,10 +354,9 @@ class Comeback(SpanRule):
                 longest=runs[(runs["day"] >= back_ts)].groupby("day")["distance_km"].max())
             week["longest"] = week["longest"].fillna(0.0)
             since, runs_since = week["km"].cumsum(), week["runs"].cumsum()
-            over = since.round(6) > round(base_week * config["max_share"], 6)
+            limit, at_limit = self.first_week_line(back, prev, base_week, config)
+            over = since.round(6) >= round(limit, 6) if at_limit else since.round(6) > round(limit, 6)
             large = since.round(6) >= round(base_week * config["large_share"], 6)
-            if (back - prev).days - 1 < config["min_break_days"]:
-                over = large        # a short break: only a full return is told
             # one run no longer than the longest before the break is an easy start, not yet a
             # return: told when the week ends if nothing else came
             easy = week["longest"].cummax() <= longest_before
@@ -353,6 +371,60 @@ class Comeback(SpanRule):
                 if first <= day <= last:
                     out.append((day, self._warning(day, back, prev, float(back_km), base_week, config)))
         return out
+
+    @staticmethod
+    def first_week_line(back: date, prev: date, base_week: float, config: Mapping[str, Any]) -> tuple[float, bool]:
+        """The km the first week back may hold before the rule speaks, and whether reaching
+        it is enough: past `max_share` of the weeks before a break of `min_break_days` or
+        more; a shorter break speaks only for a full return (`large_share`, reached)."""
+        if (back - prev).days - 1 < config["min_break_days"]:
+            return base_week * config["large_share"], True
+        return base_week * config["max_share"], False
+
+    @staticmethod
+    def _pre_break_week(frames: Frames, km: pd.Series, prev: date, config: Mapping[str, Any]) -> float | None:
+        """The weekly average of the 4 weeks up to the last run before a break; None when
+        there was no settled routine to come back to."""
+        if history_days(frames, prev) < CHRONIC_DAYS:
+            return None
+        base = km[pd.Timestamp(prev - timedelta(days=CHRONIC_DAYS - 1)):pd.Timestamp(prev)]
+        base_week = float(base.sum()) / BASE_WEEKS
+        return None if base_week <= 0 or base_week < config["min_base_km"] else base_week
+
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The km a run on `day` may add when it falls in a first week back: the share of
+        the pre-break weekly average, less what was run since the day back. None when
+        no return is under way (or would begin with the run)."""
+        km = daily_table(frames)["km"]
+        at = pd.Timestamp(day)
+        if at not in km.index:
+            return None
+        # The days with running up to `day`, `day` itself counted as one (the run in question).
+        ran = km.index[(km.to_numpy() > 0) & (km.index < at)]
+        days = pd.Series(ran.append(pd.DatetimeIndex([at])))
+        gaps = (days.diff().dt.days - 1).fillna(0)
+        shortest = min(frames.break_days, int(config["min_break_days"]))
+        starts = days[(gaps >= shortest) & (days > at - pd.Timedelta(days=ACUTE_DAYS))]
+        if starts.empty:
+            return None
+        back_ts = starts.iloc[-1]
+        prev = days[days < back_ts].iloc[-1].date()
+        base_week = self._pre_break_week(frames, km, prev, config)
+        if base_week is None:
+            return None
+        since = float(km[back_ts:pd.Timestamp(day)].sum())
+        back = back_ts.date()
+        allowed, at_limit = self.first_week_line(back, prev, base_week, config)
+        share = config["large_share"] if at_limit else config["max_share"]
+        why = (f"back on {back.isoformat()} after {(back - prev).days - 1} days without running: the first week "
+               f"back kept {'under' if at_limit else 'to'} {num.percent_text(share)} of the "
+               f"{num.km_text(base_week)} a week you ran in the {BASE_WEEKS} weeks before the break, "
+               f"{num.km_text(allowed)}")
+        return Line(self.id, allowed - since, at_limit, why, {
+            "back_on": back.isoformat(), "pre_break_weekly_km": num.km(base_week),
+            "max_share": share, "first_week_km": num.km(allowed),
+            "first_week_until": (back + timedelta(days=ACUTE_DAYS - 1)).isoformat(),
+            "km_since_back": num.km(since)})
 
     def _warning(self, day: date, back: date, prev: date, back_km: float, base_week: float,
                  config: Mapping[str, Any]) -> Warning:
@@ -380,6 +452,9 @@ class LongRunSpike(SpanRule):
     about = RULES[id]   # title, advice and the study behind it: loadguard.advice
     careful = {"info_over": "long_run_info_over", "warn_over": "long_run_warn_over",
                "alert_over": "long_run_alert_over"}   # see WeeklyLoad.careful
+    # Its line (`line`) holds for one run, not for km summed over days: `ahead` asks it
+    # only for the runs it names.
+    one_run_line = True
     # Speaks first: the single-run spike has the strongest evidence behind it
     # (Frandsen et al. 2025, 5,205 runners); see WeeklyLoad.precedence.
     precedence = 0
@@ -448,6 +523,55 @@ class LongRunSpike(SpanRule):
                     out.append((on, warning))
         return out
 
+    def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
+        """The run on `day` (after the runs the frames hold that day) from which this rule
+        speaks: the shortest that `spike_level` (the rule's own test) calls a spike
+        against the references the rule gives a run there. None while there is too
+        little history or no run to compare with."""
+        if frames.first_day is None or history_days(frames, day) - 1 < config["min_history_days"]:
+            return None
+        reach = max(int(config["lookback_days"]), int(config["memory_days"]))
+        runs = frames.days_between(day - timedelta(days=reach), day)
+        if runs.empty:
+            return None
+        # a run of no length placed last on `day`: the references the rule gives it
+        probe = runs.iloc[[-1]].assign(id=PROBE_ID, day=pd.Timestamp(day), distance_km=0.0, race=False,
+                                       moving_s=float("nan"),
+                                       start_local=pd.Timestamp(day) + pd.Timedelta(days=1, microseconds=-1))
+        row = next(with_references(pd.concat([runs, probe], ignore_index=True), config).tail(1).itertuples())
+        reference, longest30 = float(row.reference), float(row.previous_max)
+        if not round(longest30, num.NOISE_PLACES) > 0:
+            return None  # no run in the 30 days before (`ahead`'s runs of no length aside): none judged
+
+        def spike(km: float, longest: float = longest30) -> bool:
+            return spike_level(km, reference, longest, False, config) is not None
+
+        low, high = 0.0, 2 * max(reference, longest30) * (2 + config["info_over"]) + 2 * (
+            config["min_increase_km"] + config["clear_increase_km"])
+        while high - low > 1e-7:   # spike_level rises with the run's length: its first spike
+            mid = (low + high) / 2
+            low, high = (low, mid) if spike(mid) else (mid, high)
+        lookback, memory = int(config["lookback_days"]), int(config["memory_days"])
+        on30 = longest_on(runs, row, lookback)
+        of = (f"your longest run of the {lookback} days before, {num.km_text(longest30)} on {on30.isoformat()}")
+        if reference > longest30:
+            on60 = longest_on(runs, row, memory)
+            of = (f"{num.percent_text(config['memory_share'])} of the {num.km_text(row.memory_max)} you ran on "
+                  f"{on60.isoformat()} ({num.km_text(reference)}; the longest of the {lookback} days before is "
+                  f"{num.km_text(longest30)})")
+        if spike(high, 0.0):
+            why = (f"more than {num.percent_text(config['info_over'])} and "
+                   f"{num.limit_km_text(config['min_increase_km'])} past {of}")
+        else:   # told only as a clear spike against the 30-day longest
+            why = (f"{num.percent_text(config['clear_over'])} and {num.limit_km_text(config['clear_increase_km'])} "
+                   f"past the {lookback}-day longest, {num.km_text(longest30)}, whatever came before")
+        return Line(self.id, high, True, why, {
+            "reference_km": num.km(reference), "previous_longest_km": num.km(longest30),
+            "previous_longest_on": on30.isoformat(), "spike_from_km": round(high, 2),
+            "info_over": config["info_over"], "min_increase_km": config["min_increase_km"],
+            "lookback_days": lookback, "memory_days": memory, "memory_share": config["memory_share"]},
+            sums=False)
+
     def _warning(self, runs: pd.DataFrame, row: Any, config: Mapping[str, Any]) -> Warning:
         day = row.day.date()
         lookback = int(config["lookback_days"])
@@ -493,6 +617,9 @@ class LongRunSpike(SpanRule):
         message = f"Run {name}on {day.isoformat()}: {numbers}{band_text}."
         return build_warning(self, severity, day, str(row.id), message, evidence)
 
+
+# The id of the run of no length a line is drawn for (never a stored run's).
+PROBE_ID = -(2**63) + 1
 
 # Below this the reference is a fragment of a run: a percentage against it says nothing.
 FRAGMENT_KM = 5.0
