@@ -126,6 +126,11 @@ def test_a_runner_without_any_pair_is_told_once_not_every_week(tmp_path, run_cli
                          (date(2026, 1, 11) + timedelta(weeks=week)).isoformat()))
         told += by_rule(json.loads(out)["warnings"], "shoes.untracked") if out else []
     assert len(told) == 1 and told[0]["subject"] == "no-pair"
+    # ... and the weekly digest tells it in the week it began, not in each week it lasts
+    digests = {week: ok(run_cli("digest", "--week", f"2026-W{week:02d}", "--as-of", "2026-04-05"))
+               for week in range(2, 8)}
+    assert [w for w, text in digests.items() if "Your runs have no shoe" in text] == [2]
+    assert "loadguard shoes add" in digests[2]
 
 
 def test_a_default_by_sport_type_in_config_gives_trail_runs_their_pair(store, run_cli, check_json, home):

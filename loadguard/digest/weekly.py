@@ -22,6 +22,7 @@ import pandas as pd
 from loadguard.advice import CHECKLIST, DISCLAIMER, FAMILY_HEADINGS
 from loadguard.assess.assessment import Assessment, sort_warnings
 from loadguard.assess.frames import Frames
+from loadguard.assess.rules.shoes import NO_PAIR
 from loadguard.config import Config
 from loadguard.digest import next_week, symptoms_section
 from loadguard.digest.next_week import NextWeek
@@ -301,10 +302,22 @@ def week_warnings(assessment: Assessment, week: IsoWeek, last: date) -> list[War
         for w in by_day[day]:
             if w.family in STATE_FAMILIES and day != end:
                 continue
+            if _told_in_an_earlier_week(assessment, w, week):
+                continue
             seen = best.get(w.id)
             if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
                 best[w.id] = w
     return sort_warnings(best.values())
+
+
+def _told_in_an_earlier_week(assessment: Assessment, w: Warning, week: IsoWeek) -> bool:
+    """A runner no pair is known of is told how to name one in the digest of the week
+    that began, not in each of the weeks the finding lasts (issue 17: once, not weekly)."""
+    if w.subject != NO_PAIR:
+        return False
+    starts = assessment.episode_starts.get(w.rule)
+    day = pd.Timestamp(w.date)
+    return starts is not None and day in starts.index and starts[day].date() < week.monday
 
 
 def _warning_groups(warnings: list[Warning]) -> list[WarningGroup]:
