@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loadguard import numbers as num
+from loadguard.digest.weekly import LIGHT_BELOW
 
 if TYPE_CHECKING:
     from loadguard.digest.weekly import ChartWeek, LoadBand
@@ -89,8 +90,6 @@ def _figure(weeks: "list[ChartWeek]", load: "LoadBand", layout: Layout, usual_km
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
-
-    from loadguard.digest.weekly import LIGHT_BELOW
 
     p = LIGHT   # drawn in the light palette; `recolour` makes the dark drawing
     road = [w.road_km for w in weeks]

@@ -14,6 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from loadguard.digest import chart, page, status
+from loadguard.digest.page import headline
+
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
@@ -21,15 +24,11 @@ if TYPE_CHECKING:
 
 
 def subject(d: "Digest") -> str:
-    from loadguard.digest.page import headline
-
     return f"loadguard {d.week.label}: {headline(d)}"
 
 
 def push(d: "Digest") -> tuple[str, str]:
     """The digest as a push message: its subject, and the status block in three lines."""
-    from loadguard.digest import status
-
     st = status.of(d)
     return subject(d), f"{st.word.capitalize()}. {st.sentence}\n{st.versus}.\n{st.next_text}"
 
@@ -38,8 +37,6 @@ def message(d: "Digest", *, to: str, sender: str) -> "EmailMessage":
     """The message for `d`, dated now."""
     from email.message import EmailMessage
     from email.utils import format_datetime, make_msgid
-
-    from loadguard.digest import chart, page
 
     # the sender's own domain, so make_msgid never asks DNS for this machine's name
     domain = sender.rsplit("@", 1)[-1].strip(" >")

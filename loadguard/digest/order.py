@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from loadguard.advice import FAMILY_HEADINGS
+from loadguard.assess.rules.common import ACUTE_DAYS
 from loadguard.digest.weeks import day_text
 
 if TYPE_CHECKING:
@@ -97,7 +98,6 @@ def _finding_item(w: "Warning", d: "Digest", same_advice: bool) -> Item:
 
 def card_window(w: "Warning", last_day: date) -> tuple[str, bool]:
     """The days a finding's numbers are about, in words, and whether they ended before `last_day`."""
-    from loadguard.assess.rules.common import ACUTE_DAYS
 
     if w.rule in ONE_RUN_RULES:
         return f"the run of {day_text(w.date)}", False     # a run's day is its window

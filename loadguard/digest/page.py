@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from loadguard import numbers as num
 from loadguard.digest import order, status, styles
+from loadguard.digest.chart import inline
 from loadguard.digest.order import span_text
 from loadguard.digest.weeks import day_text
 from loadguard.render.printable import printable
@@ -267,7 +268,6 @@ def html(digest: "Digest", charts: "list[tuple[str, str]] | None" = None, chart_
     """
     from markupsafe import Markup
 
-    from loadguard.digest.chart import inline
 
     svgs = [(classes, Markup(inline(svg, "chart-summary", classes.replace(" ", "-"))))
             for classes, svg in (charts or [])]
