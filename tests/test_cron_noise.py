@@ -210,7 +210,7 @@ def test_a_jump_is_mailed_again_only_when_its_km_grow_and_a_week_has_passed(stor
 
 def test_a_ratio_that_rises_only_because_the_base_falls_is_not_mailed_again():
     from loadguard.assess.ledger import Ledger
-    from loadguard.assess.rules.volume import WeeklyLoad
+    from loadguard.assess.rules.weekly_load import WeeklyLoad
     from loadguard.model import Severity, Warning
 
     def week(acute_km: float, ratio: float, severity=Severity.WARN) -> Warning:

@@ -234,7 +234,7 @@ def test_the_spike_reference_the_rule_exposes_is_the_one_it_judges_by(store, che
     from loadguard import config as config_mod
     from loadguard.assess import frames as frames_mod
     from loadguard.assess.assessment import detector_settings
-    from loadguard.assess.rules.volume import LongRunSpike, reference_km
+    from loadguard.assess.rules.long_run_spike import LongRunSpike, reference_km
 
     base(store, weeks=10)
     store.upsert_activities([run(AS_OF - timedelta(days=40), 22.0), run(AS_OF, 21.0)])

@@ -32,7 +32,7 @@ from loadguard.assess.rules import load_detectors
 from loadguard.assess.rules.common import ACUTE_DAYS, reaches
 from loadguard.assess.rules.shoes import Mileage, mileage_severity, shoe_table
 from loadguard.assess.rules.symptoms import AfterLoad, Event, events
-from loadguard.assess.rules.volume import (
+from loadguard.assess.rules.weekly_load import (
     LoadVerdict,
     WeeklyLoad,
     assess_weekly_load,

@@ -37,8 +37,8 @@ from loadguard.model import EPISODE, Severity, Warning
 class TrailSwitch(EpisodeRule):
     id = "terrain.trail_switch"
     about = RULES[id]   # title, advice and the study behind it: loadguard.advice
-    one_run_line = True   # its line holds for one trail run: see volume.LongRunSpike.one_run_line
-    precedence = 3   # which rule speaks first: see volume.WeeklyLoad.precedence
+    one_run_line = True   # its line holds for one trail run: see long_run_spike.LongRunSpike.one_run_line
+    precedence = 3   # which rule speaks first: see weekly_load.WeeklyLoad.precedence
 
     @staticmethod
     def phrase(warning: Warning) -> str:
@@ -153,7 +153,7 @@ class TrailSwitch(EpisodeRule):
 class ClimbJump(EpisodeRule):
     id = "terrain.climb_jump"
     about = RULES[id]   # title, advice and the study behind it: loadguard.advice
-    precedence = 4   # which rule speaks first: see volume.WeeklyLoad.precedence
+    precedence = 4   # which rule speaks first: see weekly_load.WeeklyLoad.precedence
 
     @staticmethod
     def phrase(warning: Warning) -> str:
