@@ -10,6 +10,7 @@ message and evidence, and are recorded as reported with it.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Mapping
@@ -86,7 +87,15 @@ def one_message_per_cause(warnings: list[Warning], speaks_first: Mapping[str, fl
             continue
         main = min([w, *also], key=lambda x: (-int(x.severity), speaks_first.get(x.rule, math.inf)))
         rest = [x for x in [w, *also] if x is not main]
-        message = main.message + "".join(f" Also {x.rule} ({x.severity.label}): {x.message}" for x in rest)
+        message = main.message + "".join(f" Also {x.rule} ({x.severity.label}): {_news(x.message, main.message)}"
+                                         for x in rest)
         out.append(replace(main, severity=max(x.severity for x in [w, *also]), message=message,
                            evidence={**main.evidence, "also": [supporting(x) for x in rest]}))
     return out
+
+
+def _news(message: str, told: str) -> str:
+    """`message` without the sentences `told` already holds ("Stricter thresholds while
+    a symptom is recent." once, not after each rule folded into the message)."""
+    sentences = re.split(r"(?<=[.!?])\s+", message.strip())
+    return " ".join(s for s in sentences if s not in told) or message
