@@ -1,8 +1,9 @@
 """The `loadguard` command group.
 
 Start-up stays light: each command lives in its own module under
-`loadguard.commands`, imported only when that command runs (or when --help
-lists it), and those modules import pandas or stravalib inside their functions.
+`loadguard.commands`, imported only when that command runs (`--help` lists them
+from `loadguard.commands.SUMMARIES`), and those modules import pandas or stravalib
+inside their functions.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import click
 
 from loadguard import __version__
 from loadguard.app import App
+from loadguard.commands import SUMMARIES
 from loadguard.errors import EXIT_FAILURE, EXIT_INTERRUPTED, LoadguardError
 
 # name -> "module:attribute"; the one list of what `loadguard` can do.
@@ -86,6 +88,11 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # each command's line from SUMMARIES, so `loadguard --help` imports no command module
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, SUMMARIES[name]) for name in self.list_commands(ctx)])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         target = COMMANDS.get(name)

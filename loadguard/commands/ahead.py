@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 
 from loadguard.app import App, as_of_day, as_of_option, pass_app
+from loadguard.commands import SUMMARIES
 
 # A week by default, as the weekly line is drawn; four at most, as far as its base
 # reaches back (a longer plan is `plan check`'s). Spelled out here, not read from the
@@ -11,7 +12,7 @@ DAYS = 7
 MAX_DAYS = 28
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["ahead"])
 @as_of_option
 @click.option("--days", type=click.IntRange(1, MAX_DAYS), default=DAYS, show_default=True,
               help="How many days after the as-of day the total covers (past 7, the later days' weekly "

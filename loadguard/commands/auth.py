@@ -3,9 +3,10 @@ from __future__ import annotations
 import click
 
 from loadguard.app import App, pass_app
+from loadguard.commands import SUMMARIES
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["auth"])
 @click.option("--client-id", metavar="ID", help="Your Strava API application's client id "
               "(else env STRAVA_CLIENT_ID, else [strava] client_id in config.toml).")
 @click.option("--client-secret", metavar="SECRET", help="Its client secret "

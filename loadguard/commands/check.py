@@ -3,9 +3,10 @@ from __future__ import annotations
 import click
 
 from loadguard.app import LEVELS, App, as_of_day, as_of_option, min_severity_option, pass_app
+from loadguard.commands import SUMMARIES
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["check"])
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--new", "only_new", is_flag=True,

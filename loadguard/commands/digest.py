@@ -4,6 +4,7 @@ import click
 
 from loadguard import years
 from loadguard.app import App, as_date, day_option, pass_app
+from loadguard.commands import SUMMARIES
 from loadguard.errors import EXIT_USAGE, LoadguardError
 
 
@@ -43,7 +44,7 @@ def _from_yourself(to: str) -> str:
     return formataddr(("loadguard", getaddresses([to])[0][1]))
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["digest"])
 @click.option("--week", "week_spec", type=WeekParam(), default="last", show_default=True,
               metavar="YYYY-Www|last|this",
               help="The ISO week (Monday to Sunday, local dates). 'last' is the last complete week "

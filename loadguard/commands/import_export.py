@@ -7,6 +7,7 @@ import sys
 import click
 
 from loadguard.app import App, pass_app
+from loadguard.commands import SUMMARIES
 from loadguard.errors import EXIT_FAILURE
 
 # Unreadable files named one line each, up to this many; the rest are counted in one
@@ -14,7 +15,7 @@ from loadguard.errors import EXIT_FAILURE
 MAX_PROBLEM_LINES = 10
 
 
-@click.command("import")
+@click.command("import", short_help=SUMMARIES["import"])
 @click.argument("path")
 @click.option(
     "--timezone", "zone_name", metavar="ZONE", default=None,

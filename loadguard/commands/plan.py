@@ -5,10 +5,11 @@ from pathlib import Path
 import click
 
 from loadguard.app import App, as_of_day, as_of_option, pass_app
+from loadguard.commands import SUMMARIES
 from loadguard.errors import EXIT_FAILURE, LoadguardError
 
 
-@click.group()
+@click.group(short_help=SUMMARIES["plan"])
 def plan() -> None:
     """A training plan: import it, then check it ahead against the lines."""
 

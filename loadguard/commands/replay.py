@@ -3,9 +3,10 @@ from __future__ import annotations
 import click
 
 from loadguard.app import App, Day, as_date, day_option, min_severity_option, pass_app
+from loadguard.commands import SUMMARIES
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["replay"])
 @click.option("--from", "first", type=Day(), required=True, help="First day replayed (YYYY-MM-DD).")
 @day_option("Last day replayed (default: today).", old=("--to",))
 @min_severity_option

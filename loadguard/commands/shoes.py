@@ -3,9 +3,10 @@ from __future__ import annotations
 import click
 
 from loadguard.app import App, Day, as_of_day, as_of_option, pass_app
+from loadguard.commands import SUMMARIES
 
 
-@click.group(invoke_without_command=True)
+@click.group(invoke_without_command=True, short_help=SUMMARIES["shoes"])
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context

@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 
 from loadguard.app import App, Day, as_date, day_option, pass_app
+from loadguard.commands import SUMMARIES
 from loadguard.symptoms.terms import KINDS, MAX_INTENSITY, PLACES
 
 # Shown in --help from the engine's own lists (loadguard.symptoms.terms); the engine
@@ -57,7 +58,7 @@ def _with_fields(func, date_help: str):
     return func
 
 
-@click.group()
+@click.group(short_help=SUMMARIES["symptom"])
 def symptom() -> None:
     """Log what your feet and legs tell you; kept on this machine only, never sent to Strava."""
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import click
 
 from loadguard.app import App, pass_app
+from loadguard.commands import SUMMARIES
 
 
-@click.command()
+@click.command(short_help=SUMMARIES["sync"])
 @click.option("--full", is_flag=True, help="Re-read the whole history instead of the recent window.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (for cron); errors still go to stderr.")
 @pass_app
