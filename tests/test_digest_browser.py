@@ -396,7 +396,8 @@ def test_real_weeks_read_well(home, run_cli, tmp_path, browser, week):
     assert [t for t in browser.evaluate(CONTRAST) if t["ratio"] < 4.5] == []
     [chart] = browser.evaluate(CHART_BOXES)
     assert overlapping(chart["labels"]) == []
-    check_print(browser, page, A4, f"real-{week}.pdf")
+    for paper, name in ((A4, "a4"), (LETTER, "letter")):
+        check_print(browser, page, paper, f"real-{week}-{name}.pdf")
 
 
 # -- the e-mail ---------------------------------------------------------------------------------
