@@ -60,7 +60,7 @@ import loadguard.sources.files as files
 files.MAX_WORKERS = int(sys.argv[1])
 if files.MAX_WORKERS < 2:
     files.PARALLEL_FROM = 10**9
-from loadguard.app import cli
+from loadguard.cli import cli
 start, cpu_start = time.perf_counter(), time.process_time()
 try:
     cli.main(["--home", sys.argv[2], "import", sys.argv[3], "--quiet"], prog_name="loadguard")

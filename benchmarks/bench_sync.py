@@ -32,7 +32,7 @@ import fake_strava as fs  # noqa: E402
 import responses  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from loadguard.app import cli  # noqa: E402
+from loadguard.cli import cli  # noqa: E402
 
 
 def main() -> None:
