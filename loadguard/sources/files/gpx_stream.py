@@ -28,6 +28,7 @@ _DEFAULT_NAMESPACE = re.compile(rb"""\sxmlns=(['"])([^'"]+)\1""")
 # included, as in gpxpy's pattern; _zone then reads it as gpxpy does.
 _TIME = re.compile("([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})[T ]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})"
                    "(?:\\.([0-9]{1,15}))?(Z|[+-\u2212][0-9]{2}:?(?:[0-9]{2})?)?$")
+_USUAL_TIME = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\Z")
 _ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _ZONES: dict[str, timezone] = {}
 
@@ -146,6 +147,13 @@ def parse_time(text: str | None) -> datetime | None:
     """A GPX time as gpxpy reads it; None for text it does not take as a time."""
     if not text:
         return None
+    if _USUAL_TIME.match(text):
+        # the form nearly every device writes ("2024-05-01T06:30:00Z"), read in C; a day
+        # or hour out of range goes the long way below and gets gpxpy's answer there
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     match = _TIME.match(text)
     if match is None:
         return None
