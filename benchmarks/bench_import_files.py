@@ -42,6 +42,8 @@ Again after the merges (2026-12-03, the same machine quiet, load 0.5):
     2 workers 10.8 s CPU, 5.5 s wall; unchanged again 0.1 s
 
 TCX is where it was before issue 20 (51): tcxreader was never the slow part.
+With the usual time form read by datetime.fromisoformat (same day): FIT 82,
+GPX 62, TCX 43 ms/MB; the mix 10.4 s CPU, 5.3 s wall on 2 workers.
 """
 
 from __future__ import annotations
