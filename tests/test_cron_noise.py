@@ -248,7 +248,7 @@ def test_the_spike_that_makes_the_weeks_jump_is_told_once(store, check_json):
     assert w["severity"] == "alert" and w["subject"] == "4242"
     [weekly] = w["evidence"]["also"]
     assert weekly["rule"] == "volume.weekly_load" and weekly["evidence"]["acute_km"] == 46.0
-    assert "Also volume.weekly_load" in w["message"]
+    assert "Also, weekly distance well above your recent weeks" in w["message"]
 
 
 def test_a_big_week_around_a_mailed_spike_is_told_in_the_spikes_mail(store, check_json, run_cli):

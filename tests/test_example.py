@@ -52,7 +52,7 @@ def test_example_athlete_triggers_its_headline_rules(run_cli, home, setup):
     spike = next(w for w in warnings if w["rule"] == "volume.long_run_spike")
     assert spike["message"].startswith("Run 'Bear Mountain")
     # the week folded into it is told without repeating what the spike already said
-    assert " Also volume.weekly_load (alert): 60.9 km" in spike["message"]
+    assert " Also, weekly distance well above your recent weeks (alert): 60.9 km" in spike["message"]
     assert spike["message"].count("Stricter thresholds while a symptom is recent.") == 1
     # Only the road shoe is worn out; the retired-looking and the trail pair are not.
     assert [w["subject"] for w in warnings if w["rule"] == "shoes.mileage"] == [gear_id("Nike Pegasus 40")]

@@ -87,8 +87,11 @@ def one_message_per_cause(warnings: list[Warning], speaks_first: Mapping[str, fl
             continue
         main = min([w, *also], key=lambda x: (-int(x.severity), speaks_first.get(x.rule, math.inf)))
         rest = [x for x in [w, *also] if x is not main]
-        message = main.message + "".join(f" Also {x.rule} ({x.severity.label}): {_news(x.message, main.message)}"
-                                         for x in rest)
+        # the folded rule by its title, not its id: the text is read in mails and the digest
+        # (JSON keeps each folded finding's rule in evidence["also"])
+        message = main.message + "".join(
+            f" Also, {x.title[0].lower()}{x.title[1:]} ({x.severity.label}): {_news(x.message, main.message)}"
+            for x in rest)
         out.append(replace(main, severity=max(x.severity for x in [w, *also]), message=message,
                            evidence={**main.evidence, "also": [supporting(x) for x in rest]}))
     return out
