@@ -967,3 +967,15 @@ def test_rotation_says_which_days_it_counted_beside_the_weeks_shoe_table(run_cli
     assert "were not worn" not in md
     assert "| Hoka Speedgoat 5 | 58.1 km | 700 km |" in md and "| 42.9 km |" in md
     assert "idle" not in md
+
+
+@pytest.mark.skipif(not (EXAMPLES / "athlete" / "activities.csv").exists(), reason="no example athlete")
+def test_a_big_week_folded_into_the_spike_later_in_the_week_is_one_card(run_cli, tmp_path):
+    # Saturday's weekly-load warning (54.0 km) grows into Sunday's, which the long run's
+    # spike tells ("Also, weekly distance ..."): the week is told once, in the spike's card.
+    assert run_cli("import", str(EXAMPLES / "athlete"), "--timezone", "America/New_York").exit_code == 0
+    md = run_cli("digest", "--today", TODAY, "--week", WEEK).stdout
+    cards = re.findall(r"^### (\w+) · (.+)$", md, re.M)
+    assert ("ALERT", "A run much longer than anything in the past month") in cards
+    assert not [c for c in cards if c[1] == "Weekly distance well above your recent weeks"]
+    assert md.count("Also, weekly distance well above your recent weeks (alert): 60.9 km") == 1

@@ -266,7 +266,9 @@ def usual_figures(browser) -> dict:
     return browser.evaluate("""(() => {
       const text = s => { const el = document.querySelector(s); return el ? el.textContent : ''; };
       const row = [...document.querySelectorAll('tr[data-metric="distance"] td')].map(td => td.textContent);
-      const card = document.querySelector('[data-rule="volume.weekly_load"]');
+      // the weekly load's own card, or the card it is folded into (a spike's: "Also, weekly ...")
+      const card = [...document.querySelectorAll('[data-rule]')].find(c => c.dataset.rule === 'volume.weekly_load'
+                                                                      || c.textContent.includes('Also, weekly distance'));
       return {table: row[1], status: text('#versus'), caption: text('#chart-summary'),
               card: card ? card.textContent : null, cardEarlier: card ? card.textContent.includes('earlier in the week') : null};
     })()""")

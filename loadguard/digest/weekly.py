@@ -28,7 +28,7 @@ from loadguard.digest import next_week, symptoms_section
 from loadguard.digest.next_week import NextWeek
 from loadguard.digest.symptoms_section import SymptomSection
 from loadguard.digest.weeks import IsoWeek
-from loadguard.model import Warning
+from loadguard.model import Severity, Warning
 from loadguard.shoe_keys import display_name
 from loadguard.store import Store
 
@@ -307,7 +307,11 @@ def week_warnings(assessment: Assessment, week: IsoWeek, last: date) -> list[War
             seen = best.get(w.id)
             if seen is None or (int(w.severity), w.date) >= (int(seen.severity), seen.date):
                 best[w.id] = w
-    return sort_warnings(best.values())
+    # A finding told inside another's card later in the week (a big week folded into the
+    # spike of its long run) is not a card of its own as well: one build-up, one card.
+    folded = {also["id"]: int(Severity.parse(also["severity"])) for w in best.values()
+              for also in w.evidence.get("also", ())}
+    return sort_warnings(w for key, w in best.items() if folded.get(key, -1) < int(w.severity))
 
 
 def _told_in_an_earlier_week(assessment: Assessment, w: Warning, week: IsoWeek) -> bool:
