@@ -194,3 +194,38 @@ def test_generated_runners_lines_are_exact(store, home, seed):
     config = config_mod.load(home / "config.toml")
     counts = assert_exact(store, config, every(start + timedelta(days=25), start + timedelta(days=418), 7))
     assert counts["run"] >= 40 and counts["week"] >= 40, counts
+
+
+# -- the EWMA method ---------------------------------------------------------------------------
+
+
+EWMA = '[detectors."volume.weekly_load"]\nmethod = "ewma"\n'
+
+
+def test_example_athlete_lines_are_exact_with_the_ewma_method(example_store, tmp_path):
+    """With `method = "ewma"` the weekly rule draws the next run's line from the two
+    averages, on its day and the 6 after it: a run of it raises nothing, one 5% and
+    0.5 km longer does."""
+    config_file = example_store / "config.toml"
+    (tmp_path / "config.toml").write_text((config_file.read_text() if config_file.exists() else "") + EWMA)
+    config = config_mod.load(tmp_path / "config.toml")
+    days = every(date(2026, 7, 1), date(2026, 11, 28), 3)
+    with Store.open(example_store / "loadguard.db") as store:
+        drawn = sum(any(s.rule == "volume.weekly_load" for s in Assessment(store, config, d, d).lines().run_lines)
+                    for d in days)
+        counts = assert_exact(store, config, days)
+    assert drawn >= 30 and counts["run"] >= 45, (drawn, counts)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_runners_lines_are_exact_with_the_ewma_method(store, home, seed):
+    start = date(2024, 1, 1)
+    runs, _ = generated(seed, start, 420)
+    store.upsert_activities(runs)
+    (home / "config.toml").write_text(EWMA)
+    config = config_mod.load(home / "config.toml")
+    days = every(start + timedelta(days=25), start + timedelta(days=418), 7)
+    drawn = sum(any(s.rule == "volume.weekly_load" for s in Assessment(store, config, d, d).lines().run_lines)
+                for d in days)
+    counts = assert_exact(store, config, days)
+    assert drawn >= 20 and counts["run"] >= 40, (drawn, counts)

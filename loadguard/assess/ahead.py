@@ -177,8 +177,9 @@ def _one_run(lines: dict[date, list[tuple[Line, bool]]], day: date) -> tuple[lis
     for d in sorted(lines):
         if not day <= d < day + timedelta(days=ACUTE_DAYS):
             continue
-        for line, careful in lines[d]:
-            if line.terrain or (not line.sums and d != day):
+        for drawn, careful in lines[d]:
+            line = None if drawn.terrain else drawn.for_run_days_before((d - day).days)
+            if line is None:
                 continue
             if line.crossed_by(0.0):
                 over.append((line.rule, d))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -77,6 +77,9 @@ class Line:
     for JSON. `sums` tells a line on km summed over days (a week, a first week
     back), which running on the days before also fills, from a line on one run.
     `terrain` names the only runs the line holds for ("trail"); None for any run.
+    `by_lag` is for a line on averages that weigh a run less each day after it (the
+    EWMA ratio): entry t is the km of a run t days before the line's day that crosses
+    it there (None: no run that long ago does); `km` is entry 0, the day's own run.
     """
 
     rule: str
@@ -86,9 +89,18 @@ class Line:
     evidence: dict
     sums: bool = True
     terrain: str | None = None
+    by_lag: tuple[float | None, ...] = ()
 
     def crossed_by(self, km: float) -> bool:
         return reaches(km, self.km) if self.at_line else exceeds(km, self.km)
+
+    def for_run_days_before(self, lag: int) -> "Line | None":
+        """This line as it holds for a run `lag` days before its day: itself for a sum
+        line (the run's km stays in the sums), None where the run no longer counts."""
+        if self.by_lag:
+            km = self.by_lag[lag] if lag < len(self.by_lag) else None
+            return None if km is None else replace(self, km=km)
+        return self if self.sums or lag == 0 else None
 
 
 @dataclass(frozen=True)

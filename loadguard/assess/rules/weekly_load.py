@@ -39,6 +39,8 @@ from loadguard.model import EPISODE, Severity, Warning
 # EWMA decay for 7- and 28-day loads (Williams et al. 2017): lambda = 2 / (N + 1).
 EWMA_ACUTE_SPAN = 7
 EWMA_CHRONIC_SPAN = 28
+EWMA_ACUTE_ALPHA = 2 / (EWMA_ACUTE_SPAN + 1)
+EWMA_CHRONIC_ALPHA = 2 / (EWMA_CHRONIC_SPAN + 1)
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,13 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
     km = daily["km"]
     acute = window(km, ACUTE_DAYS)
     base = base_weeks(acute, int(config["lightest_weeks_dropped"]), float(config["light_week_share"]))
+    ewma = {}
     if config["method"] == "ewma":
         from_first = km[km.index >= pd.Timestamp(frames.first_day)] if frames.first_day else km
-        a = from_first.ewm(alpha=2 / (EWMA_ACUTE_SPAN + 1), adjust=False).mean()
-        c = from_first.ewm(alpha=2 / (EWMA_CHRONIC_SPAN + 1), adjust=False).mean()
+        a = from_first.ewm(alpha=EWMA_ACUTE_ALPHA, adjust=False).mean()
+        c = from_first.ewm(alpha=EWMA_CHRONIC_ALPHA, adjust=False).mean()
         ratio = (a / c.where(c > 0)).reindex(km.index)
+        ewma = {"ewma_acute": a.reindex(km.index), "ewma_chronic": c.reindex(km.index)}
     else:
         ratio = acute / base.where(base > 0)
     # A break: `break_days` run-free days lying inside the 35 days (days before the
@@ -146,7 +150,7 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
     severity[(acute - base).round(6) < config["min_increase_km"]] = 0
     severity[silence.notna()] = 0
     table = pd.DataFrame({"acute": acute, "base": base, "ratio": ratio, "severity": severity,
-                          "silence": silence})
+                          "silence": silence, **ewma})
     frames.cache[key] = table
     return table
 
@@ -245,14 +249,14 @@ class WeeklyLoad(SpanRule):
     def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
         """The km a run on `day` may add to the 7 days ending then before the caution band
         starts: the line is the caution ratio of the day's base, and at least
-        `min_increase_km` above it. None where the rule is silent, and for the EWMA
-        method, whose ratio is not one of two sums."""
-        if config["method"] != "rolling":
-            return None
+        `min_increase_km` above it. None where the rule is silent. With the EWMA method,
+        the km of a run on that day or the 6 before it (`_ewma_line`)."""
         table = load_table(frames, config)
         at = pd.Timestamp(day)
         if at not in table.index or isinstance(table.at[at, "silence"], str):
             return None
+        if config["method"] == "ewma":
+            return self._ewma_line(table.loc[at], config, day)
         acute, base = float(table.at[at, "acute"]), float(table.at[at, "base"])
         caution, gain = config["caution"], config["min_increase_km"]
         week = max(base * caution, base + gain)
@@ -262,6 +266,37 @@ class WeeklyLoad(SpanRule):
         return Line(self.id, week - acute, True, why, {
             "week_line_km": num.km(week), "base_weekly_km": num.km(base), "caution": caution,
             "min_increase_km": gain, "km_already_in_window": num.km(acute)})
+
+    def _ewma_line(self, row: pd.Series, config: Mapping[str, Any], day: date) -> Line:
+        """The line of `day` under the EWMA method, for a run on it or up to 6 days before.
+
+        A run of x km t days before adds alpha (1 - alpha)^t x to each average, so where
+        the day's 7-day average reaches `caution` times its 28-day one is solved for in
+        one step per t. The rule also asks the 7 days' km to be `min_increase_km` over the
+        weekly base, which a run in them fills whole. A run long ago enough lifts the
+        28-day average more than the 7-day one times `caution`: no run then crosses
+        (None), unless the day is over already without it (0).
+        """
+        acute, chronic = float(row["ewma_acute"]), float(row["ewma_chronic"])
+        caution, gain = config["caution"], config["min_increase_km"]
+        by_gain = float(row["base"]) + gain - float(row["acute"])
+        short = caution * chronic - acute   # what the 7-day average lacks of the line
+        by_lag: list[float | None] = []
+        for t in range(ACUTE_DAYS):
+            slope = (EWMA_ACUTE_ALPHA * (1 - EWMA_ACUTE_ALPHA) ** t
+                     - caution * EWMA_CHRONIC_ALPHA * (1 - EWMA_CHRONIC_ALPHA) ** t)
+            if slope > 0:
+                by_lag.append(max(short / slope, by_gain))
+            else:
+                by_lag.append(None if short > 0 else max(0.0, by_gain))
+        if by_lag[0] is None:
+            return None   # the slope only falls with t: no run of any day crosses
+        why = (f"the 7-day average load on {day.isoformat()} kept under {caution} times the 28-day one "
+               f"(EWMA), and the 7 days under {num.limit_km_text(gain)} above your weekly base")
+        return Line(self.id, by_lag[0], True, why, {
+            "method": "ewma", "caution": caution, "min_increase_km": gain,
+            "acute_ewma_km": num.km(acute), "chronic_ewma_km": num.km(chronic)},
+            sums=False, by_lag=tuple(by_lag))
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         table = load_table(frames, config)
