@@ -1,6 +1,7 @@
-"""GPX files (Garmin Connect, Strava, Locus, phone apps): read by gpx_stream, and by
-gpxpy when gpx_stream refuses a file (GPX 1.0, odd namespaces, a value gpxpy may
-reject); gpxpy then reads it or says why not.
+"""GPX files (Garmin Connect, Strava, Locus, phone apps): read by gpx_scan (the plain
+files), by gpx_stream when gpx_scan refuses a file, and by gpxpy when gpx_stream
+refuses it too (GPX 1.0, odd namespaces, a value gpxpy may reject); gpxpy then reads
+it or says why not.
 
 GPX has no standard field for the sport: `<trk><type>` holds a word ("running"),
 Strava writes its own activity number there ("9"), and Locus Map writes
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from loadguard.sources.files import geo, gpx_stream
+from loadguard.sources.files import geo, gpx_scan, gpx_stream
 from loadguard.sources.files.track import Refused, Track, TrackError, fast_or_general
 
 # The words GPX writers use, lower-cased with '-' and ' ' as '_' -> Strava's sport type.
@@ -29,7 +30,8 @@ TREADMILL_WORDS = {"treadmill_running"}
 
 
 def parse(data: bytes) -> Track:
-    return fast_or_general(lambda d: track_of(gpx_stream.read(d)), parse_general, data)
+    return fast_or_general((lambda d: track_of(gpx_scan.read(d)), lambda d: track_of(gpx_stream.read(d))),
+                           parse_general, data)
 
 
 def track_of(doc: gpx_stream.Document) -> Track:

@@ -1,5 +1,6 @@
-"""TCX files (Garmin Training Center, older watches, some apps): read by tcx_stream,
-and by tcxreader when tcx_stream refuses a file (tcxreader then reads it or says why not).
+"""TCX files (Garmin Training Center, older watches, some apps): read by tcx_scan (the
+plain files), by tcx_stream when tcx_scan refuses a file, and by tcxreader when
+tcx_stream refuses it too (tcxreader then reads it or says why not).
 
 tcxreader returns times without a zone although TCX writes UTC (`…Z`), so they are
 taken as UTC here. Running cadence sits in the `RunCadence` extension, which
@@ -12,14 +13,15 @@ import io
 import xml.etree.ElementTree as ET
 from datetime import timezone
 
-from loadguard.sources.files import tcx_stream
+from loadguard.sources.files import tcx_scan, tcx_stream
 from loadguard.sources.files.track import Track, TrackError, fast_or_general
 
 SPORTS = {"running": "Run", "biking": "Ride", "other": "Workout"}
 
 
 def parse(data: bytes) -> Track:
-    return fast_or_general(lambda d: track_of(tcx_stream.read(d)), parse_general, data)
+    return fast_or_general((lambda d: track_of(tcx_scan.read(d)), lambda d: track_of(tcx_stream.read(d))),
+                           parse_general, data)
 
 
 def track_of(exercise: tcx_stream.Exercise) -> Track:

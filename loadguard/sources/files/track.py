@@ -45,16 +45,20 @@ class Refused(Exception):
 
 
 def fast_or_general(fast, general, data: bytes) -> Track:
-    """`fast(data)`, or `general(data)` when the fast reader refuses the file or fails
-    on it: a fast reader's own bug on an odd file must not cost the runner that run
-    (tests/test_fast_readers.py fuzzes them for such bugs). What it finds wrong with
-    the file itself (TrackError) stands."""
-    try:
-        return fast(data)
-    except TrackError:
-        raise
-    except Exception:  # noqa: BLE001 - Refused, or a bug: the proven reader decides
-        return general(data)
+    """The first of the `fast` readers (one, or several tried in order) that reads the
+    file, or `general(data)` when each refuses the file or fails on it: a fast reader's
+    own bug on an odd file must not cost the runner that run (tests/test_fast_readers.py
+    fuzzes them for such bugs). What one finds wrong with the file itself (TrackError) stands."""
+    for reader in (fast if isinstance(fast, (tuple, list)) else (fast,)):
+        try:
+            return reader(data)
+        except TrackError:
+            raise
+        except Exception:  # noqa: BLE001, S112 - Refused, or a bug: the next reader decides
+            continue
+    return general(data)
+
+
 class NotAnActivity(TrackError):
     """A well-formed file that holds no activity (a watch's settings, totals or monitoring)."""
 
