@@ -61,7 +61,7 @@ def read(data: bytes) -> gpx_stream.Document:
         if trk.tag == TRK:
             doc.tracks.append((gpx_stream._text(trk, NS + "name"), gpx_stream._text(trk, NS + "type"),
                                gpx_stream._activity(trk.find(NS + "extensions")),
-                               [segments[int(child.text[1:])] for child in trk if child.tag == TRKSEG]))
+                               [segments[id(child)] for child in trk if child.tag == TRKSEG]))
     return doc
 
 

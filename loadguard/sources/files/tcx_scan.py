@@ -64,7 +64,7 @@ def read(data: bytes) -> Exercise:
     root, tracks = read_bodies(decoded(data), "Track", TRACK, _track)
     if next(root.iter(TRACKPOINT), None) is not None:
         raise Refused("a trackpoint outside a track")
-    return tcx_stream.exercise_of(root, lambda track: tracks[int(track.text[1:])])
+    return tcx_stream.exercise_of(root, lambda track: tracks[id(track)])
 
 
 def _track(text: str, start: int, end: int, scope: dict[str, str]) -> list:

@@ -2,8 +2,8 @@
 the text, and handing everything around them to ElementTree.
 
 A scanner takes the bodies of the elements that hold the points (GPX `<trkseg>`, TCX
-`<Track>`), reads each body with strict patterns, and swaps it for a marker ("#0",
-"#1", …). What is left, the skeleton (the header, metadata, names, laps), is a few
+`<Track>`), reads each body with strict patterns, and swaps it for an empty marker
+element. What is left, the skeleton (the header, metadata, names, laps), is a few
 hundred bytes that ElementTree parses as the streaming readers would: so it is as
 well-formed, namespaced and read as before, and only the bodies are the scanner's own.
 
@@ -55,14 +55,20 @@ def decoded(data: bytes) -> str:
     return text
 
 
-def read_bodies(text: str, tag: str, element_tag: str, body) -> tuple[ET.Element, list]:
-    """(the skeleton's root, what `body` read from each `<tag>` element's body).
+def read_bodies(text: str, tag: str, element_tag: str, body) -> tuple[ET.Element, dict[int, object]]:
+    """(the skeleton's root, what `body` read from each `<tag>` element's body, by the
+    id of that element in the skeleton).
 
     `body(text, start, end, scope)` reads the body between `<tag>` and the first
     `</tag>` after it, with the namespace prefixes bound there ({prefix: uri}), and
     raises Refused for anything it does not take. The hollowed elements must be
-    exactly the skeleton's `element_tag` ({ns}name) elements, in order."""
+    exactly the skeleton's `element_tag` ({ns}name) elements, in order: each holds
+    one empty marker element, named by a word the file does not hold (no text, entity
+    or other element could pass for it, as names are never escaped)."""
     opening, closing = f"<{tag}>", f"</{tag}>"
+    key = "scan_"
+    while key in text:
+        key += "_"
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -71,16 +77,23 @@ def read_bodies(text: str, tag: str, element_tag: str, body) -> tuple[ET.Element
         end = text.find(closing, start)
         if end < 0:
             raise Refused(f"a {tag} element without its end")
-        parts += (text[pos:start], f"#{len(spans)}")
+        parts += (text[pos:start], f"<{key}{len(spans)}/>")
         spans.append((start, end))
         pos = end
     parts.append(text[pos:])
-    root, scopes = _skeleton("".join(parts).encode(), element_tag, len(spans))
-    return root, [body(text, start, end, scope) for (start, end), scope in zip(spans, scopes)]
+    root, found = _skeleton("".join(parts).encode(), element_tag)
+    if len(found) != len(spans):
+        raise Refused(f"a {tag} element the scanner did not read")
+    values = {}
+    for i, ((element, scope), (start, end)) in enumerate(zip(found, spans)):
+        if element.text or len(element) != 1 or element[0].tag.rpartition("}")[2] != f"{key}{i}":
+            raise Refused(f"a {tag} element the scanner did not read")
+        values[id(element)] = body(text, start, end, scope)
+    return root, values
 
 
-def _skeleton(skeleton: bytes, tag: str, count: int):
-    """(root element, each hollowed element's namespace scope {prefix: uri})."""
+def _skeleton(skeleton: bytes, tag: str):
+    """(root element, [(each `tag` element, its namespace scope {prefix: uri})])."""
     bindings: dict[str, list[str]] = {}
     declared: list[str] = []
     found = []
@@ -98,12 +111,9 @@ def _skeleton(skeleton: bytes, tag: str, count: int):
                 bindings[declared.pop()].pop()
     except ET.ParseError as exc:
         raise Refused(f"XML: {exc}") from None
-    if root is None or len(found) != count:
-        raise Refused(f"a {tag} element the scanner did not read")
-    for i, (element, _) in enumerate(found):
-        if element.text != f"#{i}" or len(element):
-            raise Refused(f"a {tag} element the scanner did not read")
-    return root, [scope for _, scope in found]
+    if root is None:
+        raise Refused("empty")
+    return root, found
 
 
 def prefixes(scope: dict[str, str], uri: str | None = None) -> str:
