@@ -60,6 +60,8 @@ def gpx_variant(text: str, how: str) -> str:
                                       "</trkseg></trk>")
     if how == "zoned times":
         return text.replace("Z</time>", "+01:00</time>")
+    if how == "two zones":  # the same moments written in two zones
+        return re.sub(r"T07:(0[0-4]):([0-9]{2})Z</time>", r"T08:\1:\2+01:00</time>", text)
     if how == "fractions":
         return text.replace(":00Z</time>", ":00.123456789Z</time>")
     if how == "untimed points":
@@ -97,7 +99,7 @@ def gpx_variant(text: str, how: str) -> str:
     return text
 
 
-GPX_VARIANTS = ["plain", "segments", "two tracks", "zoned times", "fractions", "untimed points", "odd times", "locus",
+GPX_VARIANTS = ["plain", "segments", "two tracks", "zoned times", "two zones", "fractions", "untimed points", "odd times", "locus",
                 "pause", "garmin", "crlf", "hdop", "no elevation", "empty elements", "empty segment", "repeated times",
                 "impossible dates", "nested extensions", "odd cadences"]
 
@@ -116,6 +118,9 @@ def tcx_variant(text: str, how: str) -> str:
         return text.replace(lap, lap + second + '<Lap StartTime="x"><DistanceMeters>5</DistanceMeters></Lap>')
     if how == "fractions and zones":
         return re.sub(r":([0-9]{2})Z</Time>", r":\1.25+01:00</Time>", text)
+    if how == "two zones":  # the same moments written in two zones, none naive
+        text = re.sub(r"T07:(0[0-4]):([0-9]{2})Z</Time>", r"T08:\1:\2+01:00</Time>", text)
+        return text.replace("Z</Time>", "+00:00</Time>")
     if how == "garmin":  # Garmin Connect's layout: indented, ".000" times, heart rate, ns3 TPX with RunCadence
         text = text.replace("<TrainingCenterDatabase ", '<TrainingCenterDatabase xmlns:ns3="http://www.garmin.com/'
                             'xmlschemas/ActivityExtension/v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ')
@@ -142,7 +147,7 @@ def tcx_variant(text: str, how: str) -> str:
     return text
 
 
-TCX_VARIANTS = ["plain", "run cadence", "two laps", "fractions and zones", "garmin", "crlf", "bike cadence",
+TCX_VARIANTS = ["plain", "run cadence", "two laps", "fractions and zones", "two zones", "garmin", "crlf", "bike cadence",
                 "no position", "empty track", "pause", "two run cadences"]
 
 

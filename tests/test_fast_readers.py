@@ -20,7 +20,7 @@ from fit_files import FitWriter, crc, run_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loadguard.sources.files import fit, fit_decode, gpx, gpx_scan, gpx_stream, parse, tcx, tcx_scan, tcx_stream
+from loadguard.sources.files import fit, fit_decode, geo, gpx, gpx_scan, gpx_stream, parse, tcx, tcx_scan, tcx_stream
 from loadguard.sources.files.track import Refused, TrackError, summary
 
 FILES = SHARED / "activity-files"
@@ -326,3 +326,69 @@ def test_reading_the_usual_files_loads_none_of_the_general_readers(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# -- the per-point sums, inlined for speed, against the functions they inline ---------------
+
+
+def _reference_distance(lats, lons):
+    out, total, last = [], 0.0, None
+    for lat, lon in zip(lats, lons):
+        if lat is None or lon is None:
+            out.append(None)
+            continue
+        if last is not None:
+            total += geo.haversine(last[0], last[1], lat, lon)
+        last = (lat, lon)
+        out.append(total)
+    return out
+
+
+def _reference_moving(times, lats, lons, elevations):
+    moving = 0.
+    for i in range(1, len(times)):
+        if times[i] is None or times[i - 1] is None:
+            continue
+        if elevations[i] and elevations[i - 1]:
+            step = geo.distance(lats[i], lons[i], elevations[i], lats[i - 1], lons[i - 1], elevations[i - 1])
+        else:
+            step = geo.distance(lats[i], lons[i], None, lats[i - 1], lons[i - 1], None)
+        seconds = (times[i] - times[i - 1]).total_seconds()
+        if seconds > 0 and step and (step / 1000) / (seconds / 60 ** 2) > geo.STOPPED_KMH:
+            moving += seconds
+    return moving
+
+
+_COORD = st.one_of(st.sampled_from([47.0, 47.00001, 47.0003, 8.0]), st.none(), st.floats(-90, 90))
+_ELEVATION = st.one_of(st.sampled_from([0.0, 400.0, 401.5]), st.none(), st.floats(-50, 3000))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_COORD, _COORD, _ELEVATION, st.one_of(st.integers(0, 20), st.none())), max_size=30))
+def test_the_inlined_sums_are_the_functions_they_inline(points):
+    from loadguard.sources.files.track import Track, _cumulative_distance
+
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    track = Track(fmt="gpx", sport_type="Run", start=START, lat=lats, lon=lons, distance=[None] * len(points))
+    assert repr(_cumulative_distance(track)) == repr(_reference_distance(lats, lons))
+    positioned = [p for p in points if p[0] is not None and p[1] is not None]
+    times = [None if p[3] is None else START + timedelta(seconds=5 * i + p[3]) for i, p in enumerate(positioned)]
+    args = (times, [p[0] for p in positioned], [p[1] for p in positioned], [p[2] for p in positioned])
+    assert repr(geo.moving_seconds(*args)) == repr(_reference_moving(*args))
+
+
+@pytest.mark.skipif(not SAMPLES, reason="../shared/activity-files absent")
+def test_the_summary_climbs_and_distances_as_before():
+    from loadguard.sources.files.track import _cumulative_distance, smoothed_altitude, smoothed_gain, steep_share
+
+    for path in SAMPLES:
+        if path.suffix in (".fit", ".gpx", ".tcx"):
+            track = parse(path.read_bytes())
+            figures = summary(track)
+            ascent = track.ascent_m if track.ascent_m is not None else smoothed_gain(track.seconds, track.altitude)
+            assert figures["elev_gain_m"] == (None if ascent is None else round(ascent, 1))
+            if not any(d is not None for d in track.distance):
+                assert _cumulative_distance(track) == _reference_distance(track.lat, track.lon)
+            assert figures["steep_share"] == steep_share(_cumulative_distance(track),
+                                                         smoothed_altitude(track.seconds, track.altitude))

@@ -53,14 +53,14 @@ def track_of(doc: gpx_stream.Document) -> Track:
     lats = [x for segment in segments for x in segment.lats]
     lons = [x for segment in segments for x in segment.lons]
     cadences = [c for segment in segments for c in segment.cadences]
-    for i in timed:
-        moment = times[i] if times[i].tzinfo else times[i].replace(tzinfo=timezone.utc)
-        track.seconds.append((moment - start).total_seconds())
-        track.distance.append(None)
-        track.altitude.append(elevations[i])
-        track.lat.append(lats[i])
-        track.lon.append(lons[i])
-        track.cadence.append(cadences[i])
+    if len(timed) < len(times):
+        times, elevations, lats, lons, cadences = ([column[i] for i in timed]
+                                                   for column in (times, elevations, lats, lons, cadences))
+    # all zoned or all naive (UTC) as settled above: the differences of the times as they are
+    first = times[0]
+    track.seconds = [(moment - first).total_seconds() for moment in times]
+    track.distance = [None] * len(times)
+    track.altitude, track.lat, track.lon, track.cadence = elevations, lats, lons, cadences
     # Sums per segment, then per track, then over the tracks: gpxpy's order of additions.
     per_track = [tuple(segments) for *_, segments in doc.tracks]
     track.distance_m = _total(per_track, lambda s: geo.length_2d(s.lats, s.lons))
@@ -68,7 +68,7 @@ def track_of(doc: gpx_stream.Document) -> Track:
     moving = _total(per_track, lambda s: geo.moving_seconds(s.times, s.lats, s.lons, s.elevations))
     if moving:
         track.moving_s = moving
-    if any(elevations[i] is not None for i in timed):
+    if any(e is not None for e in elevations):
         track.ascent_m = _total(per_track, lambda s: geo.uphill(s.elevations))
     return track
 

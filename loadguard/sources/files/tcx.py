@@ -29,18 +29,15 @@ def track_of(exercise: tcx_stream.Exercise) -> Track:
     if not exercise.laps:
         raise TrackError("no laps with track points")
     points = [p for lap in exercise.laps for p in lap]
-    start = points[0][0]
-    start = start.replace(tzinfo=timezone.utc) if start.tzinfo is None else start
+    first = points[0][0]
+    start = first.replace(tzinfo=timezone.utc) if first.tzinfo is None else first
     track = Track(fmt="tcx", sport_type=SPORTS.get((exercise.sport or "").lower(), "Workout"),
                   start=start.astimezone(timezone.utc))
-    for moment, lat, lon, altitude, distance, cadence in points:
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-        track.seconds.append((moment - start).total_seconds())
-        track.distance.append(distance)
-        track.altitude.append(altitude)
-        track.lat.append(lat)
-        track.lon.append(lon)
-        track.cadence.append(cadence)
+    moments, lats, lons, altitudes, distances, cadences = map(list, zip(*points))
+    # all naive or all zoned (tcx_stream refuses a mix): naive ones are UTC, so either way
+    # the differences are those of the moments as they are
+    track.seconds = [(moment - first).total_seconds() for moment in moments]
+    track.distance, track.altitude, track.lat, track.lon, track.cadence = distances, altitudes, lats, lons, cadences
     if exercise.distance:
         track.distance_m = exercise.distance
     track.elapsed_s = track.seconds[-1]
