@@ -310,6 +310,22 @@ def test_gpx_times_of_the_usual_length_read_as_gpxpy_reads_them(moment, at, char
     assert (got is None or got.utcoffset()) == (expected is None or expected.utcoffset())
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)), st.sampled_from([3, 6]),
+       st.integers(0, 26), st.sampled_from([None, "０", "-", ":", "T", " ", "9", "z", "+", ".", "5"]))
+def test_gpx_times_with_fractions_read_as_gpxpy_reads_them(moment, digits, at, char):
+    # Garmin's ".000" (and six digits) on the fast path too, against gpxpy, one character spoilt or none
+    from gpxpy.gpxfield import TIME_TYPE
+
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:20 + digits] + "Z"
+    if char is not None:
+        text = text[:at] + char + text[at + 1:]
+    expected = TIME_TYPE.from_string(text)
+    got = gpx_stream.parse_time(text)
+    assert got == expected
+    assert (got is None or got.utcoffset()) == (expected is None or expected.utcoffset())
+
+
 def test_reading_the_usual_files_loads_none_of_the_general_readers(tmp_path):
     import subprocess
     import sys
