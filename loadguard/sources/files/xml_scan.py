@@ -24,8 +24,9 @@ import xml.etree.ElementTree as ET
 from loadguard.sources.files.track import Refused
 
 # Pieces of the body patterns, possessive (Python 3.11's '*+': what follows each never
-# starts with what it takes, so giving any back could not help, and no input makes the
-# patterns backtrack). XML's own whitespace (not Unicode's):
+# starts with what it takes, so giving any back could not help, and the patterns never
+# backtrack over whitespace, text or names; tests/test_scanners.py times bodies built
+# to make them try). XML's own whitespace (not Unicode's):
 WS = "[ \t\n\r]*+"
 # Text the patterns take as is: no markup, reference or CDATA end, no carriage return
 # (which XML turns into a line feed), no character XML forbids.
