@@ -6,6 +6,7 @@ The real sample runs live in ../shared/activity-files and are only read from the
 from __future__ import annotations
 
 import gzip
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +46,109 @@ def tcx_text(start: datetime, km: float = 3.0, *, laps: bool = True, sport: str 
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<TrainingCenterDatabase {ns}><Activities>'
             f'<Activity Sport="{sport}"><Id>{start:%Y-%m-%dT%H:%M:%SZ}</Id>{lap}</Activity>'
             "</Activities></TrainingCenterDatabase>\n")
+
+
+def gpx_variant(text: str, how: str) -> str:
+    """gpx_text changed in one way (GPX_VARIANTS)."""
+    if how == "segments":
+        return text.replace("\n<trkpt", "\n</trkseg><trkseg><trkpt", 1).replace(
+            '<trkpt lat="47.0100', '</trkseg><trkseg><trkpt lat="47.0100', 1)
+    if how == "two tracks":
+        return text.replace("</trk>", "</trk><trk><name> </name><type>hiking</type><trkseg>"
+                                      '<trkpt lat="47.5" lon="8.5"><ele>0</ele><time>2026-03-02T09:00:00Z</time></trkpt>'
+                                      '<trkpt lat="47.5001" lon="8.5"><ele>0</ele><time>2026-03-02T09:00:30Z</time></trkpt>'
+                                      "</trkseg></trk>")
+    if how == "zoned times":
+        return text.replace("Z</time>", "+01:00</time>")
+    if how == "two zones":  # the same moments written in two zones
+        return re.sub(r"T07:(0[0-4]):([0-9]{2})Z</time>", r"T08:\1:\2+01:00</time>", text)
+    if how == "fractions":
+        return text.replace(":00Z</time>", ":00.123456789Z</time>")
+    if how == "untimed points":
+        return re.sub(r"<time>2026-03-02T07:01:[0-9]+Z</time>", "", text)
+    if how == "odd times":
+        return text.replace("<time>2026-03-02T07:02:00Z", "<time>not a time").replace(
+            "<time>2026-03-02T07:03:00Z", "<time> 2026-03-02T07:03:00Z")
+    if how == "locus":
+        return text.replace("<type>running</type>", '<extensions><locus:activity xmlns:locus="http://www.locusmap.eu">'
+                                                    "trail-running</locus:activity></extensions>")
+    if how == "pause":
+        return text.replace("2026-03-02T07:1", "2026-03-02T08:1")
+    if how == "garmin":  # Garmin Connect's layout: indented, ".000" times, ns3 extensions with hr and atemp
+        text = text.replace('xmlns:gpxtpx="', 'xmlns:ns3="').replace("gpxtpx:", "ns3:").replace(
+            "Z</time>", ".000Z</time>").replace("<ns3:cad>", "<ns3:atemp>21.0</ns3:atemp><ns3:hr>140</ns3:hr><ns3:cad>")
+        return text.replace("><", ">\n      <")
+    if how == "crlf":
+        return text.replace("\n", "\r\n").replace("><", ">\r\n  <")
+    if how == "hdop":  # Locus: a leaf the reader ignores between the time and the extensions
+        return text.replace("</time>", "</time><pdop>6.43</pdop><sat>7</sat>")
+    if how == "no elevation":
+        return re.sub(r"<ele>[^<]*</ele>", "", text)
+    if how == "empty elements":
+        return text.replace("<ele>400.0</ele>", "<ele></ele>", 3).replace("<gpxtpx:cad>85", "<gpxtpx:cad>", 5)
+    if how == "empty segment":
+        return text.replace("<trkseg>", "<trkseg>\n</trkseg><trkseg>", 1)
+    if how == "repeated times":
+        return re.sub(r"T07:00:[0-9]{2}Z", "T07:00:00Z", text)
+    if how == "impossible dates":
+        return text.replace("2026-03-02T07:00:1", "2026-02-30T07:00:1").replace("T07:00:2", "T24:00:2")
+    if how == "nested extensions":  # the first cad with text counts, wherever it is
+        return text.replace("<extensions>", "<extensions><gpxtpx:Other><gpxtpx:cad></gpxtpx:cad></gpxtpx:Other>")
+    if how == "odd cadences":
+        return text.replace("<gpxtpx:cad>85", "<gpxtpx:cad>x", 3).replace("<gpxtpx:cad>85", "<gpxtpx:cad> 85.5 ", 3)
+    return text
+
+
+GPX_VARIANTS = ["plain", "segments", "two tracks", "zoned times", "two zones", "fractions", "untimed points", "odd times", "locus",
+                "pause", "garmin", "crlf", "hdop", "no elevation", "empty elements", "empty segment", "repeated times",
+                "impossible dates", "nested extensions", "odd cadences"]
+
+
+def tcx_variant(text: str, how: str) -> str:
+    """tcx_text changed in one way (TCX_VARIANTS)."""
+    if how == "run cadence":
+        return text.replace("</DistanceMeters></Trackpoint>",
+                            '</DistanceMeters><Extensions><TPX xmlns="http://www.garmin.com/xmlschemas/'
+                            'ActivityExtension/v2"><Speed>3.1</Speed><RunCadence>86</RunCadence></TPX>'
+                            "</Extensions></Trackpoint>")
+    if how == "two laps":
+        lap_start = text.index("<Lap ")
+        lap = text[lap_start:text.index("</Lap>") + len("</Lap>")]
+        second = lap.replace("T07:", "T08:").replace("<DistanceMeters>3000.0", "<DistanceMeters>2000.0")
+        return text.replace(lap, lap + second + '<Lap StartTime="x"><DistanceMeters>5</DistanceMeters></Lap>')
+    if how == "fractions and zones":
+        return re.sub(r":([0-9]{2})Z</Time>", r":\1.25+01:00</Time>", text)
+    if how == "two zones":  # the same moments written in two zones, none naive
+        text = re.sub(r"T07:(0[0-4]):([0-9]{2})Z</Time>", r"T08:\1:\2+01:00</Time>", text)
+        return text.replace("Z</Time>", "+00:00</Time>")
+    if how == "garmin":  # Garmin Connect's layout: indented, ".000" times, heart rate, ns3 TPX with RunCadence
+        text = text.replace("<TrainingCenterDatabase ", '<TrainingCenterDatabase xmlns:ns3="http://www.garmin.com/'
+                            'xmlschemas/ActivityExtension/v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ')
+        text = text.replace("Z</Time>", ".000Z</Time>").replace(
+            "</DistanceMeters></Trackpoint>",
+            '</DistanceMeters><HeartRateBpm xsi:type="HeartRateInBeatsPerMinute_t"><Value>141</Value></HeartRateBpm>'
+            "<Extensions><ns3:TPX><ns3:Speed>3.0</ns3:Speed><ns3:RunCadence>88</ns3:RunCadence></ns3:TPX>"
+            "</Extensions></Trackpoint>")
+        return text.replace("><", ">\n        <")
+    if how == "crlf":
+        return text.replace("\n", "\r\n").replace("><", ">\r\n  <")
+    if how == "bike cadence":
+        return text.replace("</DistanceMeters></Trackpoint>",
+                            "</DistanceMeters><Cadence>90</Cadence><SensorState>Present</SensorState></Trackpoint>")
+    if how == "no position":
+        return re.sub(r"<Position>(?:(?!</Position>).)*</Position>", "", text, count=20)
+    if how == "empty track":
+        return text.replace("<Track>", "<Track></Track></Lap><Lap StartTime=\"x\"><Track>", 1)
+    if how == "pause":
+        return text.replace("T07:1", "T08:1")
+    if how == "two run cadences":  # the last one counts
+        return tcx_variant(text, "garmin").replace("<ns3:RunCadence>88", "<ns3:RunCadence>80</ns3:RunCadence>"
+                                                   "<ns3:RunCadence>88", 5)
+    return text
+
+
+TCX_VARIANTS = ["plain", "run cadence", "two laps", "fractions and zones", "two zones", "garmin", "crlf", "bike cadence",
+                "no position", "empty track", "pause", "two run cadences"]
 
 
 def truncated_fit() -> bytes:

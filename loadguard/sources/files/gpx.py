@@ -1,6 +1,7 @@
-"""GPX files (Garmin Connect, Strava, Locus, phone apps): read by gpx_stream, and by
-gpxpy when gpx_stream refuses a file (GPX 1.0, odd namespaces, a value gpxpy may
-reject); gpxpy then reads it or says why not.
+"""GPX files (Garmin Connect, Strava, Locus, phone apps): read by gpx_scan (the plain
+files), by gpx_stream when gpx_scan refuses a file, and by gpxpy when gpx_stream
+refuses it too (GPX 1.0, odd namespaces, a value gpxpy may reject); gpxpy then reads
+it or says why not.
 
 GPX has no standard field for the sport: `<trk><type>` holds a word ("running"),
 Strava writes its own activity number there ("9"), and Locus Map writes
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from loadguard.sources.files import geo, gpx_stream
+from loadguard.sources.files import geo, gpx_scan, gpx_stream
 from loadguard.sources.files.track import Refused, Track, TrackError, fast_or_general
 
 # The words GPX writers use, lower-cased with '-' and ' ' as '_' -> Strava's sport type.
@@ -29,7 +30,8 @@ TREADMILL_WORDS = {"treadmill_running"}
 
 
 def parse(data: bytes) -> Track:
-    return fast_or_general(lambda d: track_of(gpx_stream.read(d)), parse_general, data)
+    return fast_or_general((lambda d: track_of(gpx_scan.read(d)), lambda d: track_of(gpx_stream.read(d))),
+                           parse_general, data)
 
 
 def track_of(doc: gpx_stream.Document) -> Track:
@@ -51,14 +53,14 @@ def track_of(doc: gpx_stream.Document) -> Track:
     lats = [x for segment in segments for x in segment.lats]
     lons = [x for segment in segments for x in segment.lons]
     cadences = [c for segment in segments for c in segment.cadences]
-    for i in timed:
-        moment = times[i] if times[i].tzinfo else times[i].replace(tzinfo=timezone.utc)
-        track.seconds.append((moment - start).total_seconds())
-        track.distance.append(None)
-        track.altitude.append(elevations[i])
-        track.lat.append(lats[i])
-        track.lon.append(lons[i])
-        track.cadence.append(cadences[i])
+    if len(timed) < len(times):
+        times, elevations, lats, lons, cadences = ([column[i] for i in timed]
+                                                   for column in (times, elevations, lats, lons, cadences))
+    # all zoned or all naive (UTC) as settled above: the differences of the times as they are
+    first = times[0]
+    track.seconds = [(moment - first).total_seconds() for moment in times]
+    track.distance = [None] * len(times)
+    track.altitude, track.lat, track.lon, track.cadence = elevations, lats, lons, cadences
     # Sums per segment, then per track, then over the tracks: gpxpy's order of additions.
     per_track = [tuple(segments) for *_, segments in doc.tracks]
     track.distance_m = _total(per_track, lambda s: geo.length_2d(s.lats, s.lons))
@@ -66,7 +68,7 @@ def track_of(doc: gpx_stream.Document) -> Track:
     moving = _total(per_track, lambda s: geo.moving_seconds(s.times, s.lats, s.lons, s.elevations))
     if moving:
         track.moving_s = moving
-    if any(elevations[i] is not None for i in timed):
+    if any(e is not None for e in elevations):
         track.ascent_m = _total(per_track, lambda s: geo.uphill(s.elevations))
     return track
 

@@ -28,7 +28,11 @@ _DEFAULT_NAMESPACE = re.compile(rb"""\sxmlns=(['"])([^'"]+)\1""")
 # included, as in gpxpy's pattern; _zone then reads it as gpxpy does.
 _TIME = re.compile("([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})[T ]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})"
                    "(?:\\.([0-9]{1,15}))?(Z|[+-\u2212][0-9]{2}:?(?:[0-9]{2})?)?$")
-_USUAL_TIME = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\Z")
+# The form nearly every device writes ("2024-05-01T06:30:00Z", Garmin's with ".000"):
+# datetime.fromisoformat reads it as gpxpy does, in C, on Python 3.11 to 3.13 (an hour
+# of 24 is left out: gpxpy has none, and a newer Python may read it as midnight).
+USUAL_TIME = ("[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}(?:\\.[0-9]{3}|\\.[0-9]{6})?Z")
+_USUAL_TIME = re.compile(USUAL_TIME + "\\Z")
 _ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _ZONES: dict[str, timezone] = {}
 
@@ -51,7 +55,9 @@ class Document:
         self.tracks: list[tuple[str | None, str | None, str | None, list[Segment]]] = []
 
 
-def read(data: bytes) -> Document:
+def check(data: bytes) -> None:
+    """What every fast GPX reader checks first (gpx_scan too): a document type is refused
+    outright; GPX 1.1 in the default namespace and UTF-8, or gpxpy decides."""
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise TrackError("not a readable GPX file (it declares a document type, which GPX never needs)")
     declared = _DEFAULT_NAMESPACE.search(data)
@@ -60,6 +66,10 @@ def read(data: bytes) -> Document:
     encoding = _ENCODING.match(data)
     if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
         raise Refused("not declared UTF-8")  # gpxpy reads the bytes as UTF-8 whatever the declaration
+
+
+def read(data: bytes) -> Document:
+    check(data)
     ns = "{" + GPX_11 + "}"
     gpx, trk, trkseg, trkpt = ns + "gpx", ns + "trk", ns + "trkseg", ns + "trkpt"
     ele, time, extensions = ns + "ele", ns + "time", ns + "extensions"

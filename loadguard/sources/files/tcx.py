@@ -1,5 +1,6 @@
-"""TCX files (Garmin Training Center, older watches, some apps): read by tcx_stream,
-and by tcxreader when tcx_stream refuses a file (tcxreader then reads it or says why not).
+"""TCX files (Garmin Training Center, older watches, some apps): read by tcx_scan (the
+plain files), by tcx_stream when tcx_scan refuses a file, and by tcxreader when
+tcx_stream refuses it too (tcxreader then reads it or says why not).
 
 tcxreader returns times without a zone although TCX writes UTC (`…Z`), so they are
 taken as UTC here. Running cadence sits in the `RunCadence` extension, which
@@ -12,14 +13,15 @@ import io
 import xml.etree.ElementTree as ET
 from datetime import timezone
 
-from loadguard.sources.files import tcx_stream
+from loadguard.sources.files import tcx_scan, tcx_stream
 from loadguard.sources.files.track import Track, TrackError, fast_or_general
 
 SPORTS = {"running": "Run", "biking": "Ride", "other": "Workout"}
 
 
 def parse(data: bytes) -> Track:
-    return fast_or_general(lambda d: track_of(tcx_stream.read(d)), parse_general, data)
+    return fast_or_general((lambda d: track_of(tcx_scan.read(d)), lambda d: track_of(tcx_stream.read(d))),
+                           parse_general, data)
 
 
 def track_of(exercise: tcx_stream.Exercise) -> Track:
@@ -27,18 +29,15 @@ def track_of(exercise: tcx_stream.Exercise) -> Track:
     if not exercise.laps:
         raise TrackError("no laps with track points")
     points = [p for lap in exercise.laps for p in lap]
-    start = points[0][0]
-    start = start.replace(tzinfo=timezone.utc) if start.tzinfo is None else start
+    first = points[0][0]
+    start = first.replace(tzinfo=timezone.utc) if first.tzinfo is None else first
     track = Track(fmt="tcx", sport_type=SPORTS.get((exercise.sport or "").lower(), "Workout"),
                   start=start.astimezone(timezone.utc))
-    for moment, lat, lon, altitude, distance, cadence in points:
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-        track.seconds.append((moment - start).total_seconds())
-        track.distance.append(distance)
-        track.altitude.append(altitude)
-        track.lat.append(lat)
-        track.lon.append(lon)
-        track.cadence.append(cadence)
+    moments, lats, lons, altitudes, distances, cadences = map(list, zip(*points))
+    # all naive or all zoned (tcx_stream refuses a mix): naive ones are UTC, so either way
+    # the differences are those of the moments as they are
+    track.seconds = [(moment - first).total_seconds() for moment in moments]
+    track.distance, track.altitude, track.lat, track.lon, track.cadence = distances, altitudes, lats, lons, cadences
     if exercise.distance:
         track.distance_m = exercise.distance
     track.elapsed_s = track.seconds[-1]

@@ -38,9 +38,14 @@ class Exercise:
         self.laps: list[list[Point]] = []      # laps that have trackpoints
 
 
-def read(data: bytes) -> Exercise:
+def check(data: bytes) -> None:
+    """What every fast TCX reader checks first (tcx_scan too)."""
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise TrackError("not a readable TCX file (it declares a document type, which TCX never needs)")
+
+
+def read(data: bytes) -> Exercise:
+    check(data)
     points: dict[int, Point] = {}
     root = None
     try:
@@ -53,6 +58,12 @@ def read(data: bytes) -> Exercise:
         raise Refused(f"XML: {exc}") from None
     if root is None:
         raise Refused("empty")
+    return exercise_of(root, lambda track: [points[id(p)] for p in track if p.tag == TRACKPOINT])
+
+
+def exercise_of(root, points_of) -> Exercise:
+    """The Exercise of a parsed document whose trackpoints were read already: `points_of(track)`
+    gives a Track element's points (tcx_scan reads them off the text)."""
     exercise = Exercise()
     for node in root:
         if node.tag == ACTIVITIES:
@@ -63,7 +74,7 @@ def read(data: bytes) -> Exercise:
                     exercise.sport = activity.attrib["Sport"]
                     for lap in activity:
                         if lap.tag == LAP:
-                            _lap(lap, exercise, points)
+                            _lap(lap, exercise, points_of)
         elif node.tag == AUTHOR:
             _check_author(node)
     if len({p[0].tzinfo is None for lap in exercise.laps for p in lap}) > 1:
@@ -71,7 +82,7 @@ def read(data: bytes) -> Exercise:
     return exercise
 
 
-def _lap(lap, exercise: Exercise, points: dict[int, Point]) -> None:
+def _lap(lap, exercise: Exercise, points_of) -> None:
     found: list[Point] = []
     for child in lap:
         tag = child.tag
@@ -80,7 +91,7 @@ def _lap(lap, exercise: Exercise, points: dict[int, Point]) -> None:
         elif tag == DISTANCE:
             exercise.distance += _number(float, child.text)
         elif tag == TRACK:
-            found += [points[id(p)] for p in child if p.tag == TRACKPOINT]
+            found += points_of(child)
         elif tag == EXTENSIONS:
             for extension in child:
                 if extension.tag == LX:

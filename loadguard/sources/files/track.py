@@ -22,11 +22,12 @@ keeps. What is derived here, and why this way:
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from loadguard.sources.files.geo import haversine
+from loadguard.sources.files.geo import EARTH_RADIUS_M
 
 SMOOTH_WINDOW_S = 20.0
 CLIMB_HYSTERESIS_M = 0.5
@@ -45,16 +46,20 @@ class Refused(Exception):
 
 
 def fast_or_general(fast, general, data: bytes) -> Track:
-    """`fast(data)`, or `general(data)` when the fast reader refuses the file or fails
-    on it: a fast reader's own bug on an odd file must not cost the runner that run
-    (tests/test_fast_readers.py fuzzes them for such bugs). What it finds wrong with
-    the file itself (TrackError) stands."""
-    try:
-        return fast(data)
-    except TrackError:
-        raise
-    except Exception:  # noqa: BLE001 - Refused, or a bug: the proven reader decides
-        return general(data)
+    """The first of the `fast` readers (one, or several tried in order) that reads the
+    file, or `general(data)` when each refuses the file or fails on it: a fast reader's
+    own bug on an odd file must not cost the runner that run (tests/test_fast_readers.py
+    fuzzes them for such bugs). What one finds wrong with the file itself (TrackError) stands."""
+    for reader in (fast if isinstance(fast, (tuple, list)) else (fast,)):
+        try:
+            return reader(data)
+        except TrackError:
+            raise
+        except Exception:  # noqa: BLE001, S112 - Refused, or a bug: the next reader decides
+            continue
+    return general(data)
+
+
 class NotAnActivity(TrackError):
     """A well-formed file that holds no activity (a watch's settings, totals or monitoring)."""
 
@@ -89,7 +94,8 @@ def summary(track: Track) -> dict:
     last_m = next((d for d in reversed(distance) if d is not None), 0.0)  # none: a run without a distance
     total_m = track.distance_m if track.distance_m is not None else last_m
     elapsed = track.elapsed_s if track.elapsed_s is not None else (track.seconds[-1] if track.seconds else None)
-    ascent = track.ascent_m if track.ascent_m is not None else smoothed_gain(track.seconds, track.altitude)
+    smooth = smoothed_altitude(track.seconds, track.altitude)  # once, for the climb and the grades
+    ascent = track.ascent_m if track.ascent_m is not None else _gain(smooth)
     return {
         "start_utc": track.start.astimezone(timezone.utc),
         "local_start": track.local_start,
@@ -99,7 +105,7 @@ def summary(track: Track) -> dict:
         "elev_gain_m": None if ascent is None else round(ascent, 1),
         "cadence_spm": cadence_spm(track.cadence),
         # Grades from smoothed altitude: a few metres of jitter over 100 m would fake a 10% slope.
-        "steep_share": steep_share(distance, smoothed_altitude(track.seconds, track.altitude)),
+        "steep_share": steep_share(distance, smooth),
     }
 
 
@@ -115,7 +121,11 @@ def smoothed_altitude(seconds: list[float], altitude: list[float | None]) -> lis
 
 
 def smoothed_gain(seconds: list[float], altitude: list[float | None]) -> float | None:
-    smooth = [a for a in smoothed_altitude(seconds, altitude) if a is not None]
+    return _gain(smoothed_altitude(seconds, altitude))
+
+
+def _gain(smoothed: list[float | None]) -> float | None:
+    smooth = [a for a in smoothed if a is not None]
     if len(smooth) < 2:
         return None
     gain, low = 0.0, smooth[0]
@@ -171,16 +181,19 @@ def _at(dist: list[float], values: list[float], where: float) -> float:
 
 def _window_mean(times: list[float], values: list[float], window: float) -> list[float]:
     """Mean of the samples within ±window/2 seconds of each sample (a running sum, O(n))."""
-    out, lo, hi, total = [], 0, 0, 0.0
+    out: list[float] = []
+    append = out.append
+    lo, hi, total, n = 0, 0, 0.0, len(times)
     half = window / 2
     for t in times:
-        while hi < len(times) and times[hi] <= t + half:
+        upper, lower = t + half, t - half
+        while hi < n and times[hi] <= upper:
             total += values[hi]
             hi += 1
-        while times[lo] < t - half:
+        while times[lo] < lower:
             total -= values[lo]
             lo += 1
-        out.append(total / (hi - lo))
+        append(total / (hi - lo))
     return out
 
 
@@ -190,12 +203,19 @@ def _cumulative_distance(track: Track) -> list[float | None]:
         return track.distance
     out: list[float | None] = []
     total, last = 0.0, None
+    # geo.haversine inlined, the same operations in the same order: this runs for every point
+    radians, sin, cos, asin, sqrt, power = math.radians, math.sin, math.cos, math.asin, math.sqrt, math.pow
     for lat, lon in zip(track.lat, track.lon):
         if lat is None or lon is None:
             out.append(None)
             continue
         if last is not None:
-            total += haversine(last[0], last[1], lat, lon)
+            d_lon = radians(last[1] - lon)
+            phi1 = radians(last[0])
+            phi2 = radians(lat)
+            d_lat = phi1 - phi2
+            a = power(sin(d_lat / 2), 2) + power(sin(d_lon / 2), 2) * cos(phi1) * cos(phi2)
+            total += EARTH_RADIUS_M * (2 * asin(sqrt(a)))
         last = (lat, lon)
         out.append(total)
     return out
