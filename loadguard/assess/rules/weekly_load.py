@@ -267,7 +267,7 @@ class WeeklyLoad(SpanRule):
             "week_line_km": num.km(week), "base_weekly_km": num.km(base), "caution": caution,
             "min_increase_km": gain, "km_already_in_window": num.km(acute)})
 
-    def _ewma_line(self, row: pd.Series, config: Mapping[str, Any], day: date) -> Line:
+    def _ewma_line(self, row: pd.Series, config: Mapping[str, Any], day: date) -> Line | None:
         """The line of `day` under the EWMA method, for a run on it or up to 6 days before.
 
         A run of x km t days before adds alpha (1 - alpha)^t x to each average, so where
@@ -292,7 +292,7 @@ class WeeklyLoad(SpanRule):
         if by_lag[0] is None:
             return None   # the slope only falls with t: no run of any day crosses
         why = (f"the 7-day average load on {day.isoformat()} kept under {caution} times the 28-day one "
-               f"(EWMA), and the 7 days under {num.limit_km_text(gain)} above your weekly base")
+               f"(EWMA), or the 7 days under {num.limit_km_text(gain)} above your weekly base (it speaks at both)")
         return Line(self.id, by_lag[0], True, why, {
             "method": "ewma", "caution": caution, "min_increase_km": gain,
             "acute_ewma_km": num.km(acute), "chronic_ewma_km": num.km(chronic)},
