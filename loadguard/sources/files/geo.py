@@ -75,23 +75,14 @@ def uphill(elevations: list[float | None]) -> float:
 def moving_seconds(times: list, lats: list[float], lons: list[float], elevations: list[float | None]) -> float:
     """A segment's time spent faster than STOPPED_KMH between points that both have a time."""
     moving = 0.
-    cos, radians, sqrt = math.cos, math.radians, math.sqrt
     for i in range(1, len(times)):
         now, before = times[i], times[i - 1]
         if now is None or before is None:
             continue
-        # distance() inlined, the same operations; gpxpy takes a zero elevation for none,
-        # so the slope counts only between two non-zero, different elevations
-        lat1, lon1, lat2, lon2 = lats[i], lons[i], lats[i - 1], lons[i - 1]
-        if abs(lat1 - lat2) > FLAT_WITHIN_DEG or abs(lon1 - lon2) > FLAT_WITHIN_DEG:
-            step = haversine(lat1, lon1, lat2, lon2)
+        if elevations[i] and elevations[i - 1]:  # gpxpy's test: a zero elevation counts as none
+            step = distance(lats[i], lons[i], elevations[i], lats[i - 1], lons[i - 1], elevations[i - 1])
         else:
-            x = lat1 - lat2
-            y = (lon1 - lon2) * cos(radians(lat1))
-            step = sqrt(x * x + y * y) * ONE_DEGREE_M
-            ele1, ele2 = elevations[i], elevations[i - 1]
-            if ele1 and ele2 and ele1 != ele2:
-                step = sqrt(step ** 2 + (ele1 - ele2) ** 2)
+            step = distance(lats[i], lons[i], None, lats[i - 1], lons[i - 1], None)
         seconds = (now - before).total_seconds()
         if seconds > 0 and step and (step / 1000) / (seconds / 60 ** 2) > STOPPED_KMH:
             moving += seconds

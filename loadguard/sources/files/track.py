@@ -22,12 +22,11 @@ keeps. What is derived here, and why this way:
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from loadguard.sources.files.geo import EARTH_RADIUS_M
+from loadguard.sources.files.geo import haversine
 
 SMOOTH_WINDOW_S = 20.0
 CLIMB_HYSTERESIS_M = 0.5
@@ -203,19 +202,12 @@ def _cumulative_distance(track: Track) -> list[float | None]:
         return track.distance
     out: list[float | None] = []
     total, last = 0.0, None
-    # geo.haversine inlined, the same operations in the same order: this runs for every point
-    radians, sin, cos, asin, sqrt, power = math.radians, math.sin, math.cos, math.asin, math.sqrt, math.pow
     for lat, lon in zip(track.lat, track.lon):
         if lat is None or lon is None:
             out.append(None)
             continue
         if last is not None:
-            d_lon = radians(last[1] - lon)
-            phi1 = radians(last[0])
-            phi2 = radians(lat)
-            d_lat = phi1 - phi2
-            a = power(sin(d_lat / 2), 2) + power(sin(d_lon / 2), 2) * cos(phi1) * cos(phi2)
-            total += EARTH_RADIUS_M * (2 * asin(sqrt(a)))
+            total += haversine(last[0], last[1], lat, lon)
         last = (lat, lon)
         out.append(total)
     return out
