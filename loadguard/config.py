@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 
 from loadguard import addresses
 from loadguard.errors import LoadguardError
-from loadguard.sources.safe_open import read_small_text
+from loadguard.safe_open import read_small_text
 from loadguard.sport_types import unknown_sport_type
 from loadguard.zones import known_zone
 

@@ -17,7 +17,7 @@ import pytest
 from strava_export import activity, csv_text, write_export, zip_folder
 from test_import import PEG, db_rows, export_folder, quirky_rows, stored
 
-from loadguard.sources import safe_open
+from loadguard import safe_open
 
 
 def _set_cell(rows, index, column, value):

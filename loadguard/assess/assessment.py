@@ -16,17 +16,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
-from loadguard.assess import ahead, plan_check
 from loadguard.assess import frames as history
 from loadguard.assess.episodes import GAP_DAYS, episode_starts, name_episodes
 from loadguard.assess.frames import Frames
 from loadguard.assess.ledger import Ledger
 from loadguard.assess.one_cause import one_message_per_cause
-from loadguard.assess.planned_runs import carried
 from loadguard.assess.prior_findings import PriorFindings, precedence
 from loadguard.assess.rules import load_detectors
 from loadguard.assess.rules.common import ACUTE_DAYS, reaches
@@ -42,8 +40,11 @@ from loadguard.assess.rules.weekly_load import (
 from loadguard.config import Config
 from loadguard.errors import LoadguardError
 from loadguard.model import Severity, Warning
-from loadguard.plan.sessions import Session
 from loadguard.store import Store
+
+if TYPE_CHECKING:
+    from loadguard.assess import ahead, plan_check
+    from loadguard.plan.sessions import Session
 
 # The longest window a built-in rule sums over (8 weeks of rotation, plus a week):
 # where runs were read from a later day, the first this-many days are not judged.
@@ -221,6 +222,8 @@ class Assessment:
     def lines(self, days: int = ACUTE_DAYS) -> ahead.Ahead:
         """Where each rule would start to speak on the `days` days after `last`: the
         longest next run and the most those days may hold (`loadguard ahead`)."""
+        from loadguard.assess import ahead  # the lines ahead: off a check's start-up
+
         first = self.last + timedelta(days=1)
         # a run's km stays in the sums of the 7 days from its own: lines are drawn that far
         last = self.last + timedelta(days=max(days, ACUTE_DAYS))
@@ -243,6 +246,8 @@ class Assessment:
     def plan(self, sessions: list[Session]) -> list[plan_check.Judged]:
         """`sessions` after `last` judged on top of the history, as `check` would judge them
         once run: each with the lines it would cross (`loadguard plan check`)."""
+        from loadguard.assess import plan_check  # a plan judged: off a check's start-up
+
         if not sessions:
             return []
         last = max(s.day for s in sessions)
@@ -260,6 +265,8 @@ class Assessment:
         `self.last` up to `last`, with `sessions` run as planned (each after that day's
         runs), as `check` would judge those days: the stricter settings while a symptom
         is recent."""
+        from loadguard.assess.planned_runs import carried  # off a check's start-up
+
         first = self.last + timedelta(days=1)
         future = carried(self._recent_frames, sessions, last)
         judged = [r for r in self.line_rules if rules is None or r.id in rules]

@@ -17,8 +17,8 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterator
 
 from loadguard.errors import LoadguardError
+from loadguard.safe_open import MAX_FILE_BYTES, capped, kind_of, open_regular_file, open_zip_member
 from loadguard.sources.csv_table import NOT_TEXT, CsvFile
-from loadguard.sources.safe_open import MAX_FILE_BYTES, capped, kind_of, open_regular_file, open_zip_member
 
 ACTIVITIES_CSV = "activities.csv"
 SHOES_CSV = "shoes.csv"

@@ -42,10 +42,10 @@ from typing import Any, Callable, Iterator, Protocol
 
 from loadguard.config import DEFAULTS
 from loadguard.errors import LoadguardError
+from loadguard.safe_open import kind_of
 from loadguard.shoe_keys import display_name
 from loadguard.sources import API_SOURCE as SOURCE
 from loadguard.sources import validate
-from loadguard.sources.safe_open import kind_of
 from loadguard.store import Store
 from loadguard.strava.faults import BadResponse, Deadline, Interrupted, ItemFault, RemoteStop
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from loadguard.atomic_file import remove, write_atomic
 from loadguard.errors import LoadguardError
 from loadguard.paths import TOKEN_FILE
-from loadguard.sources.safe_open import read_small_text
+from loadguard.safe_open import read_small_text
 
 # Renew this long before the access token's expiry, so a request sent just before
 # the deadline cannot arrive just after it.

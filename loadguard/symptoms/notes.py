@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from loadguard.symptoms.log import NERVE_KINDS, nerve_in_foot
 
@@ -37,16 +38,16 @@ _PLACE_WORDS = {
 }
 
 # Shoe parts and technique words that contain a body part but are not one.
-_NOT_A_PART = re.compile(
+_NOT_A_PART = (
     r"\b(?:toe[ -]?(?:box|cap|off|spring)|heel[ -]?(?:counter|drop|cup|strik\w*|tab)|heel[- ]toe|"
     r"arch (?:support|insert)\w*|calf (?:sleeves?|compression|guards?|pack|raises?))\b")
-_COLD = re.compile(r"\b(?:cold|colder|freez\w*|frozen|frost\w*|ic[ey]|snow\w*|winter|chill\w*|sub-?zero)\b")
-_EFFORT = re.compile(r"\b(?:pace|climb\w*|hills?|uphill|sprint\w*|intervals?|reps?|efforts?|lactic|stairs|"
-                     r"tempo|calories|fat|legs|lungs|quads|glutes)\b")
+_COLD = r"\b(?:cold|colder|freez\w*|frozen|frost\w*|ic[ey]|snow\w*|winter|chill\w*|sub-?zero)\b"
+_EFFORT = (r"\b(?:pace|climb\w*|hills?|uphill|sprint\w*|intervals?|reps?|efforts?|lactic|stairs|"
+           r"tempo|calories|fat|legs|lungs|quads|glutes)\b")
 _NEGATED = r"\b(?:no|not|without|zero|never|nothing|none|free of|no more|less)\b(?:\W+\w+){0,2}?\W+"
-_GONE = re.compile(r"\b(?:gone|went away|disappeared|resolved|no longer|cleared up)\b")
-_SIDE = re.compile(r"\b(left|right|both)\b")
-_CLAUSE_SPLIT = re.compile(r"[.;!?\n,]+|\bbut\b")
+_GONE = r"\b(?:gone|went away|disappeared|resolved|no longer|cleared up)\b"
+_SIDE = r"\b(left|right|both)\b"
+_CLAUSE_SPLIT = r"[.;!?\n,]+|\bbut\b"
 
 _TIMINGS = (  # first match wins: the most telling pattern first
     ("night", r"\b(?:at night|overnight|in bed|woke\w*|kept me up|night)\b"),
@@ -74,32 +75,37 @@ def _compile(table: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:
     return [(name, re.compile(rf"\b(?:{words})\b")) for name, words in table.items()]
 
 
-_KINDS = _compile(_KIND_WORDS)
-_PLACES = _compile(_PLACE_WORDS)
+@cache
+def _patterns() -> tuple:
+    """The patterns compiled on the first note read, not when a check starts: most
+    histories hold few notes, and every check imports this module."""
+    return (_compile(_KIND_WORDS), _compile(_PLACE_WORDS),
+            *(re.compile(p) for p in (_NOT_A_PART, _COLD, _EFFORT, _GONE, _SIDE, _CLAUSE_SPLIT)))
 
 
 def find(text: str | None) -> list[Mention]:
     """Symptom mentions in one note, one per clause, in the order written."""
     if not text:
         return []
+    kinds, places, not_a_part, cold, effort, gone, side_of, clause_split = _patterns()
     timing = next((name for name, pattern in _TIMINGS if re.search(pattern, text.lower())), None)
     out: list[Mention] = []
-    for raw in _CLAUSE_SPLIT.split(text):
+    for raw in clause_split.split(text):
         clause = " ".join(raw.split())
-        low = _NOT_A_PART.sub(" ", clause.lower())
-        place = next((name for name, pattern in _PLACES if pattern.search(low)), None)
-        if place is None or _GONE.search(low):
+        low = not_a_part.sub(" ", clause.lower())
+        place = next((name for name, pattern in places if pattern.search(low)), None)
+        if place is None or gone.search(low):
             continue
-        side = _SIDE.search(low)
-        for kind, pattern in _KINDS:
+        side = side_of.search(low)
+        for kind, pattern in kinds:
             hit = pattern.search(low)
             if hit is None or re.search(_NEGATED + re.escape(hit.group(0)), low):
                 continue
-            if kind in NERVE_KINDS and _COLD.search(low):
+            if kind in NERVE_KINDS and cold.search(low):
                 continue  # numb or burning toes on a freezing day are the weather
-            if kind in ("burning", "dull ache", "pain") and place == "calf" and _EFFORT.search(low):
+            if kind in ("burning", "dull ache", "pain") and place == "calf" and effort.search(low):
                 continue  # calves burning on a climb are working muscles
-            if kind == "burning" and _EFFORT.search(low) and not re.search(r"\bburn\w* (?:in|under|along)\b", low):
+            if kind == "burning" and effort.search(low) and not re.search(r"\bburn\w* (?:in|under|along)\b", low):
                 continue  # "burning pace", "burned through the intervals"
             out.append(Mention(kind, place, side.group(1) if side else None, timing, clause))
             break  # one mention per clause: the kinds are listed nerve-type first

@@ -4,7 +4,7 @@ A watch folder or a zip may hold anything: only regular files are read (a FIFO
 would block the import forever, a device file never ends), symlinked folders are
 not followed (they can loop), and no file is inflated past MAX_FILE_BYTES, so a
 gzip or zip bomb costs at most that much memory. The opening and capping is
-loadguard.sources.safe_open's, as for exports.
+loadguard.safe_open's, as for exports.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loadguard.errors import LoadguardError
-from loadguard.sources.safe_open import MIB, TooLarge, capped, open_regular_file, open_zip_member
+from loadguard.safe_open import MIB, TooLarge, capped, open_regular_file, open_zip_member
 
 # For one activity file, far above any real recording (a 24-hour FIT file at 1 s
 # is ~5 MB, its GPX ~30 MB), and far below the export's own cap (safe_open).

@@ -13,7 +13,9 @@ inflate to gigabytes. Everything here refuses those with one clear line
   their declared size first (`open_zip_member`), and by what they actually
   inflate to while being read, since a declared size can lie.
 
-Any importer of user files (exports, activity files) uses these.
+Any importer of user files (exports, activity files) uses these, and so do the
+reads of config.toml and the token file: outside the sources package, so reading
+a config does not load the importers' plugin machinery.
 """
 
 from __future__ import annotations
