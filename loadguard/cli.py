@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from loadguard import __version__
+from loadguard import __version__, start_up
 from loadguard.app import App
 from loadguard.commands import SUMMARIES
 from loadguard.errors import EXIT_FAILURE, EXIT_INTERRUPTED, LoadguardError
@@ -143,6 +143,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 
 def main() -> None:
     _tolerate_narrow_encodings()
+    start_up.one_command()
     cli(prog_name="loadguard")
 
 

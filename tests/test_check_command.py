@@ -344,3 +344,33 @@ def test_plugin_without_evaluate_replays_a_span_that_starts_without_shoe_use(sto
     told = {m["day"]: m["message"] for m in json.loads(result.stdout)["mailed"] if m["rule"] == "log.shoes"}
     assert told == {(AS_OF - timedelta(days=d)).isoformat(): "gA at 10.0 km" for d in range(2, 6)} | {
         (AS_OF - timedelta(days=d)).isoformat(): "gA at 15.0 km" for d in range(0, 2)}
+
+
+def test_check_in_process_leaves_the_collector_alone(run_cli, history):
+    """Only a process that is one command freezes its start-up objects: a program (or these
+    tests) calling the CLI in-process keeps collecting its own garbage."""
+    import gc
+
+    before = gc.get_freeze_count()
+    jump(history, 72.0)
+    result = run_cli("check", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 0 and "volume.weekly_load" in result.stdout
+    assert gc.get_freeze_count() == before
+
+
+def test_one_command_process_freezes_what_start_up_made(monkeypatch):
+    """The console entry point marks its process as one command; from then on, a command's
+    `settled()` moves the objects made so far out of the collector's walks."""
+    import gc
+
+    from loadguard import start_up
+
+    monkeypatch.setattr(start_up, "_one_command", False)
+    start_up.settled()
+    assert gc.get_freeze_count() == 0
+    try:
+        start_up.one_command()
+        start_up.settled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

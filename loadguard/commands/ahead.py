@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from loadguard import start_up
 from loadguard.app import App, as_of_day, as_of_option, pass_app
 from loadguard.commands import SUMMARIES
 
@@ -23,6 +24,7 @@ def ahead(app: App, as_of, days: int, fmt: str) -> None:
     """How long the next run may be, and how much the next days may hold, before a volume rule speaks."""
     from loadguard.assess.assessment import Assessment
     from loadguard.render import ahead_out
+    start_up.settled()
 
     day = as_of_day(as_of, app)
     result = Assessment(app.store, app.config, day, day).lines(days)

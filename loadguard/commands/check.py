@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from loadguard import start_up
 from loadguard.app import LEVELS, App, as_of_day, as_of_option, min_severity_option, pass_app
 from loadguard.commands import SUMMARIES
 
@@ -33,6 +34,7 @@ def check(app: App, as_of, fmt: str, only_new: bool, min_severity: str, fail_on:
     from loadguard.assess.assessment import Assessment, at_least, at_or_above
     from loadguard.model import Severity
     from loadguard.render import json_out, text
+    start_up.settled()
 
     urls = app.config["notify"]["urls"]
     if notify and not urls:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from loadguard import years
+from loadguard import start_up, years
 from loadguard.app import App, as_date, day_option, pass_app
 from loadguard.commands import SUMMARIES
 from loadguard.errors import EXIT_USAGE, LoadguardError
@@ -73,6 +73,7 @@ def digest(app: App, week_spec, fmt: str | None, email: bool, to: str | None, se
     from loadguard.digest import chart, page, weekly
     from loadguard.digest import output as out
     from loadguard.digest.weeks import resolve
+    start_up.settled()
 
     if email:
         if fmt is not None:

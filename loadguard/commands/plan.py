@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 
+from loadguard import start_up
 from loadguard.app import App, as_of_day, as_of_option, pass_app
 from loadguard.commands import SUMMARIES
 from loadguard.errors import EXIT_FAILURE, LoadguardError
@@ -49,6 +50,7 @@ def check_plan(app: App, as_of, fmt: str) -> None:
     from loadguard.assess.assessment import Assessment
     from loadguard.plan.stored import sessions_after
     from loadguard.render import plan_out
+    start_up.settled()
 
     day = as_of_day(as_of, app)
     judged = Assessment(app.store, app.config, day, day).plan(sessions_after(app.store, day))

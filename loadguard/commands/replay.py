@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from loadguard import start_up
 from loadguard.app import App, Day, as_date, day_option, min_severity_option, pass_app
 from loadguard.commands import SUMMARIES
 
@@ -19,6 +20,7 @@ def replay(app: App, first, as_of, min_severity: str, fmt: str) -> None:
     """
     from loadguard.assess.cron_replay import replay as run_replay
     from loadguard.render import replay_out
+    start_up.settled()
 
     first = first.date()
     last = as_date(as_of, app)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from loadguard import start_up
 from loadguard.app import App, Day, as_of_day, as_of_option, pass_app
 from loadguard.commands import SUMMARIES
 
@@ -21,6 +22,7 @@ def shoes(ctx: click.Context, as_of, fmt: str) -> None:
         return
     from loadguard.assess.assessment import Assessment
     from loadguard.render import json_out, text
+    start_up.settled()
 
     app: App = ctx.obj
     day = as_of_day(as_of, app)
