@@ -166,8 +166,16 @@ class EpisodeRule(SpanRule):
 
     def span(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> pd.DataFrame:
         """The table's days in [first, last] on which the condition held."""
-        t = self.table(frames, config)
-        return t[(t.index >= pd.Timestamp(first)) & (t.index <= pd.Timestamp(last)) & t["holds"]]
+        t = days_of(self.table(frames, config), first, last)
+        held = t["holds"].to_numpy()
+        return t[held] if held.any() else t.iloc[:0]
+
+
+def days_of(table: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """The rows of a table by day (the daily table's days, in order) in [first, last]."""
+    lo = table.index.searchsorted(pd.Timestamp(first), side="left")
+    hi = table.index.searchsorted(pd.Timestamp(last), side="right")
+    return table.iloc[lo:hi]
 
 
 def settings_key(config: Mapping[str, Any]) -> tuple:
@@ -206,13 +214,17 @@ def lagged(values: np.ndarray, lag: int, fill: Any = 0) -> np.ndarray:
     return out
 
 
-def history_days_of(frames: Frames, index: pd.DatetimeIndex) -> np.ndarray:
-    """`history_days` for every day of `index`."""
-    first = frames.first_day
-    if first is None:
-        return np.zeros(len(index), dtype=np.int64)
-    days = (index - pd.Timestamp(first)).days.to_numpy() + 1
-    return np.maximum(days, 0)
+def history_days_of(frames: Frames) -> np.ndarray:
+    """`history_days` for every day of the daily table (read-only, kept on the frames)."""
+    if "history days" not in frames.cache:
+        index, first = daily_table(frames).index, frames.first_day
+        if first is None:
+            days = np.zeros(len(index), dtype=np.int64)
+        else:
+            days = np.maximum((index.to_numpy() - np.datetime64(first)) // np.timedelta64(1, "D") + 1, 0)
+        days.setflags(write=False)
+        frames.cache["history days"] = days
+    return frames.cache["history days"]
 
 
 def history_days(frames: Frames, day: date | None = None) -> int:

@@ -66,7 +66,7 @@ class TrailSwitch(EpisodeRule):
         base_km = sums(frames, "km", CHRONIC_DAYS, ACUTE_DAYS)
         earlier_runs = sums(frames, "runs", road_days, ACUTE_DAYS)
         earlier_trail = sums(frames, "trail_km", road_days, ACUTE_DAYS)
-        history = history_days_of(frames, daily.index)
+        history = history_days_of(frames)
         share = trail / _positive(week) * 100
         base_share = _or_zero(base_trail / _positive(base_km) * 100)
         base_week = base_trail / BASE_WEEKS
@@ -121,6 +121,8 @@ class TrailSwitch(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        if t.empty:
+            return []
         trail, week, share, base_share, base_week = t["trail"], t["week"], t["share"], t["base_share"], t["base_week"]
         by_share, by_growth = t["by_share"], t["by_growth"]
         first_in_weeks, last_trail = t["first_in_weeks"], t["last_trail"]
@@ -181,7 +183,7 @@ class ClimbJump(EpisodeRule):
         base_climb = sums(frames, "elev_m", CHRONIC_DAYS, ACUTE_DAYS)
         per_km = climb / _positive(week)
         base_per_km = _or_zero(base_climb / _positive(base_km))
-        history = history_days_of(frames, daily.index)
+        history = history_days_of(frames)
         holds = ((week > 0) & reached(week, config["min_km"]) & reached(per_km, config["min_m_per_km"])
                  & ((base_per_km <= 0) | reached(per_km, config["ratio"] * base_per_km))
                  & (history >= config["min_history_days"]))
@@ -209,6 +211,8 @@ class ClimbJump(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        if t.empty:
+            return []
         week, climb, per_km, base_per_km = t["week"], t["climb"], t["per_km"], t["base_per_km"]
         out = []
         for ts in t.index:

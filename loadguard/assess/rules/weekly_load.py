@@ -27,6 +27,7 @@ from loadguard.assess.rules.common import (
     Windows,
     build_warning,
     daily_table,
+    days_of,
     history_days_of,
     lagged,
     require_choice,
@@ -136,7 +137,7 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
     within = max(span - frames.break_days + 1, 1)   # the days a break may end on and lie inside the 35
     long_rests = np.concatenate(([0], np.cumsum(streak >= frames.break_days)))
     breaks = long_rests[1:] - long_rests[np.maximum(day_no - within, 0)] > 0
-    history = history_days_of(frames, index)
+    history = history_days_of(frames)
     silence = np.full(len(index), None, dtype=object)
     # The most telling reason last, so it wins: a runner with years behind them is
     # told of the break in their base, never that they have no base yet.
@@ -301,12 +302,11 @@ class WeeklyLoad(SpanRule):
             sums=False, by_lag=tuple(by_lag))
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
-        table = load_table(frames, config)
-        span = table[(table.index >= pd.Timestamp(first)) & (table.index <= pd.Timestamp(last))]
-        out = []
-        for day, row in span[span["severity"] > 0].iterrows():
-            out.append((day.date(), self._warning(day.date(), row, config)))
-        return out
+        span = days_of(load_table(frames, config), first, last)
+        told = span["severity"].to_numpy() > 0
+        if not told.any():
+            return []
+        return [(day.date(), self._warning(day.date(), row, config)) for day, row in span[told].iterrows()]
 
     def _warning(self, day: date, row: pd.Series, config: Mapping[str, Any]) -> Warning:
         severity = Severity(int(row["severity"]))
