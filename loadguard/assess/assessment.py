@@ -368,7 +368,7 @@ def episode_starts_of(rules, settings, frames: Frames) -> dict[str, pd.Series]:
         if hasattr(d, "holds"):
             holds = d.holds(frames, settings[d.id])
             if frames.since is not None and frames.first_day is not None and frames.first_day < frames.since:
-                holds = holds[holds.index >= pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))]
+                holds = holds.iloc[holds.index.searchsorted(pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))):]
             out[d.id] = episode_starts(holds)
     return out
 

@@ -63,7 +63,11 @@ def events(frames: Frames, first: date, last: date) -> list[Event]:
     """Logged symptoms and note mentions on the days [first, last], oldest first."""
     key = ("symptom events", first, last)  # three rules and the careful step ask alike
     if key not in frames.cache:
-        frames.cache[key] = _events(frames, first, last)
+        # the careful days look further back than the rules: their events hold the rules'
+        wider = next((k for k in frames.cache if isinstance(k, tuple) and k[0] == key[0]
+                      and k[1] <= first and last <= k[2]), None)
+        frames.cache[key] = ([e for e in frames.cache[wider] if first <= e.day <= last] if wider
+                             else _events(frames, first, last))
     return frames.cache[key]
 
 
