@@ -214,6 +214,11 @@ def lagged(values: np.ndarray, lag: int, fill: Any = 0) -> np.ndarray:
     return out
 
 
+def nan_as_zero(values: np.ndarray) -> np.ndarray:
+    """`values` with 0 for NaN (Series.fillna(0.0) for an array)."""
+    return np.where(np.isnan(values), 0.0, values)
+
+
 def history_days_of(frames: Frames) -> np.ndarray:
     """`history_days` for every day of the daily table (read-only, kept on the frames)."""
     if "history days" not in frames.cache:

@@ -18,6 +18,7 @@ from loadguard.assess.rules.common import (
     SpanRule,
     build_warning,
     history_days,
+    nan_as_zero,
     require_order,
     require_positive,
     runs_between,
@@ -88,8 +89,9 @@ class LongRunSpike(SpanRule):
         if runs.empty:
             return []
         # The runs told on [first, last] with a run to compare with, and of them only those
-        # that may be spikes (past their reference or the 30-day longest by near the least
-        # gain either test asks; `spike_level` decides): most runs are neither.
+        # that may be spikes: past their reference or their 30-day longest by (within a hair
+        # of) the least gain either of `spike_level`'s tests asks. It decides; most runs are
+        # neither.
         told = np.flatnonzero(runs["day"].to_numpy() >= np.datetime64(first - timedelta(days=recent - 1)))
         longest30, _, reference = references(runs, config, told)
         km = runs["distance_km"].to_numpy(dtype=float)[told]
@@ -268,8 +270,8 @@ def references(runs: pd.DataFrame, config: Mapping[str, Any],
                rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For the runs at the positions `rows`: the longest of `lookback_days` and of
     `memory_days` before each (0 where none), and its reference (see `with_references`)."""
-    longest30 = np.nan_to_num(previous_longest(runs, int(config["lookback_days"]), rows), nan=0.0)
-    longest60 = np.nan_to_num(previous_longest(runs, int(config["memory_days"]), rows), nan=0.0)
+    longest30 = nan_as_zero(previous_longest(runs, int(config["lookback_days"]), rows))
+    longest60 = nan_as_zero(previous_longest(runs, int(config["memory_days"]), rows))
     return longest30, longest60, np.fmax(longest30, config["memory_share"] * longest60)
 
 

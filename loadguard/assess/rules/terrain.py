@@ -29,6 +29,7 @@ from loadguard.assess.rules.common import (
     history_days,
     history_days_of,
     lagged,
+    nan_as_zero,
     reached,
     require_positive,
     sums,
@@ -68,7 +69,7 @@ class TrailSwitch(EpisodeRule):
         earlier_trail = sums(frames, "trail_km", road_days, ACUTE_DAYS)
         history = history_days_of(frames)
         share = trail / _positive(week) * 100
-        base_share = _or_zero(base_trail / _positive(base_km) * 100)
+        base_share = nan_as_zero(base_trail / _positive(base_km) * 100)
         base_week = base_trail / BASE_WEEKS
         by_share = reached(share - base_share, config["share_points"])
         by_growth = (base_week > 0) & reached(trail, config["growth"] * base_week)
@@ -182,7 +183,7 @@ class ClimbJump(EpisodeRule):
         base_km = sums(frames, "km", CHRONIC_DAYS, ACUTE_DAYS)
         base_climb = sums(frames, "elev_m", CHRONIC_DAYS, ACUTE_DAYS)
         per_km = climb / _positive(week)
-        base_per_km = _or_zero(base_climb / _positive(base_km))
+        base_per_km = nan_as_zero(base_climb / _positive(base_km))
         history = history_days_of(frames)
         holds = ((week > 0) & reached(week, config["min_km"]) & reached(per_km, config["min_m_per_km"])
                  & ((base_per_km <= 0) | reached(per_km, config["ratio"] * base_per_km))
@@ -240,7 +241,3 @@ class ClimbJump(EpisodeRule):
 def _positive(values: np.ndarray) -> np.ndarray:
     """`values` with NaN where they are not above zero: a share of nothing is no share."""
     return np.where(values > 0, values, np.nan)
-
-
-def _or_zero(values: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(values), 0.0, values)
