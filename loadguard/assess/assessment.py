@@ -375,15 +375,16 @@ def episode_starts_of(rules, settings, frames: Frames) -> dict[str, pd.Series]:
         if hasattr(d, "holds"):
             holds = d.holds(frames, settings[d.id])
             if frames.since is not None and frames.first_day is not None and frames.first_day < frames.since:
-                holds = holds[holds.index >= pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))]
+                holds = holds.iloc[holds.index.searchsorted(pd.Timestamp(frames.since + timedelta(days=WARMUP_DAYS))):]
             out[d.id] = episode_starts(holds)
     return out
 
 
 def reaches_back(starts, judged: tuple, reach) -> bool:
     """Whether an episode holding on a day of `judged` (first, last) began at or before `reach`."""
-    days = starts[(starts.index >= judged[0]) & (starts.index <= judged[1])]
-    return not days.empty and days.min() <= reach
+    lo = starts.index.searchsorted(judged[0], side="left")
+    hi = starts.index.searchsorted(judged[1], side="right")
+    return lo < hi and starts.iloc[lo:hi].min() <= reach
 
 
 def _guarded(call, rule: str | None = None):

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from loadguard.model import EPISODE, Warning
@@ -29,9 +30,13 @@ GAP_DAYS = 7
 
 def episode_starts(holds: pd.Series, gap_days: int = GAP_DAYS) -> pd.Series:
     """For each day the condition held, the first day of its episode."""
-    days = holds.index[holds.to_numpy(dtype=bool)].to_series()
-    new = days.diff().dt.days.fillna(gap_days + 2) > gap_days + 1
-    return days.where(new).ffill()
+    days = holds.index[holds.to_numpy(dtype=bool)]
+    at = days.to_numpy()
+    # a day more than a gap after the day before it begins an episode (the first day always)
+    new = np.ones(len(at), dtype=bool)
+    new[1:] = (at[1:] - at[:-1]) // np.timedelta64(1, "D") > gap_days + 1
+    first = np.maximum.accumulate(np.where(new, np.arange(len(at)), 0))
+    return pd.Series(at[first], index=days, name=days.name)
 
 
 def name_episodes(dated: Iterable[tuple[date, Warning]], starts: Mapping[str, pd.Series],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
@@ -59,10 +60,15 @@ class Comeback(SpanRule):
         runs = frames.runs
         if runs.empty:
             return []
-        days = runs["day"].drop_duplicates()
-        gaps = (days.diff().dt.days - 1).fillna(0)
+        # the days with running (in order: the runs are) and the days back from a break on them
+        ran = np.unique(runs["day"].to_numpy())
+        gaps = np.concatenate(([0], np.diff(ran) // np.timedelta64(1, "D") - 1))
         shortest = min(frames.break_days, int(config["min_break_days"]))
-        starts = days[(gaps >= shortest) & (days >= pd.Timestamp(first) - pd.Timedelta(days=ACUTE_DAYS))]
+        back_at = np.flatnonzero((gaps >= shortest) & (ran >= np.datetime64(first - timedelta(days=ACUTE_DAYS))))
+        if not len(back_at):
+            return []
+        days = pd.Series(ran)
+        starts = days.iloc[back_at]
         daily = daily_table(frames)
         out = []
         for back_ts in starts:

@@ -47,24 +47,32 @@ def daily_table(frames: Frames) -> pd.DataFrame:
     if runs.empty:
         table = pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="day"), dtype=float)
     else:
-        bare = runs["gear_id"].isna()
-        per_day = pd.DataFrame({
-            "km": runs["distance_km"],
-            "trail_km": runs["distance_km"].where(runs["trail"], 0.0),
-            "elev_m": runs["elev_m"],
-            "bare_km": runs["distance_km"].where(bare, 0.0),
-            "bare_runs": bare.astype(float),
-            "runs": 1.0,
-            "day": runs["day"],
-        }).groupby("day").sum()
+        # arrays, then one groupby: its sums are the ones the rules have always shown
+        km = runs["distance_km"].to_numpy(dtype=float)
+        bare = runs["gear_id"].isna().to_numpy()
+        columns = {"km": km, "trail_km": np.where(runs["trail"].to_numpy(dtype=bool), km, 0.0),
+                   "elev_m": runs["elev_m"].to_numpy(dtype=float), "bare_km": np.where(bare, km, 0.0),
+                   "bare_runs": bare.astype(float), "runs": np.ones(len(km))}
+        per_day = pd.DataFrame(np.column_stack([columns[c] for c in DAILY_COLUMNS])).groupby(
+            runs["day"].to_numpy()).sum()
         first = runs["day"].iloc[0] - pd.Timedelta(days=CHRONIC_DAYS + ACUTE_DAYS)
         index = pd.date_range(first, max(frames.as_of_ts, runs["day"].iloc[-1]), freq="D", name="day")
-        table = per_day.reindex(index, fill_value=0.0)[list(DAILY_COLUMNS)]
+        values = np.zeros((len(index), len(DAILY_COLUMNS)))
+        values[index.get_indexer(per_day.index)] = per_day.to_numpy()
+        table = pd.DataFrame(values, index=index, columns=list(DAILY_COLUMNS))
     frames.cache["daily"] = table
     return table
 
 
 DAILY_COLUMNS = ("km", "trail_km", "elev_m", "bare_km", "bare_runs", "runs")
+
+
+def runs_between(frames: Frames, first: date, last: date) -> pd.DataFrame:
+    """`frames.days_between(first, last)` as a slice found by bisection: the frames hold
+    the runs in start order, so their days are in order too."""
+    day = frames.runs["day"].to_numpy()
+    lo, hi = np.searchsorted(day, [np.datetime64(first), np.datetime64(last + timedelta(days=1))])
+    return frames.runs.iloc[lo:hi]
 
 
 @dataclass(frozen=True)
@@ -158,8 +166,16 @@ class EpisodeRule(SpanRule):
 
     def span(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> pd.DataFrame:
         """The table's days in [first, last] on which the condition held."""
-        t = self.table(frames, config)
-        return t[(t.index >= pd.Timestamp(first)) & (t.index <= pd.Timestamp(last)) & t["holds"]]
+        t = days_of(self.table(frames, config), first, last)
+        held = t["holds"].to_numpy()
+        return t[held] if held.any() else t.iloc[:0]
+
+
+def days_of(table: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """The rows of a table by day (the daily table's days, in order) in [first, last]."""
+    lo = table.index.searchsorted(pd.Timestamp(first), side="left")
+    hi = table.index.searchsorted(pd.Timestamp(last), side="right")
+    return table.iloc[lo:hi]
 
 
 def settings_key(config: Mapping[str, Any]) -> tuple:
@@ -173,13 +189,47 @@ def window(series: pd.Series, days: int, lag: int = 0) -> pd.Series:
     return out.shift(lag, fill_value=0.0) if lag else out
 
 
-def history_series(frames: Frames, index: pd.DatetimeIndex) -> pd.Series:
-    """`history_days` for every day of `index`."""
-    first = frames.first_day
-    if first is None:
-        return pd.Series(0, index=index)
-    days = (index - pd.Timestamp(first)).days + 1
-    return pd.Series(days, index=index).clip(lower=0)
+def sums(frames: Frames, column: str, days: int, lag: int = 0) -> np.ndarray:
+    """`window` of a column of the daily table, for each of its days, as a read-only array.
+
+    Kept on the frames: the weekly and terrain rules sum the same columns over the same
+    weeks, and a rolling sum is the one pandas call their tables keep (its compensated
+    sums are the figures every rule has always shown); the rest is arithmetic on arrays.
+    """
+    key = ("sums", column, days)
+    if key not in frames.cache:
+        out = window(daily_table(frames)[column], days).to_numpy()
+        out.setflags(write=False)
+        frames.cache[key] = out
+    return lagged(frames.cache[key], lag)
+
+
+def lagged(values: np.ndarray, lag: int, fill: Any = 0) -> np.ndarray:
+    """Each day's value of `lag` days before it (Series.shift), `fill` where there is none."""
+    if not lag:
+        return values
+    out = np.full_like(values, fill)
+    if lag < len(values):
+        out[lag:] = values[:-lag]
+    return out
+
+
+def nan_as_zero(values: np.ndarray) -> np.ndarray:
+    """`values` with 0 for NaN (Series.fillna(0.0) for an array)."""
+    return np.where(np.isnan(values), 0.0, values)
+
+
+def history_days_of(frames: Frames) -> np.ndarray:
+    """`history_days` for every day of the daily table (read-only, kept on the frames)."""
+    if "history days" not in frames.cache:
+        index, first = daily_table(frames).index, frames.first_day
+        if first is None:
+            days = np.zeros(len(index), dtype=np.int64)
+        else:
+            days = np.maximum((index.to_numpy() - np.datetime64(first)) // np.timedelta64(1, "D") + 1, 0)
+        days.setflags(write=False)
+        frames.cache["history days"] = days
+    return frames.cache["history days"]
 
 
 def history_days(frames: Frames, day: date | None = None) -> int:

@@ -18,8 +18,10 @@ from loadguard.assess.rules.common import (
     SpanRule,
     build_warning,
     history_days,
+    nan_as_zero,
     require_order,
     require_positive,
+    runs_between,
 )
 from loadguard.assess.rules.races import untagged_races
 from loadguard.config import SettingError
@@ -83,12 +85,21 @@ class LongRunSpike(SpanRule):
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         recent = int(config["recent_days"])
         reach = max(int(config["lookback_days"]), int(config["memory_days"]))
-        runs = frames.days_between(first - timedelta(days=recent - 1 + reach), last)
+        runs = runs_between(frames, first - timedelta(days=recent - 1 + reach), last)
         if runs.empty:
             return []
-        runs = with_references(runs, config)
-        judged = runs[(runs["day"] >= pd.Timestamp(first - timedelta(days=recent - 1)))
-                      & (runs["previous_max"] > 0)]
+        # The runs told on [first, last] with a run to compare with, and of them only those
+        # that may be spikes: past their reference or their 30-day longest by (within a hair
+        # of) the least gain either of `spike_level`'s tests asks. It decides; most runs are
+        # neither.
+        told = np.flatnonzero(runs["day"].to_numpy() >= np.datetime64(first - timedelta(days=recent - 1)))
+        longest30, _, reference = references(runs, config, told)
+        km = runs["distance_km"].to_numpy(dtype=float)[told]
+        maybe = (longest30 > 0) & ((km - reference > config["min_increase_km"] - 1e-6)
+                                   | (km - longest30 > config["clear_increase_km"] - 1e-6))
+        if not maybe.any():
+            return []
+        judged = with_references(runs, config, told[maybe])
         out = []
         for row in judged.itertuples():
             if spike_level(row.distance_km, row.reference, row.previous_max, bool(row.race), config) is None:
@@ -114,14 +125,15 @@ class LongRunSpike(SpanRule):
         if frames.first_day is None or history_days(frames, day) - 1 < config["min_history_days"]:
             return None
         reach = max(int(config["lookback_days"]), int(config["memory_days"]))
-        runs = frames.days_between(day - timedelta(days=reach), day)
+        runs = runs_between(frames, day - timedelta(days=reach), day)
         if runs.empty:
             return None
         # a run of no length placed last on `day`: the references the rule gives it
         probe = runs.iloc[[-1]].assign(id=PROBE_ID, day=pd.Timestamp(day), distance_km=0.0, race=False,
                                        moving_s=float("nan"),
                                        start_local=pd.Timestamp(day) + pd.Timedelta(days=1, microseconds=-1))
-        row = next(with_references(pd.concat([runs, probe], ignore_index=True), config).tail(1).itertuples())
+        probed = pd.concat([runs, probe], ignore_index=True)
+        row = next(with_references(probed, config, np.array([len(probed) - 1])).itertuples())
         reference, longest30 = float(row.reference), float(row.previous_max)
         if not round(longest30, num.NOISE_PLACES) > 0:
             return None  # no run in the 30 days before (`ahead`'s runs of no length aside): none judged
@@ -241,16 +253,26 @@ def spike_level(km: float, reference: float, longest30: float, race: bool,
     return level
 
 
-def with_references(runs: pd.DataFrame, config: Mapping[str, Any]) -> pd.DataFrame:
-    """`runs` with each run's `previous_max` (the longest of `lookback_days`), `reference`
+def with_references(runs: pd.DataFrame, config: Mapping[str, Any], rows: np.ndarray | None = None) -> pd.DataFrame:
+    """`runs` (those at the positions `rows`, default all; the others are only compared
+    with) with each run's `previous_max` (the longest of `lookback_days`), `reference`
     (what the spike rule measures it against: the larger of that and `memory_share` of the
     longest of `memory_days`), and `race` (tagged, or a race distance at race pace)."""
-    longest30 = previous_longest(runs, int(config["lookback_days"])).fillna(0.0)
-    longest60 = previous_longest(runs, int(config["memory_days"])).fillna(0.0)
-    tagged = runs["race"].astype(bool)
-    return runs.assign(previous_max=longest30, memory_max=longest60,
-                       reference=np.fmax(longest30, config["memory_share"] * longest60),
-                       race_tagged=tagged, race=tagged | untagged_races(runs))
+    rows = np.arange(len(runs)) if rows is None else rows
+    longest30, longest60, reference = references(runs, config, rows)
+    picked = runs.iloc[rows]
+    tagged = picked["race"].to_numpy(dtype=bool)
+    return picked.assign(previous_max=longest30, memory_max=longest60, reference=reference,
+                         race_tagged=tagged, race=tagged | untagged_races(runs, rows))
+
+
+def references(runs: pd.DataFrame, config: Mapping[str, Any],
+               rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For the runs at the positions `rows`: the longest of `lookback_days` and of
+    `memory_days` before each (0 where none), and its reference (see `with_references`)."""
+    longest30 = nan_as_zero(previous_longest(runs, int(config["lookback_days"]), rows))
+    longest60 = nan_as_zero(previous_longest(runs, int(config["memory_days"]), rows))
+    return longest30, longest60, np.fmax(longest30, config["memory_share"] * longest60)
 
 
 def reference_km(frames: Frames, config: Mapping[str, Any], day: date | None = None) -> float:
@@ -273,12 +295,18 @@ def longest_on(runs: pd.DataFrame, row: Any, days: int) -> date:
     return prior.loc[prior["distance_km"].idxmax()]["day"].date()
 
 
-def previous_longest(runs: pd.DataFrame, lookback_days: int) -> pd.Series:
-    """For each run, the longest run of the `lookback_days` local days before its day,
-    or earlier that same day; NaN where there is none."""
-    per_day = runs.groupby("day")["distance_km"].max()
-    per_day = per_day.reindex(pd.date_range(per_day.index[0], per_day.index[-1], freq="D"))
-    before_day = per_day.rolling(lookback_days, min_periods=1).max().shift(1)
-    earlier_today = runs.groupby("day")["distance_km"].cummax().groupby(runs["day"]).shift()
-    from_days = before_day.reindex(runs["day"]).to_numpy()
-    return pd.Series(np.fmax(from_days, earlier_today.to_numpy()), index=runs.index)
+def previous_longest(runs: pd.DataFrame, lookback_days: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """For each run (of the positions `rows`, default all), the longest run of the
+    `lookback_days` local days before its day, or earlier that same day; NaN where there
+    is none. `runs` are in start order (as the frames hold them): those before a run and
+    at most `lookback_days` days before its day are the rows just above it."""
+    days = runs["day"].to_numpy()
+    rows = np.arange(len(days)) if rows is None else np.asarray(rows, dtype=np.intp)
+    out = np.full(len(rows), np.nan)
+    start = np.searchsorted(days, days[rows] - np.timedelta64(lookback_days, "D"), "left")
+    some = start < rows
+    if some.any():
+        # the longest of the rows [start, row) of each run: reduceat over (start, row) pairs
+        bounds = np.column_stack([start[some], rows[some]]).ravel()
+        out[some] = np.fmax.reduceat(runs["distance_km"].to_numpy(dtype=float), bounds)[::2]
+    return out

@@ -18,7 +18,7 @@ import pandas as pd
 from loadguard import numbers
 from loadguard.advice import RULES
 from loadguard.assess.frames import Frames
-from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive, runs_between
 from loadguard.model import Severity, Warning, iso_week
 
 # Strava's running cadence counts one leg.
@@ -31,8 +31,20 @@ SAME_PACE = 0.02
 
 def steps_per_minute(cadence: pd.Series) -> pd.Series:
     """Stored per-leg cadence as steps a minute; NaN where missing or implausible."""
-    spm = pd.to_numeric(cadence, errors="coerce") * STEPS_PER_CADENCE
-    return spm.where(spm.between(*PLAUSIBLE_SPM))
+    return pd.Series(_steps(cadence), index=cadence.index, name=cadence.name)
+
+
+def _steps(cadence: pd.Series) -> np.ndarray:
+    return _plausible(_numbers(cadence) * STEPS_PER_CADENCE)
+
+
+def _plausible(spm: np.ndarray, otherwise: Any = np.nan) -> np.ndarray:
+    """`spm` where it is a running step rate, else `otherwise`."""
+    return np.where((spm >= PLAUSIBLE_SPM[0]) & (spm <= PLAUSIBLE_SPM[1]), spm, otherwise)
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
 
 
 @dataclass(frozen=True)
@@ -82,12 +94,13 @@ def with_rate(runs: pd.DataFrame) -> pd.DataFrame:
     A recorded track's own steps per minute (`cadence_spm`, from an activity file)
     wins over Strava's per-leg figure doubled.
     """
-    spm = steps_per_minute(runs["avg_cadence"])
+    spm = _steps(runs["avg_cadence"])
     if "cadence_spm" in runs:
-        track = pd.to_numeric(runs["cadence_spm"], errors="coerce")
-        spm = track.where(track.between(*PLAUSIBLE_SPM), spm)
-    out = runs.assign(spm=spm, speed=runs["distance_km"] * 1000 / runs["moving_s"].where(runs["moving_s"] > 0))
-    return out.dropna(subset=["spm", "speed"])
+        spm = _plausible(_numbers(runs["cadence_spm"]), spm)
+    moving = runs["moving_s"].to_numpy(dtype=float)
+    speed = runs["distance_km"].to_numpy(dtype=float) * 1000 / np.where(moving > 0, moving, np.nan)
+    rated = ~np.isnan(spm) & ~np.isnan(speed)
+    return runs[rated].assign(spm=spm[rated], speed=speed[rated])
 
 
 class Cadence(SpanRule):
@@ -115,13 +128,15 @@ class Cadence(SpanRule):
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         """Each day of [first, last] judged on the runs with cadence read once (arrays, not
         frames per day: a replay of ten years stays within a check's time)."""
-        rated = with_rate(frames.runs[frames.runs["day"] <= pd.Timestamp(last)]).reset_index(drop=True)
+        recent_days, base_days = int(config["recent_days"]), int(config["base_days"])
+        # the runs a day of [first, last] is judged on, or judged against
+        runs = runs_between(frames, first - timedelta(days=recent_days - 1 + base_days), last)
+        rated = with_rate(runs).reset_index(drop=True)
         if rated.empty:
             return []
         day_ns = rated["day"].to_numpy()
         spm, speed = rated["spm"].to_numpy(float), rated["speed"].to_numpy(float)
         km, elev = rated["distance_km"].to_numpy(float), rated["elev_m"].to_numpy(float)
-        recent_days, base_days = int(config["recent_days"]), int(config["base_days"])
         # Each day's runs as index bounds: base runs [base, recent), judged runs [recent, end).
         days = np.arange(np.datetime64(first), np.datetime64(last) + 1)
         ends = np.searchsorted(day_ns, days, "right")

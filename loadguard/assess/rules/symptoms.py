@@ -18,7 +18,7 @@ import pandas as pd
 from loadguard.advice import RULES, TRIAGE, TRIAGE_BY_TIMING
 from loadguard.assess.frames import Frames
 from loadguard.assess.prior_findings import LOOKBACK_DAYS
-from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive, runs_between
 from loadguard.model import Severity, Warning
 from loadguard.symptoms import notes as note_symptoms
 from loadguard.symptoms.log import Symptom, nerve_in_foot
@@ -63,32 +63,40 @@ def events(frames: Frames, first: date, last: date) -> list[Event]:
     """Logged symptoms and note mentions on the days [first, last], oldest first."""
     key = ("symptom events", first, last)  # three rules and the careful step ask alike
     if key not in frames.cache:
-        frames.cache[key] = _events(frames, first, last)
+        # the careful days look further back than the rules: their events hold the rules'
+        wider = next((k for k in frames.cache if isinstance(k, tuple) and k[0] == key[0]
+                      and k[1] <= first and last <= k[2]), None)
+        frames.cache[key] = ([e for e in frames.cache[wider] if first <= e.day <= last] if wider
+                             else _events(frames, first, last))
     return frames.cache[key]
 
 
 def _events(frames: Frames, first: date, last: date) -> list[Event]:
     out: list[Event] = []
     logged = frames.symptoms
-    logged = logged[(logged["day"] >= pd.Timestamp(first)) & (logged["day"] <= pd.Timestamp(last))]
-    for row in logged.itertuples(index=False):
-        entry = Symptom(id=int(row.id), day=row.day.date(), place=row.place, side=row.side, kind=row.kind,
-                        timing=row.timing if isinstance(row.timing, str) else None,
-                        intensity=int(row.intensity), note=row.note if isinstance(row.note, str) else None)
-        out.append(Event(entry.day, entry.kind, entry.place, entry.side, entry.timing, "log",
-                         f"symptom-{entry.id}", entry.describe()))
-    runs, day = frames.runs, frames.runs["day"]
-    noted = (runs["description"].notna() | runs["private_note"].notna()) & (day >= pd.Timestamp(first)) \
-        & (day <= pd.Timestamp(last))   # one selection: most runs have no note
-    for row in runs[noted].itertuples(index=False):
-        mentions = note_symptoms.find(row.description) + note_symptoms.find(row.private_note)
+    if len(logged):   # most histories have none, and most runs no note: no frames made of nothing
+        logged = logged[(logged["day"] >= pd.Timestamp(first)) & (logged["day"] <= pd.Timestamp(last))]
+        for row in logged.itertuples(index=False):
+            entry = Symptom(id=int(row.id), day=row.day.date(), place=row.place, side=row.side, kind=row.kind,
+                            timing=row.timing if isinstance(row.timing, str) else None,
+                            intensity=int(row.intensity), note=row.note if isinstance(row.note, str) else None)
+            out.append(Event(entry.day, entry.kind, entry.place, entry.side, entry.timing, "log",
+                             f"symptom-{entry.id}", entry.describe()))
+    runs = runs_between(frames, first, last)
+    noted = (runs["description"].notna() | runs["private_note"].notna()).to_numpy()
+    if not noted.any():
+        return sorted(out, key=lambda e: (e.day, e.source, e.subject))
+    runs = runs[noted]
+    for run_id, run_name, day, description, private_note in zip(
+            runs["id"], runs["name"], runs["day"], runs["description"], runs["private_note"]):
+        mentions = note_symptoms.find(description) + note_symptoms.find(private_note)
         if not mentions:
             continue
         # One finding per run: the nerve-type mention first, as the one that matters most.
         m = next((m for m in mentions if m.nerve_in_foot), mentions[0])
-        name = f"'{row.name}' " if row.name else ""
-        out.append(Event(row.day.date(), m.kind, m.place, m.side, m.timing, "note", f"run-{row.id}",
-                         m.quote, run=f"{name}on {row.day.date().isoformat()}", run_name=row.name or None))
+        name = f"'{run_name}' " if run_name else ""
+        out.append(Event(day.date(), m.kind, m.place, m.side, m.timing, "note", f"run-{run_id}",
+                         m.quote, run=f"{name}on {day.date().isoformat()}", run_name=run_name or None))
     return sorted(out, key=lambda e: (e.day, e.source, e.subject))
 
 

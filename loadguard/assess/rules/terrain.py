@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from loadguard import numbers as num
@@ -26,10 +27,12 @@ from loadguard.assess.rules.common import (
     build_warning,
     daily_table,
     history_days,
-    history_series,
+    history_days_of,
+    lagged,
+    nan_as_zero,
     reached,
     require_positive,
-    window,
+    sums,
 )
 from loadguard.model import EPISODE, Severity, Warning
 
@@ -58,28 +61,31 @@ class TrailSwitch(EpisodeRule):
         """The rule's numbers for every day of the daily table, and whether it fires."""
         daily = daily_table(frames)
         road_days = int(config["road_weeks"]) * 7
-        trail = window(daily["trail_km"], ACUTE_DAYS)
-        week = window(daily["km"], ACUTE_DAYS)
-        base_trail = window(daily["trail_km"], CHRONIC_DAYS, ACUTE_DAYS)
-        base_km = window(daily["km"], CHRONIC_DAYS, ACUTE_DAYS)
-        earlier_runs = window(daily["runs"], road_days, ACUTE_DAYS)
-        earlier_trail = window(daily["trail_km"], road_days, ACUTE_DAYS)
-        trail_days = daily.index.to_series().where(daily["trail_km"] > 0).ffill()
-        history = history_series(frames, daily.index)
-        share = trail / week.where(week > 0) * 100
-        base_share = (base_trail / base_km.where(base_km > 0) * 100).fillna(0.0)
+        trail = sums(frames, "trail_km", ACUTE_DAYS)
+        week = sums(frames, "km", ACUTE_DAYS)
+        base_trail = sums(frames, "trail_km", CHRONIC_DAYS, ACUTE_DAYS)
+        base_km = sums(frames, "km", CHRONIC_DAYS, ACUTE_DAYS)
+        earlier_runs = sums(frames, "runs", road_days, ACUTE_DAYS)
+        earlier_trail = sums(frames, "trail_km", road_days, ACUTE_DAYS)
+        history = history_days_of(frames)
+        share = trail / _positive(week) * 100
+        base_share = nan_as_zero(base_trail / _positive(base_km) * 100)
         base_week = base_trail / BASE_WEEKS
         by_share = reached(share - base_share, config["share_points"])
         by_growth = (base_week > 0) & reached(trail, config["growth"] * base_week)
-        first_in_weeks = ((history.shift(ACUTE_DAYS, fill_value=0) >= road_days) & (earlier_runs > 0)
-                          & (earlier_trail == 0))
+        first_in_weeks = (lagged(history, ACUTE_DAYS) >= road_days) & (earlier_runs > 0) & (earlier_trail == 0)
         holds = (reached(trail, config["min_trail_km"]) & (history >= config["min_history_days"])
                  & (by_share | by_growth | first_in_weeks))
+        # the last day with trail before each day's week (NaT before the first)
+        days = daily.index.to_numpy()
+        last = np.maximum.accumulate(np.where(daily["trail_km"].to_numpy() > 0, np.arange(len(days)), -1))
+        trail_days = np.where(last >= 0, days[last], np.datetime64("NaT"))
         return pd.DataFrame({"trail": trail, "week": week, "share": share, "base_share": base_share,
                              "base_km": base_km,
                              "base_week": base_week, "by_share": by_share, "by_growth": by_growth,
-                             "first_in_weeks": first_in_weeks, "last_trail": trail_days.shift(ACUTE_DAYS),
-                             "holds": holds.astype(bool)}, index=daily.index)
+                             "first_in_weeks": first_in_weeks,
+                             "last_trail": lagged(trail_days, ACUTE_DAYS, np.datetime64("NaT")),
+                             "holds": holds}, index=daily.index)
 
     def line(self, frames: Frames, config: Mapping[str, Any], day: date) -> Line | None:
         """The km of trail a trail run on `day` may add before this rule speaks that day (a road
@@ -116,6 +122,8 @@ class TrailSwitch(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        if t.empty:
+            return []
         trail, week, share, base_share, base_week = t["trail"], t["week"], t["share"], t["base_share"], t["base_week"]
         by_share, by_growth = t["by_share"], t["by_growth"]
         first_in_weeks, last_trail = t["first_in_weeks"], t["last_trail"]
@@ -170,18 +178,18 @@ class ClimbJump(EpisodeRule):
 
     def compute(self, frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
         daily = daily_table(frames)
-        week = window(daily["km"], ACUTE_DAYS)
-        climb = window(daily["elev_m"], ACUTE_DAYS)
-        base_km = window(daily["km"], CHRONIC_DAYS, ACUTE_DAYS)
-        base_climb = window(daily["elev_m"], CHRONIC_DAYS, ACUTE_DAYS)
-        per_km = climb / week.where(week > 0)
-        base_per_km = (base_climb / base_km.where(base_km > 0)).fillna(0.0)
-        history = history_series(frames, daily.index)
+        week = sums(frames, "km", ACUTE_DAYS)
+        climb = sums(frames, "elev_m", ACUTE_DAYS)
+        base_km = sums(frames, "km", CHRONIC_DAYS, ACUTE_DAYS)
+        base_climb = sums(frames, "elev_m", CHRONIC_DAYS, ACUTE_DAYS)
+        per_km = climb / _positive(week)
+        base_per_km = nan_as_zero(base_climb / _positive(base_km))
+        history = history_days_of(frames)
         holds = ((week > 0) & reached(week, config["min_km"]) & reached(per_km, config["min_m_per_km"])
                  & ((base_per_km <= 0) | reached(per_km, config["ratio"] * base_per_km))
                  & (history >= config["min_history_days"]))
         return pd.DataFrame({"week": week, "climb": climb, "per_km": per_km, "base_per_km": base_per_km,
-                             "base_km": base_km, "holds": holds.astype(bool)}, index=daily.index)
+                             "base_km": base_km, "holds": holds}, index=daily.index)
 
     def climb_line(self, frames: Frames, config: Mapping[str, Any], day: date) -> ClimbLine | None:
         """The 7 days' climb per km a run on `day` may bring them to before this rule
@@ -204,6 +212,8 @@ class ClimbJump(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        if t.empty:
+            return []
         week, climb, per_km, base_per_km = t["week"], t["climb"], t["per_km"], t["base_per_km"]
         out = []
         for ts in t.index:
@@ -226,3 +236,8 @@ class ClimbJump(EpisodeRule):
                 "ratio": num.times(per_km[ts] / base) if base > 0 else None,
             })))
         return out
+
+
+def _positive(values: np.ndarray) -> np.ndarray:
+    """`values` with NaN where they are not above zero: a share of nothing is no share."""
+    return np.where(values > 0, values, np.nan)

@@ -27,11 +27,13 @@ from loadguard.assess.rules.common import (
     Windows,
     build_warning,
     daily_table,
-    history_series,
+    days_of,
+    history_days_of,
+    lagged,
     require_choice,
     require_order,
     settings_key,
-    window,
+    sums,
 )
 from loadguard.config import SettingError
 from loadguard.model import EPISODE, Severity, Warning
@@ -72,19 +74,18 @@ class LoadVerdict:
     silence: str | None           # why the rule is silent
 
 
-def base_weeks(acute: pd.Series, lightest_dropped: int, light_share: float = 0.0) -> pd.Series:
-    """The weekly base behind each day: the mean of the four 7-day blocks before its
-    week, leaving out blocks under `light_share` of the busiest of them and the
-    `lightest_dropped` lightest.
+def base_weeks(acute: np.ndarray, lightest_dropped: int, light_share: float = 0.0) -> np.ndarray:
+    """The weekly base behind each day (of the 7-day sums `acute`, one per day): the mean
+    of the four 7-day blocks before its week, leaving out blocks under `light_share` of
+    the busiest of them and the `lightest_dropped` lightest.
 
     A holiday or a sick week is far under the others; left in, it shrinks the base and
     makes an ordinary week look like a jump. Steady weeks (each within 25% of their
     mean) all stay in at 0.6, so two busy weeks among them cannot hide a jump.
     """
-    blocks = np.sort(np.column_stack([acute.shift(ACUTE_DAYS * k, fill_value=0.0).to_numpy()
-                                      for k in range(1, BASE_WEEKS + 1)]), axis=1)
+    blocks = np.sort(np.column_stack([lagged(acute, ACUTE_DAYS * k) for k in range(1, BASE_WEEKS + 1)]), axis=1)
     kept = _kept(blocks, lightest_dropped, light_share)
-    return pd.Series((blocks * kept).sum(axis=1) / kept.sum(axis=1), index=acute.index)
+    return (blocks * kept).sum(axis=1) / kept.sum(axis=1)
 
 
 def _kept(blocks: np.ndarray, lightest_dropped: int, light_share: float) -> np.ndarray:
@@ -115,42 +116,44 @@ def load_table(frames: Frames, config: Mapping[str, Any]) -> pd.DataFrame:
     daily = daily_table(frames)
     if daily.empty:
         return pd.DataFrame(columns=["acute", "base", "ratio", "severity", "silence"], index=daily.index)
-    km = daily["km"]
-    acute = window(km, ACUTE_DAYS)
+    km, index = daily["km"], daily.index
+    acute = sums(frames, "km", ACUTE_DAYS)
     base = base_weeks(acute, int(config["lightest_weeks_dropped"]), float(config["light_week_share"]))
     ewma = {}
     if config["method"] == "ewma":
         from_first = km[km.index >= pd.Timestamp(frames.first_day)] if frames.first_day else km
         a = from_first.ewm(alpha=EWMA_ACUTE_ALPHA, adjust=False).mean()
         c = from_first.ewm(alpha=EWMA_CHRONIC_ALPHA, adjust=False).mean()
-        ratio = (a / c.where(c > 0)).reindex(km.index)
+        ratio = (a / c.where(c > 0)).reindex(km.index).to_numpy()
         ewma = {"ewma_acute": a.reindex(km.index), "ewma_chronic": c.reindex(km.index)}
     else:
-        ratio = acute / base.where(base > 0)
+        ratio = acute / np.where(base > 0, base, np.nan)
     # A break: `break_days` run-free days lying inside the 35 days (days before the
     # first run are no break; the history check speaks for them).
-    rest = ((km == 0) & (km.index >= pd.Timestamp(frames.first_day or km.index[0]))).astype(int)
-    streak = rest.groupby((rest == 0).cumsum()).cumsum()
+    rest = (km.to_numpy() == 0) & (index >= pd.Timestamp(frames.first_day or index[0]))
+    day_no = np.arange(1, len(rest) + 1)
+    streak = day_no - np.maximum.accumulate(np.where(rest, 0, day_no))   # rest days in a row up to each day
     span = ACUTE_DAYS + CHRONIC_DAYS
-    breaks = (streak >= frames.break_days).astype(float).rolling(max(span - frames.break_days + 1, 1),
-                                                                  min_periods=1).max()
-    history = history_series(frames, km.index)
-    silence = pd.Series(None, index=km.index, dtype=object)
+    within = max(span - frames.break_days + 1, 1)   # the days a break may end on and lie inside the 35
+    long_rests = np.concatenate(([0], np.cumsum(streak >= frames.break_days)))
+    breaks = long_rests[1:] - long_rests[np.maximum(day_no - within, 0)] > 0
+    history = history_days_of(frames)
+    silence = np.full(len(index), None, dtype=object)
     # The most telling reason last, so it wins: a runner with years behind them is
     # told of the break in their base, never that they have no base yet.
-    silence[ratio.isna()] = Silence.SMALL_BASE
+    silence[np.isnan(ratio)] = Silence.SMALL_BASE
     silence[base < config["min_chronic_km"]] = Silence.SMALL_BASE
-    silence[breaks > 0] = Silence.break_in_base(frames.break_days)
+    silence[breaks] = Silence.break_in_base(frames.break_days)
     silence[history < config["min_history_days"]] = Silence.HISTORY
-    judged = ratio.round(6)
-    severity = pd.Series(0, index=km.index)
+    judged = np.round(ratio, 6)
+    severity = np.zeros(len(index), dtype=np.int64)
     for level in (Severity.INFO, Severity.WARN, Severity.ALERT):
         severity[judged >= round(float(config[level_key(level)]), 6)] = int(level)
     # A few km more is not a jump, whatever the ratio of two small weeks says.
-    severity[(acute - base).round(6) < config["min_increase_km"]] = 0
-    severity[silence.notna()] = 0
+    severity[np.round(acute - base, 6) < config["min_increase_km"]] = 0
+    severity[silence.astype(bool)] = 0
     table = pd.DataFrame({"acute": acute, "base": base, "ratio": ratio, "severity": severity,
-                          "silence": silence, **ewma})
+                          "silence": pd.Series(silence, index=index, dtype=object), **ewma}, index=index)
     frames.cache[key] = table
     return table
 
@@ -299,12 +302,11 @@ class WeeklyLoad(SpanRule):
             sums=False, by_lag=tuple(by_lag))
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
-        table = load_table(frames, config)
-        span = table[(table.index >= pd.Timestamp(first)) & (table.index <= pd.Timestamp(last))]
-        out = []
-        for day, row in span[span["severity"] > 0].iterrows():
-            out.append((day.date(), self._warning(day.date(), row, config)))
-        return out
+        span = days_of(load_table(frames, config), first, last)
+        told = span["severity"].to_numpy() > 0
+        if not told.any():
+            return []
+        return [(day.date(), self._warning(day.date(), row, config)) for day, row in span[told].iterrows()]
 
     def _warning(self, day: date, row: pd.Series, config: Mapping[str, Any]) -> Warning:
         severity = Severity(int(row["severity"]))
