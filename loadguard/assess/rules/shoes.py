@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,25 +47,30 @@ class Mileage(SpanRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         days = pd.date_range(first, last, freq="D")
+        stamps = days.to_numpy()   # numpy compares a shoe's dates with each day far cheaper
         use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
         by_shoe = dict(tuple(use.groupby("gear_id"))) if use is not None else {}
+        severities = (Severity.INFO, Severity.WARN, Severity.ALERT)
+        lines = np.array([[config[severity.label]] for severity in severities])
+        table = shoe_table(frames, config)
         out = []
-        for shoe in shoe_table(frames, config).itertuples():
+        for shoe in map(_Worn._make, zip(*(table[c].tolist() for c in _Worn._fields))):
             exact, last_run = _as_of_each(shoe, by_shoe.get(shoe.id), days, frames.as_of)
             km = shown_km(exact)  # the share of life from the distance as shown
             life = km / shoe.limit_km
             level = np.zeros(len(days), dtype=int)
-            for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
-                level[reached(life, config[severity.label])] = int(severity)
-            level = np.where(in_use(shoe, days, km), level, 0)
+            for severity, at in zip(severities, reached(life, lines)):   # each line at once
+                level[at] = int(severity)
+            level = np.where(in_use(shoe, stamps, km), level, 0)
             for i in changes(level, len(days)):
-                out.append((days[i].date(), self._warning(shoe, float(km[i]), float(life[i]), last_run.iloc[i],
-                                                          days[i].date(), config)))
+                day = days[i].date()
+                out.append((day, self._warning(shoe, float(km[i]), float(life[i]), last_run[i], day, config)))
         return out
 
     def _warning(self, shoe: Any, km: float, life: float, last_run: Any, day: date,
                  config: Mapping[str, Any]) -> Warning:
         severity = mileage_severity(life, config)
+        last_run = pd.Timestamp(last_run)
         last = f"; last run {last_run.date().isoformat()}" if pd.notna(last_run) else ""
         message = (
             f"'{shoe.name}' has {num.km_text(km)}, {num.percent_text(life)} "
@@ -81,16 +86,29 @@ class Mileage(SpanRule):
         })
 
 
+class _Worn(NamedTuple):
+    """What shoes.mileage reads of a row of `shoe_table`."""
+
+    id: str
+    name: str
+    exact_km: float
+    limit_km: float
+    last_run: pd.Timestamp
+    first_used: pd.Timestamp
+    retired_from: pd.Timestamp
+
+
 def _as_of_each(shoe: Any, use: pd.DataFrame | None, days: pd.DatetimeIndex,
-                as_of: date) -> tuple[np.ndarray, pd.Series]:
-    """A shoe's exact distance and last run on each of `days` (which end by `as_of`).
+                as_of: date) -> tuple[np.ndarray, Any]:
+    """A shoe's exact distance and last run (a Timestamp, NaT or datetime64) on each of
+    `days` (which end by `as_of`).
 
     Rewound from its exact distance as of `as_of`, never from the rounded one: the
     figure of a day must not depend on how far the judged span reaches. `use` is the
     shoe's activities from the span's first day (None: the span is `as_of` alone).
     """
     if use is None:
-        return np.full(len(days), float(shoe.exact_km)), pd.Series(shoe.last_run, index=days)
+        return np.full(len(days), float(shoe.exact_km)), [shoe.last_run] * len(days)
     read = pd.date_range(days[0], as_of, freq="D")
     per_day = use.groupby("day")["distance_km"].sum().reindex(read, fill_value=0.0)
     after = per_day[::-1].cumsum()[::-1].shift(-1, fill_value=0.0)
@@ -99,21 +117,24 @@ def _as_of_each(shoe: Any, use: pd.DataFrame | None, days: pd.DatetimeIndex,
     run_days = read.to_series().where(ran > 0).ffill().reindex(days)
     # a last run before the span is known only when it is the shoe's last run of all
     known = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
-    return exact, run_days.where(run_days.notna(), known.where(known <= days))
+    return exact, run_days.where(run_days.notna(), known.where(known <= days)).to_numpy()
 
 
 def shown_km(exact: np.ndarray) -> np.ndarray:
     """Each distance as shown (numbers.km); a shoe's distance changes only on the days it
     ran, so each distinct value is rounded once (a decade of days times forty shoes)."""
+    if exact.size and (exact == exact[0]).all():   # the as-of day alone, or no run in the span
+        return np.full(exact.size, num.km(exact[0]))
     values, where = np.unique(exact, return_inverse=True)
     return np.array([num.km(v) for v in values], dtype=float)[where]
 
 
-def in_use(shoe: Any, days: pd.DatetimeIndex, km: np.ndarray) -> np.ndarray:
-    """Whether the pair was in use on each day: from its first run (or the register's
-    `--from`, or any distance it had already) up to the day before it is retired."""
-    started = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else np.ones(len(days), bool)
-    alive = days < shoe.retired_from if pd.notna(shoe.retired_from) else np.ones(len(days), bool)
+def in_use(shoe: Any, days: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """Whether the pair was in use on each of `days` (datetime64): from its first run (or
+    the register's `--from`, or any distance it had already) up to the day before it is retired."""
+    started = (days >= shoe.first_used.to_datetime64()) | (km > 0) if pd.notna(shoe.first_used) \
+        else np.ones(len(days), bool)
+    alive = days < shoe.retired_from.to_datetime64() if pd.notna(shoe.retired_from) else np.ones(len(days), bool)
     return np.asarray(started & alive, dtype=bool)
 
 
@@ -201,36 +222,41 @@ class Rotation(SpanRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         days = int(config["weeks"]) * 7
-        runs = frames.runs[frames.runs["gear_id"].notna()
-                           & (frames.runs["day"] > pd.Timestamp(first) - pd.Timedelta(days=days))]
+        # the three columns of the window's shod runs, not a copy of every run's row
+        since = (pd.Timestamp(first) - pd.Timedelta(days=days)).to_datetime64()
+        shod = pd.notna(frames.runs["gear_id"].to_numpy()) & (frames.runs["day"].to_numpy() > since)
+        runs = frames.runs.loc[shod, ["day", "gear_id", "distance_km"]]
         if runs.empty:
             return []
         index = pd.date_range(min(runs["day"].min(), pd.Timestamp(first)), pd.Timestamp(last), freq="D")
         per_shoe = (runs.groupby(["day", "gear_id"])["distance_km"].sum().unstack("gear_id")
                     .reindex(index, fill_value=0.0).fillna(0.0).rolling(days, min_periods=1).sum())
         per_shoe = per_shoe[per_shoe.index >= pd.Timestamp(first)]
-        total = per_shoe.sum(axis=1)
-        top_km = per_shoe.max(axis=1)
-        share = top_km / total.where(total > 0)
+        total = per_shoe.sum(axis=1).to_numpy()
+        top_km = per_shoe.max(axis=1).to_numpy()
+        share = top_km / np.where(total > 0, total, np.nan)
         holds = (total > 0) & reached(total, config["min_km"]) & reached(share, config["share"])
+        # the top pair of each day it holds (per_shoe has no NaN: its first column on a tie, as idxmax)
+        top = per_shoe.to_numpy().argmax(axis=1)
+        codes = np.where(holds, top + 1, 0)
+        told = changes(codes, len(codes))
+        if not told:
+            return []
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[frames.shoes["owned"]]
-        tops = per_shoe.idxmax(axis=1).where(holds, "")
-        codes = pd.factorize(tops)[0] + 1
-        codes[~holds.to_numpy()] = 0
         out = []
-        for i in changes(codes, len(codes)):
+        for i in told:
             ts = per_shoe.index[i]
             day = ts.date()
-            top_id = str(tops.iloc[i])
+            top_id = str(per_shoe.columns[top[i]])
             in_use = active[(active["first_used"].isna() | (active["first_used"] <= ts))
                             & ~(active["retired_from"] <= ts)]
             # With another active pair the advice is to rotate it in; without one (the
             # rest retired, or never a second pair), to get one.
             others = [(n, float(per_shoe.at[ts, i]) if i in per_shoe.columns else 0.0)
                       for i, n in zip(in_use["id"], in_use["name"]) if i != top_id]
-            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[ts]),
-                                           float(top_km[ts]), float(total[ts]), others, config)))
+            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[i]),
+                                           float(top_km[i]), float(total[i]), others, config)))
         return out
 
     def _warning(self, day: date, top_id: str, top_name: str, share: float, top_km: float, total: float,
