@@ -175,28 +175,37 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     `settings` are the mileage detector's; a limit the register holds for a pair
     (`shoes add --limit`, `shoes set-limit`) wins over them.
     """
-    shoes = frames.shoes[frames.shoes["owned"]]
-    limits = pd.Series([shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])],
-                       index=shoes.index, dtype=float)
-    limits = shoes["limit_km"].where(shoes["limit_km"].notna(), limits)
+    shoes = frames.shoes
+    # The rows are put in order first and each column taken once in that order (its
+    # type kept): a few dozen pairs, where every pandas step costs more than the work.
+    owned = np.flatnonzero(shoes["owned"].to_numpy())
+    exact = shoes["distance_km"].to_numpy()[owned]
+    ids, names = shoes["id"].array.take(owned), shoes["name"].array.take(owned)
+    own_limit = shoes["limit_km"].to_numpy()[owned]
+    limits = pd.Series(own_limit).where(pd.notna(own_limit),   # the column's own type kept
+                                        [shoe_limit(i, n, settings) for i, n in zip(ids, names)]).to_numpy()
     # The share of life is taken from the distance as shown, so "840.0 km" of a
     # 700 km limit is always 120%, never 119%.
-    distance = shoes["distance_km"].map(num.km)
-    table = pd.DataFrame({
-        "id": shoes["id"],
-        "name": shoes["name"],
-        "distance_km": distance,
-        "exact_km": shoes["distance_km"],
-        "limit_km": limits,
-        "life": distance / limits,
-        "max_months": shoes["max_months"],
-        "months": [months_between(f, frames.as_of) for f in shoes["first_used"]],
-        "last_run": shoes["last_used"],
-        "first_used": shoes["first_used"],
-        "retired": shoes["retired"],
-        "retired_from": shoes["retired_from"],
+    distance = np.array([num.km(km) for km in exact], dtype=float)
+    life = distance / limits
+    retired = shoes["retired"].to_numpy()[owned]
+    order = np.lexsort((-life, retired))   # in use first, then the most worn (stable, as sort_values)
+    rows = owned[order]
+    first_used = shoes["first_used"].array.take(rows)
+    return pd.DataFrame({
+        "id": ids.take(order),
+        "name": names.take(order),
+        "distance_km": distance[order],
+        "exact_km": exact[order],
+        "limit_km": limits[order],
+        "life": life[order],
+        "max_months": shoes["max_months"].array.take(rows),
+        "months": np.array([months_between(f, frames.as_of) for f in first_used], dtype=float),
+        "last_run": shoes["last_used"].array.take(rows),
+        "first_used": first_used,
+        "retired": retired[order],
+        "retired_from": shoes["retired_from"].array.take(rows),
     })
-    return table.sort_values(["retired", "life"], ascending=[True, False]).reset_index(drop=True)
 
 
 def months_between(start: Any, day: date) -> float:
