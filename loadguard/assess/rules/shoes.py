@@ -331,6 +331,8 @@ class Untracked(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        if t.empty:   # no day of the span to tell: its episodes need not be found
+            return []
         starts = episode_starts(self.holds(frames, config)).reindex(t.index)
         t = t[(t.index.to_series() - starts).dt.days < int(config["told_days"])]
         days = int(config["weeks"]) * 7
