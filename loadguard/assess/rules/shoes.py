@@ -50,21 +50,23 @@ class Mileage(SpanRule):
         stamps = days.to_numpy()   # numpy compares a shoe's dates with each day far cheaper
         use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
         by_shoe = dict(tuple(use.groupby("gear_id"))) if use is not None else {}
-        severities = (Severity.INFO, Severity.WARN, Severity.ALERT)
-        lines = np.array([[config[severity.label]] for severity in severities])
         table = shoe_table(frames, config)
+        if table.empty:
+            return []
+        shoes = list(map(_Worn._make, zip(*(table[c].tolist() for c in _Worn._fields))))
+        each = [_as_of_each(shoe, by_shoe.get(shoe.id), days, frames.as_of) for shoe in shoes]
+        # every pair by every day at once: a few dozen pairs, where a pass per pair cost more
+        km = shown_km(np.array([exact for exact, _ in each]))  # the share of life from the distance as shown
+        life = km / table["limit_km"].to_numpy()[:, None]
+        severities = (Severity.INFO, Severity.WARN, Severity.ALERT)
+        level = np.zeros(km.shape, dtype=int)
+        for severity, at in zip(severities, reached(life, np.array([config[s.label] for s in severities])[:, None, None])):
+            level[at] = int(severity)
+        level = np.where(in_use(table["first_used"].to_numpy(), table["retired_from"].to_numpy(), stamps, km), level, 0)
         out = []
-        for shoe in map(_Worn._make, zip(*(table[c].tolist() for c in _Worn._fields))):
-            exact, last_run = _as_of_each(shoe, by_shoe.get(shoe.id), days, frames.as_of)
-            km = shown_km(exact)  # the share of life from the distance as shown
-            life = km / shoe.limit_km
-            level = np.zeros(len(days), dtype=int)
-            for severity, at in zip(severities, reached(life, lines)):   # each line at once
-                level[at] = int(severity)
-            level = np.where(in_use(shoe, stamps, km), level, 0)
-            for i in changes(level, len(days)):
-                day = days[i].date()
-                out.append((day, self._warning(shoe, float(km[i]), float(life[i]), last_run[i], day, config)))
+        for s, i in changes(level, len(days)):
+            day = days[i].date()
+            out.append((day, self._warning(shoes[s], float(km[s, i]), float(life[s, i]), each[s][1][i], day, config)))
         return out
 
     def _warning(self, shoe: Any, km: float, life: float, last_run: Any, day: date,
@@ -123,32 +125,33 @@ def _as_of_each(shoe: Any, use: pd.DataFrame | None, days: pd.DatetimeIndex,
 def shown_km(exact: np.ndarray) -> np.ndarray:
     """Each distance as shown (numbers.km); a shoe's distance changes only on the days it
     ran, so each distinct value is rounded once (a decade of days times forty shoes)."""
-    if exact.size and (exact == exact[0]).all():   # the as-of day alone, or no run in the span
-        return np.full(exact.size, num.km(exact[0]))
     values, where = np.unique(exact, return_inverse=True)
-    return np.array([num.km(v) for v in values], dtype=float)[where]
+    return np.array([num.km(v) for v in values], dtype=float)[where.reshape(exact.shape)]
 
 
-def in_use(shoe: Any, days: np.ndarray, km: np.ndarray) -> np.ndarray:
-    """Whether the pair was in use on each of `days` (datetime64): from its first run (or
-    the register's `--from`, or any distance it had already) up to the day before it is retired."""
-    started = (days >= shoe.first_used.to_datetime64()) | (km > 0) if pd.notna(shoe.first_used) \
-        else np.ones(len(days), bool)
-    alive = days < shoe.retired_from.to_datetime64() if pd.notna(shoe.retired_from) else np.ones(len(days), bool)
-    return np.asarray(started & alive, dtype=bool)
+def in_use(first_used: np.ndarray, retired_from: np.ndarray, days: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """Whether each pair (its first use and the day it is retired from, datetime64 or NaT)
+    was in use on each of `days` (datetime64), `km` its distance on each: from its first
+    run (or the register's `--from`, or any distance it had already) up to the day
+    before it is retired."""
+    started = np.isnat(first_used)[:, None] | (days >= first_used[:, None]) | (km > 0)
+    alive = np.isnat(retired_from)[:, None] | (days < retired_from[:, None])
+    return started & alive
 
 
-def changes(level: np.ndarray, n: int) -> list[int]:
+def changes(level: np.ndarray, n: int) -> list:
     """Positions of the days a shoe finding must be told on when a span is judged: where
     it starts or changes, and the span's last day. A shoe's finding is news only when
     its severity rises, so the unchanged days between say nothing new and are left out
-    (a decade of days times forty shoes would otherwise build a warning each)."""
+    (a decade of days times forty shoes would otherwise build a warning each).
+
+    `level` is by day, or by pair and day: then (pair, day) positions, pair by pair."""
     if n == 0:
         return []
-    keep = np.flatnonzero((level != np.concatenate(([0], level[:-1]))) & (level > 0)).tolist()
-    if level[-1] > 0 and (not keep or keep[-1] != n - 1):
-        keep.append(n - 1)
-    return keep
+    before = np.concatenate((np.zeros_like(level[..., :1]), level[..., :-1]), axis=-1)
+    keep = (level != before) & (level > 0)
+    keep[..., -1] |= level[..., -1] > 0
+    return np.flatnonzero(keep).tolist() if level.ndim == 1 else list(zip(*np.nonzero(keep)))
 
 
 def mileage_severity(life: float | None, config: Mapping[str, Any]) -> Severity | None:
