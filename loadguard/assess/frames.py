@@ -296,8 +296,8 @@ def _days(texts: pd.Series) -> np.ndarray:
     if days.dt.tz is not None:
         # The store keeps wall-clock times without a zone; one written with a zone has
         # no local day to compare with the others.
-        zoned = next(v for v in given if not _ISO_TIME.fullmatch(v))
-        raise ValueError(f"{zoned!r} carries a time zone (the store keeps wall-clock times)")
+        zoned = next((repr(v) for v in given if not _ISO_TIME.fullmatch(v)), f"a time in {days.dt.tz}")
+        raise ValueError(f"{zoned} carries a time zone (the store keeps wall-clock times)")
     return days.to_numpy()
 
 

@@ -84,8 +84,9 @@ def shoes(store: Store, how: Attribution, end: str) -> pd.DataFrame:
     # (gear_id, deleted, sport_type, start_local, distance_m) index (a subquery per sum walks
     # each pair's rows once per sum), adding the rows in that index's order, so no total
     # moves by a float's last bit; the few activities the register assigned are skipped by
-    # rowid. A pair's first and last run: a short walk of the index per running sport type.
-    free = "a.id NOT IN (SELECT activity_id FROM shoe_assignments)"
+    # rowid, looked up only when it assigned any. A pair's first and last run: a short walk
+    # of the index per running sport type.
+    free = "(NOT EXISTS (SELECT 1 FROM shoe_assignments) OR a.id NOT IN (SELECT activity_id FROM shoe_assignments))"
     mine = f"a.gear_id = g.pair AND a.deleted = 0 AND {is_run} AND {free}"
     # and what it decides: activities it assigned, and runs with no gear
     per_pair = """SUM(CASE WHEN start_local < :end THEN distance_m ELSE 0 END) AS upto_m,

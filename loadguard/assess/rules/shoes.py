@@ -60,7 +60,7 @@ class Mileage(SpanRule):
         life = km / table["limit_km"].to_numpy()[:, None]
         severities = (Severity.INFO, Severity.WARN, Severity.ALERT)
         level = np.zeros(km.shape, dtype=int)
-        for severity, at in zip(severities, reached(life, np.array([config[s.label] for s in severities])[:, None, None])):
+        for severity, at in zip(severities, reached(life, np.array([config[sev.label] for sev in severities])[:, None, None])):
             level[at] = int(severity)
         level = np.where(in_use(table["first_used"].to_numpy(), table["retired_from"].to_numpy(), stamps, km), level, 0)
         out = []
