@@ -257,18 +257,18 @@ class Rotation(SpanRule):
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[frames.shoes["owned"]]
         out = []
-        for i in told:
-            ts = per_shoe.index[i]
+        for k in told:   # (not `i`: the pairs' ids below)
+            ts = per_shoe.index[k]
             day = ts.date()
-            top_id = str(per_shoe.columns[top[i]])
+            top_id = str(per_shoe.columns[top[k]])
             in_use = active[(active["first_used"].isna() | (active["first_used"] <= ts))
                             & ~(active["retired_from"] <= ts)]
             # With another active pair the advice is to rotate it in; without one (the
             # rest retired, or never a second pair), to get one.
             others = [(n, float(per_shoe.at[ts, i]) if i in per_shoe.columns else 0.0)
                       for i, n in zip(in_use["id"], in_use["name"]) if i != top_id]
-            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[i]),
-                                           float(top_km[i]), float(total[i]), others, config)))
+            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[k]),
+                                           float(top_km[k]), float(total[k]), others, config)))
         return out
 
     def _warning(self, day: date, top_id: str, top_name: str, share: float, top_km: float, total: float,
