@@ -212,14 +212,22 @@ def test_bad_as_of_is_a_usage_error(run_cli, value):
     assert result.exit_code == 2 and "--as-of" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_damaged_rows_in_the_store_are_one_line(run_cli, store):
+@pytest.mark.parametrize("damage, words", [
+    ("UPDATE activities SET start_local = '2026-06-27 7am' WHERE id = 1", "cannot be read"),
+    # the register keeps days, never times with a zone
+    ("UPDATE shoe_pairs SET in_use_from = '2026-06-01T00:00:00Z'",
+     "cannot be read: '2026-06-01T00:00:00Z' carries a time zone"),
+])
+def test_damaged_rows_in_the_store_are_one_line(run_cli, store, damage, words):
+    store.upsert_gear([shoe("gA", "Shoe A")])
     store.upsert_activities([run(AS_OF, 10.0, id=1)])
-    store.conn.execute("UPDATE activities SET start_local = '2026-06-27 7am' WHERE id = 1")
+    assert run_cli("shoes", "set-limit", "gA", "--km", "600").exit_code == 0
+    store.conn.execute(damage)   # by hand
     for command in ("check", "shoes"):
         result = run_cli(command, "--as-of", AS_OF.isoformat())
         assert result.exit_code == 3, result.stderr
         assert result.stderr.startswith("loadguard: store ") and result.stderr.count("\n") == 1
-        assert "cannot be read" in result.stderr
+        assert words in result.stderr
 
 
 def test_a_corrupted_store_file_is_one_line(run_cli, home, store):

@@ -177,6 +177,26 @@ def test_assign_and_unassign_runs_show_each_change_in_one_line(store, run_cli):
     assert ok(run_cli("shoes", "unassign", "--run", "502")) == "no run had a pair\n"
 
 
+def test_a_pairs_figures_leave_out_runs_moved_away_deleted_or_after_the_day(store, run_cli):
+    from conftest import run, shoe
+
+    store.upsert_gear([shoe("g1", "Strava pair", 100.0, retired=True)])
+    days = (date(2026, 2, 27), date(2026, 3, 1), date(2026, 3, 5), date(2026, 3, 8), date(2026, 3, 10),
+            date(2026, 3, 12))
+    store.upsert_activities([run(day, 10.0, gear_id="g1", id=600 + n) for n, day in enumerate(days)])
+    ok(run_cli("shoes", "add", "Spare"))
+    ok(run_cli("shoes", "assign", "Spare", "--run", "600", "--run", "602", "--run", "605"))
+    store.mark_deleted([603])
+    table = shoes_json(run_cli, date(2026, 3, 6))
+    strava, spare = table["Strava pair"], table["Spare"]
+    # Strava's 100 km less the 50 km it put on the pair in the store (the deleted run is not
+    # there any more), plus the 10 km the register leaves on it by the day
+    assert (strava["distance_km"], strava["in_use_from"], strava["last_run"]) == (60.0, "2026-03-01", "2026-03-01")
+    # retired by Strava without a date: from the day after the last run left on it
+    assert (strava["retired"], strava["retired_from"]) == (False, "2026-03-11")
+    assert (spare["distance_km"], spare["in_use_from"], spare["last_run"]) == (20.0, "2026-02-27", "2026-03-05")
+
+
 @pytest.mark.parametrize("args, words", [
     (("assign", "Nobody", "--run", "1"), "no pair is called 'Nobody'"),
     (("assign", "Spare", "--run", "99"), "no activity 99 in the store"),

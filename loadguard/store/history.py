@@ -74,38 +74,35 @@ def shoes(store: Store, how: Attribution, end: str) -> pd.DataFrame:
     them; flagged retired, as Strava's list of the athlete's shoes, which holds
     every active pair, never names them). Per shoe: its source's total (`total_m`, Strava's, which holds runs from
     before the first sync), what its source put on it in the store (`source_m`),
-    the distance the register attributes to it before `end` and from `end` on, and
-    its first and last *run* (a hike in it keeps no pair in use).
+    the distance the register attributes to it before `end`, and its first and last
+    *run* (a hike in it keeps no pair in use).
     """
     expr, params = effective(how)
     is_run, _ = running_type(how.running, "a")
     params["end"] = end
-    # What the register leaves as the source said: per gear id, each figure a range of the
-    # (gear_id, deleted, sport_type, start_local, distance_m) index (one CASE per activity
-    # instead cost 0.06 s on 100,000 activities); the few the register assigned are
-    # skipped by rowid.
-    mine = "a.gear_id = i.id AND a.deleted = 0"
-    free = "a.id NOT IN (SELECT activity_id FROM shoe_assignments)"
+    # What the register leaves as the source said, per gear id: its sums in one pass over the
+    # (gear_id, deleted, sport_type, start_local, distance_m) index (a subquery per sum walks
+    # each pair's rows once per sum), adding the rows in that index's order, so no total
+    # moves by a float's last bit; the few activities the register assigned are skipped by
+    # rowid, looked up only when it assigned any. A pair's first and last run: a short walk
+    # of the index per running sport type.
+    free = "(NOT EXISTS (SELECT 1 FROM shoe_assignments) OR a.id NOT IN (SELECT activity_id FROM shoe_assignments))"
+    mine = f"a.gear_id = g.pair AND a.deleted = 0 AND {is_run} AND {free}"
     # and what it decides: activities it assigned, and runs with no gear
     per_pair = """SUM(CASE WHEN start_local < :end THEN distance_m ELSE 0 END) AS upto_m,
-                  SUM(CASE WHEN start_local >= :end THEN distance_m ELSE 0 END) AS after_m,
                   MAX(CASE WHEN running AND start_local < :end THEN start_local END) AS last_run,
                   MIN(CASE WHEN running THEN start_local END) AS first_run,
                   MAX(CASE WHEN running THEN start_local END) AS last_run_ever,
                   MAX(running) AS ran"""
     return pd.read_sql_query(
         f"""WITH as_said AS MATERIALIZED (
-                SELECT i.id AS pair,
-                  (SELECT SUM(a.distance_m) FROM activities a WHERE {mine}) AS source_m,
-                  (SELECT SUM(a.distance_m) FROM activities a WHERE {mine} AND a.start_local < :end AND {free})
-                      AS upto_m,
-                  (SELECT SUM(a.distance_m) FROM activities a WHERE {mine} AND a.start_local >= :end AND {free})
-                      AS after_m,
-                  (SELECT MAX(a.start_local) FROM activities a
-                   WHERE {mine} AND {is_run} AND a.start_local < :end AND {free}) AS last_run,
-                  (SELECT MIN(a.start_local) FROM activities a WHERE {mine} AND {is_run} AND {free}) AS first_run,
-                  (SELECT MAX(a.start_local) FROM activities a WHERE {mine} AND {is_run} AND {free}) AS last_run_ever
-                FROM (SELECT DISTINCT gear_id AS id FROM activities WHERE gear_id IS NOT NULL) i),
+                SELECT pair, source_m, upto_m,
+                  (SELECT MAX(a.start_local) FROM activities a WHERE {mine} AND a.start_local < :end) AS last_run,
+                  (SELECT MIN(a.start_local) FROM activities a WHERE {mine}) AS first_run,
+                  (SELECT MAX(a.start_local) FROM activities a WHERE {mine}) AS last_run_ever
+                FROM (SELECT a.gear_id AS pair, SUM(a.distance_m) AS source_m,
+                             SUM(CASE WHEN a.start_local < :end AND {free} THEN a.distance_m END) AS upto_m
+                      FROM activities a WHERE a.gear_id IS NOT NULL AND a.deleted = 0 GROUP BY a.gear_id) g),
             decided AS MATERIALIZED (
                 SELECT pair, {per_pair} FROM (
                     SELECT {expr} AS pair, a.start_local, COALESCE(a.distance_m, 0) AS distance_m,
@@ -120,9 +117,9 @@ def shoes(store: Store, how: Attribution, end: str) -> pd.DataFrame:
                     AND s.activity_id IS NULL)
                 WHERE pair IS NOT NULL GROUP BY pair),
             per AS MATERIALIZED (
-                SELECT pair, SUM(upto_m) AS upto_m, SUM(after_m) AS after_m, MAX(last_run) AS last_run,
+                SELECT pair, SUM(upto_m) AS upto_m, MAX(last_run) AS last_run,
                        MIN(first_run) AS first_run, MAX(last_run_ever) AS last_run_ever, MAX(ran) AS ran
-                FROM (SELECT pair, upto_m, after_m, last_run, first_run, last_run_ever,
+                FROM (SELECT pair, upto_m, last_run, first_run, last_run_ever,
                              last_run_ever IS NOT NULL AS ran FROM as_said
                       UNION ALL SELECT * FROM decided) GROUP BY pair),
             pairs AS (
@@ -138,7 +135,7 @@ def shoes(store: Store, how: Attribution, end: str) -> pd.DataFrame:
             SELECT p.id, COALESCE(r.name, p.name, '') AS name, COALESCE(r.brand, p.brand) AS brand,
                    COALESCE(r.model, p.model) AS model, p.retired, p.is_primary, p.total_m,
                    COALESCE(src.source_m, 0) AS source_m, COALESCE(u.upto_m, 0) AS upto_m,
-                   COALESCE(u.after_m, 0) AS after_m, u.last_run, u.first_run, u.last_run_ever,
+                   u.last_run, u.first_run, u.last_run_ever,
                    r.limit_km, r.max_months, r.in_use_from, r.retired_on
             FROM pairs p LEFT JOIN per u ON u.pair = p.id LEFT JOIN as_said src ON src.pair = p.id
             LEFT JOIN shoe_pairs r ON r.gear_id = p.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,25 +47,32 @@ class Mileage(SpanRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         days = pd.date_range(first, last, freq="D")
+        stamps = days.to_numpy()   # numpy compares a shoe's dates with each day far cheaper
         use = frames.gear_use if frames.gear_use is not None and first < frames.as_of else None
         by_shoe = dict(tuple(use.groupby("gear_id"))) if use is not None else {}
+        table = shoe_table(frames, config)
+        if table.empty:
+            return []
+        shoes = list(map(_Worn._make, zip(*(table[c].tolist() for c in _Worn._fields))))
+        each = [_as_of_each(shoe, by_shoe.get(shoe.id), days, frames.as_of) for shoe in shoes]
+        # every pair by every day at once: a few dozen pairs, where a pass per pair cost more
+        km = shown_km(np.array([exact for exact, _ in each]))  # the share of life from the distance as shown
+        life = km / table["limit_km"].to_numpy()[:, None]
+        severities = (Severity.INFO, Severity.WARN, Severity.ALERT)
+        level = np.zeros(km.shape, dtype=int)
+        for severity, at in zip(severities, reached(life, np.array([config[sev.label] for sev in severities])[:, None, None])):
+            level[at] = int(severity)
+        level = np.where(in_use(table["first_used"].to_numpy(), table["retired_from"].to_numpy(), stamps, km), level, 0)
         out = []
-        for shoe in shoe_table(frames, config).itertuples():
-            exact, last_run = _as_of_each(shoe, by_shoe.get(shoe.id), days, frames.as_of)
-            km = shown_km(exact)  # the share of life from the distance as shown
-            life = km / shoe.limit_km
-            level = np.zeros(len(days), dtype=int)
-            for severity in (Severity.INFO, Severity.WARN, Severity.ALERT):
-                level[reached(life, config[severity.label])] = int(severity)
-            level = np.where(in_use(shoe, days, km), level, 0)
-            for i in changes(level, len(days)):
-                out.append((days[i].date(), self._warning(shoe, float(km[i]), float(life[i]), last_run.iloc[i],
-                                                          days[i].date(), config)))
+        for s, i in changes(level, len(days)):
+            day = days[i].date()
+            out.append((day, self._warning(shoes[s], float(km[s, i]), float(life[s, i]), each[s][1][i], day, config)))
         return out
 
     def _warning(self, shoe: Any, km: float, life: float, last_run: Any, day: date,
                  config: Mapping[str, Any]) -> Warning:
         severity = mileage_severity(life, config)
+        last_run = pd.Timestamp(last_run)
         last = f"; last run {last_run.date().isoformat()}" if pd.notna(last_run) else ""
         message = (
             f"'{shoe.name}' has {num.km_text(km)}, {num.percent_text(life)} "
@@ -81,16 +88,29 @@ class Mileage(SpanRule):
         })
 
 
+class _Worn(NamedTuple):
+    """What shoes.mileage reads of a row of `shoe_table`."""
+
+    id: str
+    name: str
+    exact_km: float
+    limit_km: float
+    last_run: pd.Timestamp
+    first_used: pd.Timestamp
+    retired_from: pd.Timestamp
+
+
 def _as_of_each(shoe: Any, use: pd.DataFrame | None, days: pd.DatetimeIndex,
-                as_of: date) -> tuple[np.ndarray, pd.Series]:
-    """A shoe's exact distance and last run on each of `days` (which end by `as_of`).
+                as_of: date) -> tuple[np.ndarray, Any]:
+    """A shoe's exact distance and last run (a Timestamp, NaT or datetime64) on each of
+    `days` (which end by `as_of`).
 
     Rewound from its exact distance as of `as_of`, never from the rounded one: the
     figure of a day must not depend on how far the judged span reaches. `use` is the
     shoe's activities from the span's first day (None: the span is `as_of` alone).
     """
     if use is None:
-        return np.full(len(days), float(shoe.exact_km)), pd.Series(shoe.last_run, index=days)
+        return np.full(len(days), float(shoe.exact_km)), [shoe.last_run] * len(days)
     read = pd.date_range(days[0], as_of, freq="D")
     per_day = use.groupby("day")["distance_km"].sum().reindex(read, fill_value=0.0)
     after = per_day[::-1].cumsum()[::-1].shift(-1, fill_value=0.0)
@@ -99,35 +119,39 @@ def _as_of_each(shoe: Any, use: pd.DataFrame | None, days: pd.DatetimeIndex,
     run_days = read.to_series().where(ran > 0).ffill().reindex(days)
     # a last run before the span is known only when it is the shoe's last run of all
     known = pd.Series(shoe.last_run if pd.notna(shoe.last_run) else pd.NaT, index=days)
-    return exact, run_days.where(run_days.notna(), known.where(known <= days))
+    return exact, run_days.where(run_days.notna(), known.where(known <= days)).to_numpy()
 
 
 def shown_km(exact: np.ndarray) -> np.ndarray:
     """Each distance as shown (numbers.km); a shoe's distance changes only on the days it
     ran, so each distinct value is rounded once (a decade of days times forty shoes)."""
     values, where = np.unique(exact, return_inverse=True)
-    return np.array([num.km(v) for v in values], dtype=float)[where]
+    return np.array([num.km(v) for v in values], dtype=float)[where.reshape(exact.shape)]
 
 
-def in_use(shoe: Any, days: pd.DatetimeIndex, km: np.ndarray) -> np.ndarray:
-    """Whether the pair was in use on each day: from its first run (or the register's
-    `--from`, or any distance it had already) up to the day before it is retired."""
-    started = (days >= shoe.first_used) | (km > 0) if pd.notna(shoe.first_used) else np.ones(len(days), bool)
-    alive = days < shoe.retired_from if pd.notna(shoe.retired_from) else np.ones(len(days), bool)
-    return np.asarray(started & alive, dtype=bool)
+def in_use(first_used: np.ndarray, retired_from: np.ndarray, days: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """Whether each pair (its first use and the day it is retired from, datetime64 or NaT)
+    was in use on each of `days` (datetime64), `km` its distance on each: from its first
+    run (or the register's `--from`, or any distance it had already) up to the day
+    before it is retired."""
+    started = np.isnat(first_used)[:, None] | (days >= first_used[:, None]) | (km > 0)
+    alive = np.isnat(retired_from)[:, None] | (days < retired_from[:, None])
+    return started & alive
 
 
-def changes(level: np.ndarray, n: int) -> list[int]:
+def changes(level: np.ndarray, n: int) -> list:
     """Positions of the days a shoe finding must be told on when a span is judged: where
     it starts or changes, and the span's last day. A shoe's finding is news only when
     its severity rises, so the unchanged days between say nothing new and are left out
-    (a decade of days times forty shoes would otherwise build a warning each)."""
+    (a decade of days times forty shoes would otherwise build a warning each).
+
+    `level` is by day, or by pair and day: then (pair, day) positions, pair by pair."""
     if n == 0:
         return []
-    keep = np.flatnonzero((level != np.concatenate(([0], level[:-1]))) & (level > 0)).tolist()
-    if level[-1] > 0 and (not keep or keep[-1] != n - 1):
-        keep.append(n - 1)
-    return keep
+    before = np.concatenate((np.zeros_like(level[..., :1]), level[..., :-1]), axis=-1)
+    keep = (level != before) & (level > 0)
+    keep[..., -1] |= level[..., -1] > 0
+    return np.flatnonzero(keep).tolist() if level.ndim == 1 else list(zip(*np.nonzero(keep)))
 
 
 def mileage_severity(life: float | None, config: Mapping[str, Any]) -> Severity | None:
@@ -154,28 +178,37 @@ def shoe_table(frames: Frames, settings: Mapping[str, Any]) -> pd.DataFrame:
     `settings` are the mileage detector's; a limit the register holds for a pair
     (`shoes add --limit`, `shoes set-limit`) wins over them.
     """
-    shoes = frames.shoes[frames.shoes["owned"]]
-    limits = pd.Series([shoe_limit(i, n, settings) for i, n in zip(shoes["id"], shoes["name"])],
-                       index=shoes.index, dtype=float)
-    limits = shoes["limit_km"].where(shoes["limit_km"].notna(), limits)
+    shoes = frames.shoes
+    # The rows are put in order first and each column taken once in that order (its
+    # type kept): a few dozen pairs, where every pandas step costs more than the work.
+    owned = np.flatnonzero(shoes["owned"].to_numpy())
+    exact = shoes["distance_km"].to_numpy()[owned]
+    ids, names = shoes["id"].array.take(owned), shoes["name"].array.take(owned)
+    own_limit = shoes["limit_km"].to_numpy()[owned]
+    limits = pd.Series(own_limit).where(pd.notna(own_limit),   # the column's own type kept
+                                        [shoe_limit(i, n, settings) for i, n in zip(ids, names)]).to_numpy()
     # The share of life is taken from the distance as shown, so "840.0 km" of a
     # 700 km limit is always 120%, never 119%.
-    distance = shoes["distance_km"].map(num.km)
-    table = pd.DataFrame({
-        "id": shoes["id"],
-        "name": shoes["name"],
-        "distance_km": distance,
-        "exact_km": shoes["distance_km"],
-        "limit_km": limits,
-        "life": distance / limits,
-        "max_months": shoes["max_months"],
-        "months": [months_between(f, frames.as_of) for f in shoes["first_used"]],
-        "last_run": shoes["last_used"],
-        "first_used": shoes["first_used"],
-        "retired": shoes["retired"],
-        "retired_from": shoes["retired_from"],
+    distance = np.array([num.km(km) for km in exact], dtype=float)
+    life = distance / limits
+    retired = shoes["retired"].to_numpy()[owned]
+    order = np.lexsort((-life, retired))   # in use first, then the most worn (stable, as sort_values)
+    rows = owned[order]
+    first_used = shoes["first_used"].array.take(rows)
+    return pd.DataFrame({
+        "id": ids.take(order),
+        "name": names.take(order),
+        "distance_km": distance[order],
+        "exact_km": exact[order],
+        "limit_km": limits[order],
+        "life": life[order],
+        "max_months": shoes["max_months"].array.take(rows),
+        "months": np.array([months_between(f, frames.as_of) for f in first_used], dtype=float),
+        "last_run": shoes["last_used"].array.take(rows),
+        "first_used": first_used,
+        "retired": retired[order],
+        "retired_from": shoes["retired_from"].array.take(rows),
     })
-    return table.sort_values(["retired", "life"], ascending=[True, False]).reset_index(drop=True)
 
 
 def months_between(start: Any, day: date) -> float:
@@ -201,36 +234,41 @@ class Rotation(SpanRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         days = int(config["weeks"]) * 7
-        runs = frames.runs[frames.runs["gear_id"].notna()
-                           & (frames.runs["day"] > pd.Timestamp(first) - pd.Timedelta(days=days))]
+        # the three columns of the window's shod runs, not a copy of every run's row
+        since = (pd.Timestamp(first) - pd.Timedelta(days=days)).to_datetime64()
+        shod = pd.notna(frames.runs["gear_id"].to_numpy()) & (frames.runs["day"].to_numpy() > since)
+        runs = frames.runs.loc[shod, ["day", "gear_id", "distance_km"]]
         if runs.empty:
             return []
         index = pd.date_range(min(runs["day"].min(), pd.Timestamp(first)), pd.Timestamp(last), freq="D")
         per_shoe = (runs.groupby(["day", "gear_id"])["distance_km"].sum().unstack("gear_id")
                     .reindex(index, fill_value=0.0).fillna(0.0).rolling(days, min_periods=1).sum())
         per_shoe = per_shoe[per_shoe.index >= pd.Timestamp(first)]
-        total = per_shoe.sum(axis=1)
-        top_km = per_shoe.max(axis=1)
-        share = top_km / total.where(total > 0)
+        total = per_shoe.sum(axis=1).to_numpy()
+        top_km = per_shoe.max(axis=1).to_numpy()
+        share = top_km / np.where(total > 0, total, np.nan)
         holds = (total > 0) & reached(total, config["min_km"]) & reached(share, config["share"])
+        # the top pair of each day it holds (per_shoe has no NaN: its first column on a tie, as idxmax)
+        top = per_shoe.to_numpy().argmax(axis=1)
+        codes = np.where(holds, top + 1, 0)
+        told = changes(codes, len(codes))
+        if not told:
+            return []
         names = dict(zip(frames.shoes["id"], frames.shoes["name"]))
         active = frames.shoes[frames.shoes["owned"]]
-        tops = per_shoe.idxmax(axis=1).where(holds, "")
-        codes = pd.factorize(tops)[0] + 1
-        codes[~holds.to_numpy()] = 0
         out = []
-        for i in changes(codes, len(codes)):
-            ts = per_shoe.index[i]
+        for k in told:   # (not `i`: the pairs' ids below)
+            ts = per_shoe.index[k]
             day = ts.date()
-            top_id = str(tops.iloc[i])
+            top_id = str(per_shoe.columns[top[k]])
             in_use = active[(active["first_used"].isna() | (active["first_used"] <= ts))
                             & ~(active["retired_from"] <= ts)]
             # With another active pair the advice is to rotate it in; without one (the
             # rest retired, or never a second pair), to get one.
             others = [(n, float(per_shoe.at[ts, i]) if i in per_shoe.columns else 0.0)
                       for i, n in zip(in_use["id"], in_use["name"]) if i != top_id]
-            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[ts]),
-                                           float(top_km[ts]), float(total[ts]), others, config)))
+            out.append((day, self._warning(day, top_id, display_name(top_id, names.get(top_id)), float(share[k]),
+                                           float(top_km[k]), float(total[k]), others, config)))
         return out
 
     def _warning(self, day: date, top_id: str, top_name: str, share: float, top_km: float, total: float,
@@ -296,6 +334,8 @@ class Untracked(EpisodeRule):
 
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         t = self.span(frames, config, first, last)
+        if t.empty:   # no day of the span to tell: its episodes need not be found
+            return []
         starts = episode_starts(self.holds(frames, config)).reindex(t.index)
         t = t[(t.index.to_series() - starts).dt.days < int(config["told_days"])]
         days = int(config["weeks"]) * 7
