@@ -6,6 +6,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -140,10 +141,9 @@ def _build(store: Store, config: Config, as_of: date, rewind_from: date | None, 
     end = (as_of + timedelta(days=1)).isoformat()
     first = reads.first_run_start(store, list(how.running), end)
     # Most of the history wanted: read it whole (see store.history.runs); the rows are
-    # sorted by start below either way.
+    # sorted by start when shaped either way.
     whole = first is None or since is None or (as_of - since) * 2 > as_of - date.fromisoformat(first[:10])
-    runs = reads.runs(store, how, end, since, whole)
-    runs = _shape_runs(runs, config).sort_values(["start_local", "id"], kind="stable").reset_index(drop=True)
+    runs = _shape_runs(reads.runs(store, how, end, since, whole), config)
     shoes = _shoes(store, how, as_of, config["shoes"])
     gear_use = None
     if rewind_from is not None and rewind_from < as_of:
@@ -163,30 +163,41 @@ def _build(store: Store, config: Config, as_of: date, rewind_from: date | None, 
 
 
 def _shape_runs(raw: pd.DataFrame, config: Config) -> pd.DataFrame:
-    runs = pd.DataFrame(index=raw.index)
-    runs["id"] = raw["id"].astype("int64")
-    runs["name"] = raw["name"].fillna("").astype(str)
-    runs["sport_type"] = raw["sport_type"].astype(str)
-    runs["start_local"] = pd.to_datetime(raw["start_local"], format="ISO8601")
-    runs["day"] = runs["start_local"].dt.normalize()
-    runs["distance_km"] = raw["distance_m"].astype(float).fillna(0.0) / 1000.0
-    runs["moving_s"] = pd.to_numeric(raw["moving_s"], errors="coerce")
-    runs["elev_m"] = pd.to_numeric(raw["elev_gain_m"], errors="coerce").fillna(0.0)
-    runs["gear_id"] = raw["gear_id"].astype(object).where(raw["gear_id"].notna(), None)
-    runs["trainer"] = raw["trainer"].astype(bool)
-    runs["manual"] = raw["manual"].astype(bool)
-    # From a recorded track only; NaN for runs no file was read for.
-    runs["cadence_spm"] = pd.to_numeric(raw["cadence_spm"], errors="coerce")
-    runs["steep_share"] = pd.to_numeric(raw["steep_share"], errors="coerce")
+    """The runs frame, each column typed, in order of start time and id.
+
+    Built as one frame from its columns (a column set at a time costs a copy each).
+    """
+    start = pd.to_datetime(raw["start_local"], format="ISO8601")
+    runs = {
+        "id": raw["id"].astype("int64"),
+        "name": raw["name"].fillna("").astype(str),
+        "sport_type": raw["sport_type"].astype(str),
+        "start_local": start,
+        "day": start.dt.normalize(),
+        "distance_km": raw["distance_m"].astype(float).fillna(0.0) / 1000.0,
+        "moving_s": pd.to_numeric(raw["moving_s"], errors="coerce"),
+        "elev_m": pd.to_numeric(raw["elev_gain_m"], errors="coerce").fillna(0.0),
+        "gear_id": raw["gear_id"].astype(object).where(raw["gear_id"].notna(), None),
+        "trainer": raw["trainer"].astype(bool),
+        "manual": raw["manual"].astype(bool),
+        # From a recorded track only; NaN for runs no file was read for.
+        "cadence_spm": pd.to_numeric(raw["cadence_spm"], errors="coerce"),
+        "steep_share": pd.to_numeric(raw["steep_share"], errors="coerce"),
+        "race": pd.to_numeric(raw["workout_type"], errors="coerce").eq(RACE_WORKOUT_TYPE),
+        "avg_cadence": pd.to_numeric(raw["avg_cadence"], errors="coerce"),
+        **{note: raw[note].astype(object).where(raw[note].notna(), None) for note in ("description", "private_note")},
+    }
     runs["trail"] = is_trail(runs, config)
-    runs["race"] = pd.to_numeric(raw["workout_type"], errors="coerce").eq(RACE_WORKOUT_TYPE)
-    runs["avg_cadence"] = pd.to_numeric(raw["avg_cadence"], errors="coerce")
-    for note in ("description", "private_note"):
-        runs[note] = raw[note].astype(object).where(raw[note].notna(), None)
-    return runs.reset_index(drop=True)[RUN_COLUMNS]
+    frame = pd.DataFrame(runs, columns=RUN_COLUMNS).reset_index(drop=True)
+    # Rows come in the store's order; most histories are written oldest first, and then
+    # nothing moves.
+    order = np.lexsort((frame["id"].to_numpy(), frame["start_local"].to_numpy()))
+    if (order != np.arange(len(order))).any():
+        frame = frame.take(order).reset_index(drop=True)
+    return frame
 
 
-def is_trail(runs: pd.DataFrame, config: Config) -> pd.Series:
+def is_trail(runs: Mapping[str, pd.Series], config: Config) -> pd.Series:
     """Trail by sport type, or by the optional name keywords and climb per km.
 
     Treadmill and manual entries are never trail: their terrain is unknown or flat.
@@ -215,7 +226,7 @@ def _steep_track(runs: pd.DataFrame, trail_cfg) -> pd.Series:
     """
     threshold = float(trail_cfg["steep_share"])
     if threshold <= 0:
-        return pd.Series(False, index=runs.index)
+        return pd.Series(False, index=runs["steep_share"].index)
     return runs["steep_share"].fillna(0.0) >= threshold
 
 
