@@ -191,6 +191,21 @@ def test_long_run_spike_thresholds(store, check_json, km, severity):
     assert "Frandsen" in w["reference"]
 
 
+def test_runs_written_newest_first_and_by_hand_are_judged_in_time_order(store, check_json):
+    """A store filled newest first (ids falling as time goes on) or edited by hand (a space
+    for the "T", a fraction of a second) still has its runs judged in the order they ran."""
+    weeks = steady_weeks(ACUTE_FIRST, 6, 40.0)
+    for n, row in enumerate(sorted(weeks, key=lambda r: r["start_local"], reverse=True)):
+        row["id"] = 900_000 + n
+    weeks[0]["start_local"] = weeks[0]["start_local"].replace("T", " ")
+    weeks[1]["start_local"] += ".500"
+    spike = run(AS_OF - timedelta(days=1), 17.0, id=1)
+    store.upsert_activities([spike, *weeks])
+    [w] = by_rule(check_json(AS_OF), "volume.long_run_spike")
+    assert w["subject"] == "1"
+    assert w["evidence"]["previous_longest_km"] == 10.0
+
+
 def test_long_run_spike_only_looks_at_the_last_seven_days(store, check_json):
     base(store)
     store.upsert_activities([run(ACUTE_FIRST - timedelta(days=1), 18.0)])
