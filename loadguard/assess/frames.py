@@ -76,9 +76,11 @@ class Frames:
         return None if self.runs.empty else self.runs["day"].iloc[0].date()
 
     def days_between(self, first: date, last: date) -> pd.DataFrame:
-        """Runs whose local day lies in [first, last], both ends included."""
-        day = self.runs["day"]
-        return self.runs[(day >= pd.Timestamp(first)) & (day <= pd.Timestamp(last))]
+        """Runs whose local day lies in [first, last], both ends included: a slice found by
+        bisection, as the runs (and so their days) are in start order."""
+        day = self.runs["day"].to_numpy()
+        lo, hi = np.searchsorted(day, [np.datetime64(first), np.datetime64(last + timedelta(days=1))])
+        return self.runs.iloc[lo:hi]
 
     def last_days(self, days: int, end: date | None = None) -> pd.DataFrame:
         """Runs of the `days` days ending with `end` (default: the as-of day)."""

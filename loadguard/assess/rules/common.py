@@ -67,14 +67,6 @@ def daily_table(frames: Frames) -> pd.DataFrame:
 DAILY_COLUMNS = ("km", "trail_km", "elev_m", "bare_km", "bare_runs", "runs")
 
 
-def runs_between(frames: Frames, first: date, last: date) -> pd.DataFrame:
-    """`frames.days_between(first, last)` as a slice found by bisection: the frames hold
-    the runs in start order, so their days are in order too."""
-    day = frames.runs["day"].to_numpy()
-    lo, hi = np.searchsorted(day, [np.datetime64(first), np.datetime64(last + timedelta(days=1))])
-    return frames.runs.iloc[lo:hi]
-
-
 @dataclass(frozen=True)
 class Line:
     """Where a rule starts to speak on a day, in km: what `ahead` and `plan check` read.

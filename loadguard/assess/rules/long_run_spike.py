@@ -21,7 +21,6 @@ from loadguard.assess.rules.common import (
     nan_as_zero,
     require_order,
     require_positive,
-    runs_between,
 )
 from loadguard.assess.rules.races import untagged_races
 from loadguard.config import SettingError
@@ -85,7 +84,7 @@ class LongRunSpike(SpanRule):
     def evaluate(self, frames: Frames, config: Mapping[str, Any], first: date, last: date) -> Dated:
         recent = int(config["recent_days"])
         reach = max(int(config["lookback_days"]), int(config["memory_days"]))
-        runs = runs_between(frames, first - timedelta(days=recent - 1 + reach), last)
+        runs = frames.days_between(first - timedelta(days=recent - 1 + reach), last)
         if runs.empty:
             return []
         # The runs told on [first, last] with a run to compare with, and of them only those
@@ -125,7 +124,7 @@ class LongRunSpike(SpanRule):
         if frames.first_day is None or history_days(frames, day) - 1 < config["min_history_days"]:
             return None
         reach = max(int(config["lookback_days"]), int(config["memory_days"]))
-        runs = runs_between(frames, day - timedelta(days=reach), day)
+        runs = frames.days_between(day - timedelta(days=reach), day)
         if runs.empty:
             return None
         # a run of no length placed last on `day`: the references the rule gives it

@@ -18,7 +18,7 @@ import pandas as pd
 from loadguard import numbers
 from loadguard.advice import RULES
 from loadguard.assess.frames import Frames
-from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive, runs_between
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, reaches, require_positive
 from loadguard.model import Severity, Warning, iso_week
 
 # Strava's running cadence counts one leg.
@@ -130,7 +130,7 @@ class Cadence(SpanRule):
         frames per day: a replay of ten years stays within a check's time)."""
         recent_days, base_days = int(config["recent_days"]), int(config["base_days"])
         # the runs a day of [first, last] is judged on, or judged against
-        runs = runs_between(frames, first - timedelta(days=recent_days - 1 + base_days), last)
+        runs = frames.days_between(first - timedelta(days=recent_days - 1 + base_days), last)
         rated = with_rate(runs).reset_index(drop=True)
         if rated.empty:
             return []

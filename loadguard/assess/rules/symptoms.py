@@ -18,7 +18,7 @@ import pandas as pd
 from loadguard.advice import RULES, TRIAGE, TRIAGE_BY_TIMING
 from loadguard.assess.frames import Frames
 from loadguard.assess.prior_findings import LOOKBACK_DAYS
-from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive, runs_between
+from loadguard.assess.rules.common import Dated, SpanRule, build_warning, require_positive
 from loadguard.model import Severity, Warning
 from loadguard.symptoms import notes as note_symptoms
 from loadguard.symptoms.log import Symptom, nerve_in_foot
@@ -82,7 +82,7 @@ def _events(frames: Frames, first: date, last: date) -> list[Event]:
                             intensity=int(row.intensity), note=row.note if isinstance(row.note, str) else None)
             out.append(Event(entry.day, entry.kind, entry.place, entry.side, entry.timing, "log",
                              f"symptom-{entry.id}", entry.describe()))
-    runs = runs_between(frames, first, last)
+    runs = frames.days_between(first, last)
     noted = (runs["description"].notna() | runs["private_note"].notna()).to_numpy()
     if not noted.any():
         return sorted(out, key=lambda e: (e.day, e.source, e.subject))
